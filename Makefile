@@ -1,0 +1,37 @@
+# The two set-up commands of the README, and a few more for daily work.
+#   make run    install dependencies, build the release preset, start the server
+#   make test   install dependencies, build the dev preset (ASan + UBSan) and run every test
+JOBS ?= $(shell nproc)
+HOST ?= 127.0.0.1
+PORT ?= 6001
+
+.PHONY: deps release dev run test fuzz bench format clean
+
+deps:
+	@bash scripts/install-deps.sh
+
+release: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+dev: deps
+	@cmake --preset dev >/dev/null
+	@cmake --build --preset dev -j $(JOBS)
+
+run: release
+	./build/release/examples/echo_server --host $(HOST) --port $(PORT)
+
+test: dev
+	ctest --preset dev -j $(JOBS)
+
+fuzz: deps
+	@bash scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
+
+bench: release
+	@bash bench/run.sh
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build

@@ -1,0 +1,60 @@
+# herald_module(NAME SOURCES ... DEPS ... LIBS ... [STRICT])
+#   A static library herald_<name> (alias herald::<name>). DEPS are other herald modules (PUBLIC),
+#   LIBS external targets (PUBLIC when the module's headers need them, listed in PUBLIC_LIBS).
+# herald_tests(NAME files...)   one GoogleTest binary per module, every case a ctest.
+# herald_fuzzer(NAME file)      a libFuzzer binary under HERALD_FUZZ, else a corpus replay ctest.
+
+set(HERALD_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
+    -Woverloaded-virtual -Wimplicit-fallthrough -Wformat=2 -Wnull-dereference)
+set(HERALD_STRICT_WARNINGS -Wconversion -Wsign-conversion)
+
+function(herald_warnings target)
+    target_compile_options(${target} PRIVATE ${HERALD_WARNINGS})
+    if(HERALD_WERROR)
+        target_compile_options(${target} PRIVATE -Werror)
+    endif()
+endfunction()
+
+function(herald_module name)
+    cmake_parse_arguments(M "STRICT" "" "SOURCES;DEPS;LIBS;PUBLIC_LIBS" ${ARGN})
+    add_library(herald_${name} STATIC ${M_SOURCES})
+    add_library(herald::${name} ALIAS herald_${name})
+    target_include_directories(herald_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    foreach(dep IN LISTS M_DEPS)
+        target_link_libraries(herald_${name} PUBLIC herald::${dep})
+    endforeach()
+    target_link_libraries(herald_${name} PUBLIC ${M_PUBLIC_LIBS} PRIVATE ${M_LIBS})
+    herald_warnings(herald_${name})
+    if(M_STRICT)
+        target_compile_options(herald_${name} PRIVATE ${HERALD_STRICT_WARNINGS})
+    endif()
+endfunction()
+
+function(herald_tests name)
+    if(NOT HERALD_TESTS)
+        return()
+    endif()
+    add_executable(herald_${name}_tests ${ARGN})
+    target_link_libraries(herald_${name}_tests PRIVATE herald::${name} herald_test_support
+                          GTest::gtest GTest::gtest_main)
+    herald_warnings(herald_${name}_tests)
+    gtest_discover_tests(herald_${name}_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+endfunction()
+
+function(herald_fuzzer name file)
+    cmake_parse_arguments(F "" "" "DEPS" ${ARGN})
+    if(HERALD_FUZZ)
+        add_executable(fuzz_${name} ${file})
+        target_compile_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
+        target_link_options(fuzz_${name} PRIVATE -fsanitize=fuzzer)
+    elseif(HERALD_TESTS)
+        add_executable(fuzz_${name} ${file} ${PROJECT_SOURCE_DIR}/fuzz/replay_main.cpp)
+        add_test(NAME fuzz_replay_${name}
+                 COMMAND fuzz_${name} ${PROJECT_SOURCE_DIR}/fuzz/corpus/${name})
+        set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz)
+    else()
+        return()
+    endif()
+    target_link_libraries(fuzz_${name} PRIVATE ${F_DEPS})
+    herald_warnings(fuzz_${name})
+endfunction()
