@@ -28,9 +28,11 @@ enum class ParseStatus {
 
 struct ParseStep {
     ParseStatus status = ParseStatus::NeedMore;
-    std::size_t used_bytes = 0;  // input consumed by this call
-    unsigned error_status = 0;   // Error: 400, 413 (body too large), 431 (header too large) ...
-    std::string error;           // Error: a precise, human-readable reason
+    // Input consumed by this call. NeedMore consumes all of it (the parser keeps an unfinished
+    // line itself); Done stops exactly at the end of the message.
+    std::size_t used_bytes = 0;
+    unsigned error_status = 0;  // Error: 400, 413 (body too large), 431 (header too large) ...
+    std::string error;          // Error: a precise, human-readable reason
 };
 
 class RequestParser {

@@ -22,8 +22,9 @@ constexpr int kWebSocketVersion = 13;
 // base64(SHA-1(key + GUID)) (RFC 6455 §4.2.2 item 5.4).
 [[nodiscard]] std::string accept_key(std::string_view client_key);
 
-// True when the request asks for a WebSocket upgrade (GET with Upgrade: websocket); such a request
-// must go through accept_handshake even if it turns out invalid.
+// True when the request asks for a WebSocket upgrade (its Upgrade field lists websocket, whatever
+// the method); such a request must go through accept_handshake even if it turns out invalid (a
+// method other than GET gets 405 with Allow: GET).
 [[nodiscard]] bool is_upgrade_request(const http::Request& request);
 
 struct ServerHandshakeOptions {
