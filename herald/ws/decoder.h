@@ -39,7 +39,7 @@ struct DecodeEvent {
         Fail,   // protocol violation: close with `code`; `reason` says why
     };
     Kind kind = Kind::NeedMore;
-    std::size_t used_bytes = 0;    // input consumed by this call
+    std::size_t used_bytes = 0;    // input consumed by this call (all of it on NeedMore and Fail)
     Opcode opcode = Opcode::Text;  // Message: Text or Binary
     // Message/Ping/Pong payload, Close/Fail reason. Points into the input (a whole unfragmented
     // frame, unmasked in place) or into the decoder; valid until the next decode() call.
@@ -62,9 +62,31 @@ public:
     [[nodiscard]] bool mid_message() const noexcept;
 
 private:
-    struct State;
-    std::unique_ptr<State> state_;  // allocated on the first partial frame only: idle is cheap
+    struct State;   // partial header, frame in progress, message being assembled, inflater
+    struct Cursor;  // the input of one decode() call and how much of it is used
+
+    // Each step returns the event to hand back, or nullopt to go on decoding.
+    std::optional<DecodeEvent> start_frame(Cursor& c);
+    std::optional<DecodeEvent> continue_frame(Cursor& c);
+    std::optional<DecodeEvent> read_header(Cursor& c, FrameHeader& header);
+    std::optional<DecodeEvent> read_split_header(Cursor& c, FrameHeader& header);
+    std::optional<DecodeEvent> check_start(std::uint8_t first, std::uint8_t second);
+    std::optional<DecodeEvent> parse_header(const char* bytes, FrameHeader& header);
+    std::optional<DecodeEvent> check_size(const FrameHeader& header);
+    std::optional<DecodeEvent> absorb(std::string_view chunk);
+    std::optional<DecodeEvent> check_added(std::size_t old_size, InflateResult result);
+    DecodeEvent whole_frame(const FrameHeader& header, Cursor& c);
+    void begin_frame(const FrameHeader& header);
+    void begin_message(const FrameHeader& header);
+    DecodeEvent finish_message();
+    DecodeEvent control_event(Opcode opcode, std::string_view payload);
+    DecodeEvent fail(CloseCode code, std::string_view why);
+    State& state();
+
     DecoderOptions options_;
+    std::unique_ptr<State> state_;  // allocated on the first partial frame only: idle is cheap
+    std::uint16_t fail_code_ = 0;   // set once a violation was found
+    std::string_view fail_reason_;  // a string literal
 };
 
 }  // namespace herald::ws

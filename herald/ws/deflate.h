@@ -77,11 +77,12 @@ public:
     Inflater& operator=(const Inflater&) = delete;
 
     // Inflates the next piece of a message's compressed payload, appending to `out`, which must
-    // not grow past `max_out_bytes` in all.
+    // not grow past `max_out_bytes` in all (it may hold one byte more when TooBig is returned).
+    // After TooBig or Corrupt the stream is reset and the message is lost.
     InflateResult inflate(std::string_view in, std::string& out, std::size_t max_out_bytes);
 
     // Ends the message: feeds the 00 00 ff ff trailer (RFC 7692 §7.2.2) and, without context
-    // takeover, resets the stream.
+    // takeover, resets the stream. A message with no compressed bytes at all is empty.
     InflateResult finish(std::string& out, std::size_t max_out_bytes);
 
 private:

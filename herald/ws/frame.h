@@ -47,6 +47,13 @@ struct FrameHeader {
 // Appends the header with the shortest length form (RFC 6455 §5.2), mask key included if masked.
 void append_frame_header(const FrameHeader& header, std::string& out);
 
+// The size of a header (2..14 bytes) as told by its second byte: length form and mask bit.
+[[nodiscard]] std::size_t frame_header_size(std::uint8_t second_byte) noexcept;
+
+// Reads a whole header of frame_header_size() bytes as sent. RSV2/RSV3 are not represented and
+// nothing is validated: that is the decoder's job.
+[[nodiscard]] FrameHeader parse_frame_header(const char* bytes) noexcept;
+
 // XORs `data` with `mask`, starting at byte `offset` of the payload (so a payload may be unmasked
 // in pieces). Masking and unmasking are the same operation.
 void apply_mask(char* data, std::size_t size, const MaskKey& mask, std::size_t offset) noexcept;

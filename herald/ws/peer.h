@@ -82,6 +82,7 @@ public:
 
 private:
     void queue_frame(Opcode opcode, std::string_view payload, bool rsv1);
+    void finish_close(std::uint16_t code, std::string_view reason);
     [[nodiscard]] bool should_compress(std::size_t size) const noexcept;
 
     PeerOptions options_;

@@ -21,8 +21,9 @@ public:
     void reset() noexcept { state_ = kAccept; }
 
 private:
+    // The DFA state, kept as its bit offset in the transition rows of utf8.cpp.
     static constexpr std::uint8_t kAccept = 0;
-    static constexpr std::uint8_t kReject = 1;
+    static constexpr std::uint8_t kReject = 6;
     std::uint8_t state_ = kAccept;
 };
 
