@@ -1,0 +1,139 @@
+// herald/net/session.cpp
+#include "herald/net/session.h"
+
+#include <array>
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+namespace herald::net {
+
+Session::Session(Worker& worker, StreamPtr stream) : worker_(worker) {
+    if (stream) {
+        attach_stream(std::move(stream));
+    }
+}
+
+Session::~Session() {
+    if (stream_) {
+        stream_->close();
+    }
+    unlink();
+}
+
+std::string Session::remote_address() const {
+    return stream_ ? stream_->remote_address() : std::string{};
+}
+
+void Session::attach_stream(StreamPtr stream) {
+    stream_ = std::move(stream);
+    worker_.attach(*this);
+}
+
+StreamPtr Session::detach_stream() {
+    unlink();
+    reading_ = false;
+    return std::move(stream_);
+}
+
+void Session::start_handshake(Stream::Done done) {
+    if (stream_) {
+        stream_->async_handshake(std::move(done));
+    }
+}
+
+void Session::start_reading() {
+    if (!stream_ || reading_) {
+        return;
+    }
+    reading_ = true;
+    stream_->async_read(self());
+}
+
+void Session::request_flush() {
+    if (stream_ && !writing_) {
+        worker_.defer_flush(*this);
+    }
+}
+
+void Session::close_after_flush() {
+    close_when_flushed_ = true;
+    if (stream_ && !writing_) {
+        worker_.defer_flush(*this);
+    }
+}
+
+void Session::close_now(const std::error_code& reason) {
+    if (!stream_) {
+        return;
+    }
+    const auto stream = std::move(stream_);
+    stream->close();
+    unlink();
+    on_closed(reason);
+}
+
+void Session::on_read(const std::error_code& error, std::span<char> data) {
+    reading_ = false;
+    if (!stream_) {
+        return;  // closed or handed over meanwhile
+    }
+    if (error) {
+        close_now(error);
+        return;
+    }
+    try {
+        on_bytes(data);
+    } catch (const std::exception& e) {
+        // One connection's failure (a throwing user callback) must not take the worker down.
+        spdlog::error("worker {}: closing {} after an exception: {}", worker_.index(),
+                      remote_address(), e.what());
+        close_now(std::make_error_code(std::errc::state_not_recoverable));
+        return;
+    }
+    start_reading();
+}
+
+void Session::flush() {
+    if (!stream_ || writing_) {
+        return;
+    }
+    auto& queue = outgoing();
+    if (queue.empty()) {
+        if (close_when_flushed_) {
+            close_now();
+        }
+        return;
+    }
+    std::array<std::string_view, kMaxGatherParts> parts;
+    const std::size_t count = queue.gather(parts);
+    writing_ = true;
+    stream_->async_write(std::span<const std::string_view>(parts.data(), count), self());
+}
+
+void Session::on_write(const std::error_code& error, std::size_t bytes) {
+    writing_ = false;
+    if (!stream_) {
+        return;
+    }
+    if (error) {
+        close_now(error);
+        return;
+    }
+    outgoing().consume(bytes);
+    flush();
+}
+
+void Session::abort() {
+    close_now(std::make_error_code(std::errc::operation_canceled));
+}
+
+void Session::unlink() noexcept {
+    worker_.remove_tickable(*this);
+    worker_.cancel_flush(*this);
+    worker_.detach(*this);
+}
+
+}  // namespace herald::net

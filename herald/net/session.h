@@ -1,0 +1,99 @@
+// herald/net/session.h
+//
+// The transport half of a connection, shared by every protocol session (WebSocket, SSE, plain
+// HTTP): it keeps one read pending into the worker's buffer, flushes the derived class's outgoing
+// queue once per loop turn with one gathered write, closes the stream exactly once and releases it
+// when the worker stops. A derived class supplies the queue and reacts to bytes, ticks and the end.
+// Owner: the worker it was created on. Held by std::shared_ptr; operations in flight keep it alive.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <system_error>
+
+#include "herald/net/stream.h"
+#include "herald/net/worker.h"
+#include "herald/util/byte_queue.h"
+
+namespace herald::net {
+
+class Session : public StreamEvents,
+                public Tickable,
+                public Flushable,
+                public Abortable,
+                public std::enable_shared_from_this<Session> {
+public:
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    [[nodiscard]] Worker& worker() const noexcept { return worker_; }
+
+    [[nodiscard]] bool has_stream() const noexcept { return stream_ != nullptr; }
+
+    [[nodiscard]] bool is_tls() const noexcept { return stream_ && stream_->is_tls(); }
+
+    // The other end's "address:port"; empty without a stream.
+    [[nodiscard]] std::string remote_address() const;
+
+protected:
+    // `stream` may be null and attached later (outgoing connections).
+    Session(Worker& worker, StreamPtr stream);
+    ~Session() override;
+
+    void attach_stream(StreamPtr stream);
+
+    // Gives the stream to another session (a protocol upgrade). Only valid from inside on_bytes()
+    // of a session with nothing being written.
+    [[nodiscard]] StreamPtr detach_stream();
+
+    // Runs the stream's handshake (TLS; at once for TCP). `done` runs on the worker.
+    void start_handshake(Stream::Done done);
+
+    // Keeps one read pending until the stream closes.
+    void start_reading();
+
+    // Schedules a flush of outgoing() for the end of this turn.
+    void request_flush();
+
+    // Writes what is queued, then closes the stream.
+    void close_after_flush();
+
+    // Closes the stream now (unsent bytes are dropped) and calls on_closed() once.
+    void close_now(const std::error_code& reason = {});
+
+    void watch_ticks() noexcept { worker_.add_tickable(*this); }
+
+    void unwatch_ticks() noexcept { worker_.remove_tickable(*this); }
+
+    [[nodiscard]] bool writing() const noexcept { return writing_; }
+
+    [[nodiscard]] bool closing_after_flush() const noexcept { return close_when_flushed_; }
+
+    [[nodiscard]] std::shared_ptr<Session> self() { return shared_from_this(); }
+
+    virtual util::ByteQueue& outgoing() = 0;
+
+    // Bytes just read, valid during the call only. May throw: the session is then closed.
+    virtual void on_bytes(std::span<char> data) = 0;
+
+    // The stream is gone (error, end of stream, close_now, worker stop). Called exactly once.
+    virtual void on_closed(const std::error_code& reason) = 0;
+
+    void on_tick(Clock::time_point /*now*/) override {}
+
+private:
+    void on_read(const std::error_code& error, std::span<char> data) final;
+    void on_write(const std::error_code& error, std::size_t bytes) final;
+    void flush() final;
+    void abort() final;
+    void unlink() noexcept;
+
+    Worker& worker_;
+    StreamPtr stream_;
+    bool reading_ = false;
+    bool writing_ = false;
+    bool close_when_flushed_ = false;
+};
+
+}  // namespace herald::net

@@ -1,0 +1,169 @@
+// herald/net/session_test.cpp
+#include "herald/net/session.h"
+
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <gtest/gtest.h>
+
+#include "herald/net/listener.h"
+#include "herald/net/tcp_stream.h"
+#include "herald/net/testing.h"
+#include "herald/util/shared_bytes.h"
+
+namespace herald::net {
+namespace {
+
+using boost::asio::ip::tcp;
+using testing::eventually;
+
+struct Counters {
+    std::atomic<int> writes{0};
+    std::atomic<int> closed{0};
+};
+
+// Forwards to a real stream and counts the writes that reach it.
+class CountingStream final : public Stream {
+public:
+    CountingStream(StreamPtr inner, Counters& counters) : inner_(std::move(inner)), c_(counters) {}
+
+    void async_handshake(Done done) override { inner_->async_handshake(std::move(done)); }
+
+    void async_read(std::shared_ptr<StreamEvents> t) override { inner_->async_read(std::move(t)); }
+
+    void async_write(std::span<const std::string_view> parts,
+                     std::shared_ptr<StreamEvents> target) override {
+        ++c_.writes;
+        inner_->async_write(parts, std::move(target));
+    }
+
+    void close() noexcept override { inner_->close(); }
+
+    std::string remote_address() const override { return inner_->remote_address(); }
+
+    bool is_tls() const noexcept override { return false; }
+
+    Worker& worker() const noexcept override { return inner_->worker(); }
+
+private:
+    StreamPtr inner_;
+    Counters& c_;
+};
+
+// Echoes each read as three separate pieces, flushed at the end of the turn.
+// "bye" closes after flushing; "boom" throws.
+class EchoSession final : public Session {
+public:
+    EchoSession(Worker& worker, StreamPtr stream, Counters& counters)
+        : Session(worker, std::move(stream)), c_(counters) {}
+
+    void start() { start_reading(); }
+
+private:
+    util::ByteQueue& outgoing() override { return out_; }
+
+    void on_bytes(std::span<char> data) override {
+        const std::string text(data.data(), data.size());
+        if (text == "boom") {
+            throw std::runtime_error("boom");
+        }
+        for (const char* piece : {"<", text.c_str(), ">"}) {
+            out_.push(util::make_shared_bytes(piece));
+            request_flush();
+        }
+        if (text == "bye") {
+            close_after_flush();
+        }
+    }
+
+    void on_closed(const std::error_code&) override { ++c_.closed; }
+
+    util::ByteQueue out_;
+    Counters& c_;
+};
+
+class SessionTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        pool_.start();
+        listener_ = std::make_unique<Listener>(
+                pool_, ListenOptions{}, [this](Worker& w, tcp::socket s) {
+                    auto stream = std::make_shared<CountingStream>(
+                            std::make_shared<TcpStream>(w, std::move(s)), counters_);
+                    std::make_shared<EchoSession>(w, std::move(stream), counters_)->start();
+                });
+        listener_->start();
+    }
+
+    tcp::socket connect() {
+        tcp::socket socket(io_);
+        socket.connect(tcp::endpoint(listener_->address(), listener_->port()));
+        return socket;
+    }
+
+    static std::string exchange(tcp::socket& socket, const std::string& text, std::size_t reply) {
+        boost::asio::write(socket, boost::asio::buffer(text));
+        std::string out(reply, '\0');
+        boost::asio::read(socket, boost::asio::buffer(out));
+        return out;
+    }
+
+    Counters counters_;
+    WorkerPool pool_{1};
+    std::unique_ptr<Listener> listener_;
+    boost::asio::io_context io_;
+};
+
+TEST_F(SessionTest, PiecesQueuedInOneTurnLeaveInOneGatheredWrite) {
+    auto socket = connect();
+    EXPECT_EQ(exchange(socket, "hello", 7), "<hello>");
+    EXPECT_EQ(counters_.writes, 1);
+    EXPECT_EQ(exchange(socket, "again", 7), "<again>");
+    EXPECT_EQ(counters_.writes, 2);
+}
+
+TEST_F(SessionTest, CloseAfterFlushDeliversTheQueueThenEndsTheStream) {
+    auto socket = connect();
+    EXPECT_EQ(exchange(socket, "bye", 5), "<bye>");
+    char byte = 0;
+    boost::system::error_code error;
+    socket.read_some(boost::asio::buffer(&byte, 1), error);
+    EXPECT_EQ(error, boost::asio::error::eof);
+    EXPECT_TRUE(eventually([&] { return counters_.closed == 1; }));
+}
+
+TEST_F(SessionTest, PeerDisconnectCallsOnClosedExactlyOnce) {
+    {
+        auto socket = connect();
+        EXPECT_EQ(exchange(socket, "x", 3), "<x>");
+    }
+    EXPECT_TRUE(eventually([&] { return counters_.closed == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_EQ(counters_.closed, 1);
+}
+
+TEST_F(SessionTest, AThrowingHandlerClosesOnlyItsOwnConnection) {
+    auto good = connect();
+    auto bad = connect();
+    boost::asio::write(bad, boost::asio::buffer(std::string("boom")));
+    char byte = 0;
+    boost::system::error_code error;
+    bad.read_some(boost::asio::buffer(&byte, 1), error);
+    EXPECT_TRUE(error);
+    EXPECT_EQ(exchange(good, "still", 7), "<still>");
+}
+
+TEST_F(SessionTest, StoppingTheWorkerClosesOpenSessions) {
+    auto socket = connect();
+    EXPECT_EQ(exchange(socket, "x", 3), "<x>");
+    listener_->stop();
+    pool_.stop();
+    EXPECT_EQ(counters_.closed, 1);
+}
+
+}  // namespace
+}  // namespace herald::net

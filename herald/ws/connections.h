@@ -1,0 +1,77 @@
+// herald/ws/connections.h
+//
+// One worker's open WebSockets and event streams of one server: what a broadcast walks. Sessions
+// join when they open and leave when they end, so a walk touches only live connections.
+// Owner: its worker (every method on that thread). Shared by the server and its sessions.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+
+#include "herald/net/intrusive_list.h"
+#include "herald/net/worker.h"
+#include "herald/ws/event_stream.h"
+#include "herald/ws/websocket.h"
+
+namespace herald::ws {
+
+class Connections {
+public:
+    explicit Connections(net::Worker& worker) : worker_(worker) {}
+
+    [[nodiscard]] net::Worker& worker() const noexcept { return worker_; }
+
+    // fn(WebSocket&) for each open WebSocket; `fn` may close or send.
+    template <class Fn>
+    void for_each(Fn&& fn) {
+        websockets_.for_each(fn);
+    }
+
+    // fn(EventStream&) for each open event stream.
+    template <class Fn>
+    void for_each_event_stream(Fn&& fn) {
+        event_streams_.for_each(fn);
+    }
+
+    [[nodiscard]] std::size_t size() const noexcept { return websockets_.size(); }
+
+    [[nodiscard]] std::size_t event_stream_count() const noexcept { return event_streams_.size(); }
+
+    // The same two counts, readable from any thread (a snapshot).
+    [[nodiscard]] std::size_t size_snapshot() const noexcept {
+        return websocket_count_.load(std::memory_order_relaxed);
+    }
+
+    [[nodiscard]] std::size_t event_stream_snapshot() const noexcept {
+        return event_stream_count_.load(std::memory_order_relaxed);
+    }
+
+    void add(WebSocket& item) noexcept {
+        websockets_.push_back(item);
+        websocket_count_.store(websockets_.size(), std::memory_order_relaxed);
+    }
+
+    void remove(WebSocket& item) noexcept {
+        websockets_.remove(item);
+        websocket_count_.store(websockets_.size(), std::memory_order_relaxed);
+    }
+
+    void add(EventStream& item) noexcept {
+        event_streams_.push_back(item);
+        event_stream_count_.store(event_streams_.size(), std::memory_order_relaxed);
+    }
+
+    void remove(EventStream& item) noexcept {
+        event_streams_.remove(item);
+        event_stream_count_.store(event_streams_.size(), std::memory_order_relaxed);
+    }
+
+private:
+    net::Worker& worker_;
+    net::IntrusiveList<WebSocket, ConnectionsTag> websockets_;
+    net::IntrusiveList<EventStream, ConnectionsTag> event_streams_;
+    std::atomic<std::size_t> websocket_count_{0};
+    std::atomic<std::size_t> event_stream_count_{0};
+};
+
+}  // namespace herald::ws

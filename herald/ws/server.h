@@ -1,0 +1,110 @@
+// herald/ws/server.h
+//
+// A WebSocket and Server-Sent Events server over net: it accepts TCP or TLS on every worker, reads
+// the first HTTP request under the handshake timeout and routes it: an upgrade request becomes a
+// WebSocket (on_websocket), a request accepting text/event-stream an EventStream
+// (on_event_stream), anything else goes to on_http (404 by default). Each worker keeps a registry
+// of its connections so a Broadcast is queued on all of them without locks (post_each_worker).
+// Owner: the thread that creates it; handlers run on the workers (so they must be thread-safe
+// with respect to whatever they share).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "herald/http/message.h"
+#include "herald/http/parser.h"
+#include "herald/net/listener.h"
+#include "herald/net/tls.h"
+#include "herald/net/worker_pool.h"
+#include "herald/ws/broadcast.h"
+#include "herald/ws/connections.h"
+#include "herald/ws/deflate.h"
+#include "herald/ws/event_stream.h"
+#include "herald/ws/websocket.h"
+
+namespace herald::ws {
+
+struct ServerOptions {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 0;   // 0: any free port (see Server::port())
+    std::size_t threads = 1;  // workers of the server's own pool; 0: one per hardware thread
+    std::optional<net::TlsServerOptions> tls;            // set: every connection is TLS
+    std::chrono::milliseconds handshake_timeout{10000};  // accept to the end of the first request
+    std::chrono::milliseconds idle_timeout{0};           // nothing received: close (0: never)
+    std::chrono::milliseconds ping_interval{30000};      // quiet this long: ping (0: never)
+    std::chrono::milliseconds pong_timeout{10000};       // ... and close if nothing comes back
+    std::chrono::milliseconds close_timeout{5000};       // wait this long for a close handshake
+    std::chrono::milliseconds tick_interval{1000};       // timeout granularity (own pool only)
+    std::size_t max_message_bytes = 16 * 1024 * 1024;
+    std::size_t max_queued_bytes = 16 * 1024 * 1024;  // per connection; over it: dropped
+    std::uint16_t overflow_close_code = 1008;
+    std::vector<std::string> subprotocols;
+    DeflateOptions deflate;
+    http::ParserLimits http_limits;
+    std::chrono::milliseconds event_stream_keepalive{15000};
+    int backlog = 1024;
+};
+
+struct ServerCore;  // shared with the connections in their first request (server_core.h)
+
+class Server {
+public:
+    using WebSocketHandler = std::function<void(const WebSocketPtr&)>;
+    using EventStreamHandler = std::function<void(const EventStreamPtr&)>;
+    using HttpHandler = std::function<http::Response(const http::Request&)>;
+
+    // With its own pool of options.threads workers.
+    explicit Server(ServerOptions options);
+    // On a pool owned by the caller, which must outlive the server's connections.
+    Server(ServerOptions options, net::WorkerPool& pool);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    // Set before start(). on_websocket runs on the connection's worker before on_open: install the
+    // connection's handlers there. Without it, upgrade requests get 404.
+    void on_websocket(WebSocketHandler handler);
+    // Without it, event-stream requests go to on_http.
+    void on_event_stream(EventStreamHandler handler);
+    void on_http(HttpHandler handler);
+
+    // Binds and starts accepting; throws std::runtime_error (address in use, bad TLS files ...).
+    void start();
+
+    // Stops accepting, closes every WebSocket with 1001 and every event stream, waits up to
+    // `grace` for them to finish, then stops the own pool. Idempotent.
+    void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
+
+    [[nodiscard]] std::uint16_t port() const noexcept;
+
+    [[nodiscard]] net::WorkerPool& pool() noexcept { return *pool_; }
+
+    // Runs fn(Connections&) on every worker with that worker's connections (any thread).
+    void post_each_worker(std::function<void(Connections&)> fn);
+
+    // Queues `message` on every open WebSocket (one shared frame; flushed at the end of the turn).
+    void post_broadcast(BroadcastPtr message);
+
+    // Open WebSockets and event streams on all workers (any thread; a snapshot).
+    [[nodiscard]] std::size_t websocket_count() const noexcept;
+    [[nodiscard]] std::size_t event_stream_count() const noexcept;
+
+private:
+    void accept(net::Worker& worker, boost::asio::ip::tcp::socket socket);
+
+    std::unique_ptr<net::WorkerPool> own_pool_;
+    net::WorkerPool* pool_;
+    std::shared_ptr<ServerCore> core_;
+    std::unique_ptr<net::Listener> listener_;
+    bool started_ = false;
+    bool stopped_ = false;
+};
+
+}  // namespace herald::ws

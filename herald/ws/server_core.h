@@ -1,0 +1,31 @@
+// herald/ws/server_core.h
+//
+// What a server shares with each connection still in its first request: options, handlers, the
+// TLS context and the per-worker registries. Held by std::shared_ptr so a connection never
+// outlives what it uses.
+// Owner: immutable once the server starts (registries: each on its worker).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "herald/net/tls.h"
+#include "herald/ws/connections.h"
+#include "herald/ws/handshake.h"
+#include "herald/ws/server.h"
+
+namespace herald::ws {
+
+struct ServerCore {
+    ServerOptions options;
+    ServerHandshakeOptions handshake;
+    std::shared_ptr<const SessionOptions> session;
+    EventStreamOptions event_stream;
+    net::TlsContextPtr tls;
+    Server::WebSocketHandler on_websocket;
+    Server::EventStreamHandler on_event_stream;
+    Server::HttpHandler on_http;
+    std::vector<std::shared_ptr<Connections>> registries;  // by worker index
+};
+
+}  // namespace herald::ws

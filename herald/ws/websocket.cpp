@@ -1,0 +1,324 @@
+// herald/ws/websocket.cpp
+#include "herald/ws/websocket.h"
+
+#include <utility>
+
+#include "herald/ws/client_phase.h"
+#include "herald/ws/connections.h"
+
+namespace herald::ws {
+namespace {
+
+constexpr std::size_t kMaxPendingPings = 64;  // pings awaiting their pong callback
+
+}  // namespace
+
+WebSocket::WebSocket(net::Worker& worker, net::StreamPtr stream, Accepted accepted)
+    : Session(worker, std::move(stream)),
+      options_(std::move(accepted.options)),
+      protocol_(std::move(accepted.protocol)),
+      server_side_(true) {
+    peer_.emplace(accepted.peer);
+    if (accepted.request != nullptr) {
+        head_ = RequestHead(*accepted.request);
+    }
+    // Queued first, so whatever the owner sends from on_websocket follows the 101.
+    peer_->outgoing().push(std::move(accepted.response));
+    state_ = ReadyState::Open;
+}
+
+WebSocket::~WebSocket() {
+    if (registry_) {
+        registry_->remove(*this);
+    }
+}
+
+std::shared_ptr<WebSocket> WebSocket::shared() {
+    return std::static_pointer_cast<WebSocket>(self());
+}
+
+void WebSocket::join(std::shared_ptr<Connections> registry) {
+    registry_ = std::move(registry);
+    registry_->add(*this);
+}
+
+void WebSocket::start_server(std::span<char> early) {
+    request_flush();
+    open(early);
+}
+
+void WebSocket::open(std::span<char> early) {
+    state_ = ReadyState::Open;
+    last_seen_ = state_since_ = net::Worker::now();
+    watch_ticks();
+    if (on_open_) {
+        on_open_();
+    }
+    if (!early.empty() && has_stream()) {
+        receive(early);
+    }
+    start_reading();
+}
+
+bool WebSocket::send(std::string_view text) {
+    if (state_ != ReadyState::Open || overflowed_) {
+        return false;
+    }
+    peer_->send_text(text);
+    after_send();
+    return true;
+}
+
+bool WebSocket::send_binary(std::string_view bytes) {
+    if (state_ != ReadyState::Open || overflowed_) {
+        return false;
+    }
+    peer_->send_binary(bytes);
+    after_send();
+    return true;
+}
+
+bool WebSocket::send(const Broadcast& message) {
+    if (state_ != ReadyState::Open || overflowed_) {
+        return false;
+    }
+    peer_->send(message);
+    after_send();
+    return true;
+}
+
+bool WebSocket::ping(std::string_view payload, std::function<void()> on_pong) {
+    if (state_ != ReadyState::Open || overflowed_) {
+        return false;
+    }
+    payload = payload.substr(0, kMaxControlPayload);
+    peer_->ping(payload);
+    if (on_pong) {
+        if (pings_.size() == kMaxPendingPings) {
+            pings_.erase(pings_.begin());
+        }
+        pings_.push_back(PendingPing{std::string(payload), std::move(on_pong)});
+    }
+    after_send();
+    return true;
+}
+
+void WebSocket::close(std::uint16_t code, std::string_view reason) {
+    if (state_ == ReadyState::Connecting) {
+        fail_connecting("closed before the connection opened", false);
+        return;
+    }
+    if (state_ != ReadyState::Open) {
+        return;
+    }
+    peer_->close(code, reason);
+    state_ = ReadyState::Closing;
+    state_since_ = net::Worker::now();
+    request_flush();
+}
+
+std::optional<DeflateParams> WebSocket::deflate() const {
+    return peer_ ? peer_->deflate() : std::nullopt;
+}
+
+std::size_t WebSocket::buffered_amount() const noexcept {
+    // Peer::outgoing() has no const overload; reading the size changes nothing.
+    return pre_open_.size_bytes() + (peer_ ? const_cast<Peer&>(*peer_).outgoing().size_bytes() : 0);
+}
+
+util::ByteQueue& WebSocket::outgoing() {
+    // The client's request goes out before anything the Peer queues after the handshake.
+    if (!pre_open_.empty() || !peer_) {
+        return pre_open_;
+    }
+    return peer_->outgoing();
+}
+
+void WebSocket::on_bytes(std::span<char> data) {
+    if (state_ == ReadyState::Connecting) {
+        handshake_bytes(data);
+    } else if (peer_) {
+        receive(data);
+    }
+}
+
+void WebSocket::receive(std::span<char> data) {
+    last_seen_ = net::Worker::now();
+    ping_outstanding_ = false;  // anything at all proves the other side is alive
+    while (!data.empty() && has_stream()) {
+        const DecodeEvent event = peer_->receive(data);
+        data = data.subspan(event.used_bytes);
+        if (event.kind == DecodeEvent::Kind::NeedMore) {
+            break;
+        }
+        handle(event);
+    }
+    after_receive();
+}
+
+void WebSocket::handle(const DecodeEvent& event) {
+    switch (event.kind) {
+        case DecodeEvent::Kind::Message:
+            if (state_ == ReadyState::Open && on_message_) {
+                on_message_(Message{event.opcode == Opcode::Binary, event.payload});
+            }
+            break;
+        case DecodeEvent::Kind::Pong:
+            handle_pong(event.payload);
+            break;
+        case DecodeEvent::Kind::Fail:
+            dropped_ = true;  // RFC 6455 §7.1.7: no need to wait for the other side's close
+            report_error(event.payload);
+            break;
+        default:
+            break;  // pings are answered by the Peer; a close is handled after the loop
+    }
+}
+
+void WebSocket::handle_pong(std::string_view payload) {
+    for (auto it = pings_.begin(); it != pings_.end(); ++it) {
+        if (it->payload == payload) {
+            auto done = std::move(it->done);
+            pings_.erase(it);
+            if (pings_.empty()) {
+                std::vector<PendingPing>().swap(pings_);
+            }
+            done();
+            return;
+        }
+    }
+}
+
+void WebSocket::after_receive() {
+    if (!has_stream()) {
+        return;
+    }
+    if (peer_->state() == PeerState::Closed && !close_seen_) {
+        close_seen_ = true;
+        // RFC 6455 §7.1.1: the server closes TCP first; a client waits for it (bounded).
+        state_ = ReadyState::Closing;
+        state_since_ = net::Worker::now();
+        if (server_side_ || dropped_) {
+            close_after_flush();
+            return;
+        }
+    }
+    after_send();
+}
+
+void WebSocket::after_send() {
+    if (buffered_amount() > options_->max_queued_bytes) {
+        overflow();
+    }
+    request_flush();
+}
+
+void WebSocket::overflow() {
+    if (overflowed_) {
+        return;
+    }
+    overflowed_ = true;
+    // Decided on a later turn, so a sender never sees its connection end inside send().
+    worker().post([self = shared()] {
+        if (self->state_ == ReadyState::Open && self->on_overflow_) {
+            self->on_overflow_();
+        }
+        if (self->state_ != ReadyState::Open) {
+            return;  // the owner closed it (its close handshake is bounded by close_timeout)
+        }
+        self->peer_->close(self->options_->overflow_close_code, "send queue over limit");
+        self->dropped_ = true;
+        self->close_now();
+        self->peer_->outgoing().clear();  // nothing will write it; give the memory back now
+    });
+}
+
+void WebSocket::drop(std::uint16_t code, std::string_view reason) {
+    peer_->close(code, reason);
+    dropped_ = true;
+    state_ = ReadyState::Closing;
+    state_since_ = net::Worker::now();
+    close_after_flush();
+}
+
+void WebSocket::on_tick(net::Clock::time_point now) {
+    switch (state_) {
+        case ReadyState::Connecting:
+            if (client_ && has_stream() && now - state_since_ >= client_->handshake_timeout) {
+                fail_connecting("the opening handshake timed out");
+            }
+            break;
+        case ReadyState::Open:
+            tick_open(now);
+            break;
+        case ReadyState::Closing:
+            if (now - state_since_ >= options_->close_timeout) {
+                close_now();  // the other side never finished the close handshake
+            }
+            break;
+        case ReadyState::Closed:
+            break;
+    }
+}
+
+void WebSocket::tick_open(net::Clock::time_point now) {
+    const auto quiet = now - last_seen_;
+    const auto& o = *options_;
+    if (o.idle_timeout.count() > 0 && quiet >= o.idle_timeout) {
+        drop(to_int(CloseCode::GoingAway), "idle timeout");
+        return;
+    }
+    if (o.ping_interval.count() <= 0) {
+        return;
+    }
+    if (ping_outstanding_) {
+        if (now - state_since_ >= o.pong_timeout) {
+            drop(to_int(CloseCode::GoingAway), "ping timeout");
+        }
+    } else if (quiet >= o.ping_interval) {
+        peer_->ping();
+        ping_outstanding_ = true;
+        state_since_ = now;
+        after_send();
+    }
+}
+
+void WebSocket::on_closed(const std::error_code& /*reason*/) {
+    std::uint16_t code = to_int(CloseCode::Abnormal);
+    std::string reason;
+    if (state_ == ReadyState::Connecting && client_) {
+        reason = client_->error.empty() ? "connection closed during the opening handshake"
+                                        : client_->error;
+    } else if (peer_ && (peer_->state() == PeerState::Closed || dropped_)) {
+        code = peer_->close_code();
+        reason = peer_->close_reason();
+    }
+    finish(code, reason);
+}
+
+void WebSocket::finish(std::uint16_t code, std::string_view reason) {
+    state_ = ReadyState::Closed;
+    unwatch_ticks();
+    if (registry_) {
+        registry_->remove(*this);
+        registry_.reset();
+    }
+    std::vector<PendingPing>().swap(pings_);
+    auto on_close = std::move(on_close_);
+    // Handlers often capture the connection itself: dropping them breaks the cycle.
+    on_open_ = nullptr;
+    on_message_ = nullptr;
+    on_error_ = nullptr;
+    on_overflow_ = nullptr;
+    if (on_close) {
+        on_close(code, reason);
+    }
+}
+
+void WebSocket::report_error(std::string_view message) {
+    if (on_error_) {
+        on_error_(message);
+    }
+}
+
+}  // namespace herald::ws

@@ -1,0 +1,222 @@
+// herald/ws/websocket_test.cpp
+//
+// Integration: a ws::Server and a ws::Client over loopback exchanging messages, pings and close
+// handshakes, with and without permessage-deflate.
+#include "herald/ws/websocket.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "herald/ws/echo_fixture.h"
+
+namespace herald::ws {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::EchoFixture;
+using testing::Recorder;
+
+std::string all_byte_values() {
+    std::string out;
+    for (int i = 0; i < 256; ++i) {
+        out += static_cast<char>(i);
+    }
+    return out;
+}
+
+std::string large_payload(std::size_t size) {
+    std::string out(size, '\0');
+    std::uint32_t x = 12345;
+    for (auto& c : out) {
+        x = x * 1103515245U + 12345U;
+        c = static_cast<char>(x >> 24);
+    }
+    return out;
+}
+
+class WebSocketEcho : public EchoFixture, public ::testing::WithParamInterface<bool> {
+protected:
+    ClientOptions client_options() const {
+        ClientOptions options;
+        options.deflate.enabled = GetParam();
+        return options;
+    }
+
+    ServerOptions server_options() const {
+        auto options = testing::quick_server_options();
+        options.deflate.enabled = GetParam();
+        return options;
+    }
+};
+
+TEST_P(WebSocketEcho, EchoesTextBinaryEmptyAndLargeMessages) {
+    start_server(server_options());
+    Recorder& events = new_recorder();
+    auto socket = connect(events, client_options());
+    ASSERT_EQ(events.next()->kind, "open");
+    EXPECT_EQ(socket->deflate().has_value(), GetParam());
+    const std::string large = large_payload(1024 * 1024);
+    const std::string text_large(1024 * 1024, 'a');
+    on_worker(socket, [&](WebSocket& s) {
+        EXPECT_TRUE(s.send("hello"));
+        EXPECT_TRUE(s.send_binary(all_byte_values()));
+        EXPECT_TRUE(s.send(""));
+        EXPECT_TRUE(s.send_binary(large));
+        EXPECT_TRUE(s.send(text_large));
+    });
+    const std::vector<std::pair<std::string, std::string>> expected = {
+            {"text", "hello"},
+            {"binary", all_byte_values()},
+            {"text", ""},
+            {"binary", large},
+            {"text", text_large}};
+    for (const auto& [kind, data] : expected) {
+        const auto event = events.next(10s);
+        ASSERT_TRUE(event);
+        EXPECT_EQ(event->kind, kind);
+        EXPECT_EQ(event->data.size(), data.size());
+        EXPECT_TRUE(event->data == data);
+    }
+}
+
+TEST_P(WebSocketEcho, NegotiatesDeflateOnBothSidesOrNeither) {
+    start_server(server_options());
+    Recorder& events = new_recorder();
+    auto socket = connect(events, client_options());
+    ASSERT_EQ(events.next()->kind, "open");
+    ASSERT_EQ(server_events_.next()->kind, "open");
+    EXPECT_EQ(server_socket()->deflate().has_value(), GetParam());
+    EXPECT_EQ(socket->deflate().has_value(), GetParam());
+}
+
+INSTANTIATE_TEST_SUITE_P(Deflate, WebSocketEcho, ::testing::Bool(),
+                         [](const auto& test) { return test.param ? "Deflate" : "Plain"; });
+
+using WebSocketSession = EchoFixture;
+
+TEST_F(WebSocketSession, ClientPingGetsItsPongCallback) {
+    start_server();
+    Recorder& events = new_recorder();
+    auto socket = connect(events);
+    ASSERT_EQ(events.next()->kind, "open");
+    std::promise<void> ponged;
+    on_worker(socket, [&](WebSocket& s) {
+        EXPECT_TRUE(s.ping("are you there", [&] { ponged.set_value(); }));
+    });
+    EXPECT_EQ(ponged.get_future().wait_for(5s), std::future_status::ready);
+}
+
+TEST_F(WebSocketSession, ServerPingGetsItsPongCallback) {
+    start_server();
+    Recorder& events = new_recorder();
+    auto socket = connect(events);
+    ASSERT_EQ(events.next()->kind, "open");
+    ASSERT_EQ(server_events_.next()->kind, "open");
+    std::promise<void> ponged;
+    on_worker(server_socket(),
+              [&](WebSocket& s) { EXPECT_TRUE(s.ping("", [&] { ponged.set_value(); })); });
+    EXPECT_EQ(ponged.get_future().wait_for(5s), std::future_status::ready);
+}
+
+TEST_F(WebSocketSession, PingAfterCloseReturnsFalse) {
+    start_server();
+    Recorder& events = new_recorder();
+    auto socket = connect(events);
+    ASSERT_EQ(events.next()->kind, "open");
+    on_worker(socket, [&](WebSocket& s) {
+        s.close();
+        EXPECT_FALSE(s.ping("x"));
+        EXPECT_FALSE(s.send("x"));
+        EXPECT_EQ(s.ready_state(), ReadyState::Closing);
+    });
+}
+
+TEST_F(WebSocketSession, ClientCloseCodeAndReasonReachBothSides) {
+    start_server();
+    Recorder& events = new_recorder();
+    auto socket = connect(events);
+    ASSERT_EQ(events.next()->kind, "open");
+    on_worker(socket, [](WebSocket& s) { s.close(4001, "client bye"); });
+    const auto client_close = events.next_of("close");
+    ASSERT_TRUE(client_close);
+    EXPECT_EQ(client_close->code, 4001);  // the server's answer echoes the code
+    EXPECT_EQ(client_close->data, "");    // ... but not the reason
+    const auto server_close = server_events_.next_of("close");
+    ASSERT_TRUE(server_close);
+    EXPECT_EQ(server_close->code, 4001);
+    EXPECT_EQ(server_close->data, "client bye");
+    EXPECT_EQ(socket->ready_state(), ReadyState::Closed);
+}
+
+TEST_F(WebSocketSession, ServerCloseCodeAndReasonReachBothSides) {
+    start_server();
+    Recorder& events = new_recorder();
+    auto socket = connect(events);
+    ASSERT_EQ(events.next()->kind, "open");
+    ASSERT_EQ(server_events_.next()->kind, "open");
+    on_worker(server_socket(), [](WebSocket& s) { s.close(4002, "server bye"); });
+    const auto client_close = events.next_of("close");
+    ASSERT_TRUE(client_close);
+    EXPECT_EQ(client_close->code, 4002);
+    EXPECT_EQ(client_close->data, "server bye");
+    const auto server_close = server_events_.next_of("close");
+    ASSERT_TRUE(server_close);
+    EXPECT_EQ(server_close->code, 4002);
+    EXPECT_EQ(events.count("close"), 1U);
+}
+
+TEST_F(WebSocketSession, OversizeMessageClosesWith1009) {
+    auto options = testing::quick_server_options();
+    options.max_message_bytes = 1000;
+    start_server(options);
+    Recorder& events = new_recorder();
+    auto socket = connect(events);
+    ASSERT_EQ(events.next()->kind, "open");
+    on_worker(socket, [](WebSocket& s) { s.send(std::string(2000, 'x')); });
+    const auto close = events.next_of("close");
+    ASSERT_TRUE(close);
+    EXPECT_EQ(close->code, 1009);
+    const auto server_close = server_events_.next_of("close");
+    ASSERT_TRUE(server_close);
+    EXPECT_EQ(server_close->code, 1009);
+}
+
+TEST_F(WebSocketSession, ServerSideSeesPathHeadersProtocolAndVersion) {
+    auto options = testing::quick_server_options();
+    options.subprotocols = {"chat.v2", "chat.v1"};
+    start_server(options);
+    Recorder& events = new_recorder();
+    ClientOptions client_options;
+    client_options.subprotocols = {"chat.v1", "chat.v2"};
+    client_options.headers.push_back({"X-Test", "yes"});
+    auto socket = connect(events, client_options);
+    ASSERT_EQ(events.next()->kind, "open");
+    ASSERT_EQ(server_events_.next()->kind, "open");
+    auto server_side = server_socket();
+    EXPECT_EQ(server_side->path(), "/echo");
+    EXPECT_EQ(server_side->header("x-test"), "yes");
+    EXPECT_EQ(server_side->protocol(), "chat.v2");  // the server's preference wins
+    EXPECT_EQ(socket->protocol(), "chat.v2");
+    EXPECT_EQ(WebSocket::version(), 13);
+    on_worker(server_side,
+              [](WebSocket& s) { EXPECT_EQ(s.remote_address().rfind("127.0.0.1:", 0), 0U); });
+}
+
+TEST_F(WebSocketSession, BufferedAmountCountsQueuedBytesUntilFlushed) {
+    start_server();
+    Recorder& events = new_recorder();
+    auto socket = connect(events);
+    ASSERT_EQ(events.next()->kind, "open");
+    std::size_t queued = 0;
+    on_worker(socket, [&](WebSocket& s) {
+        s.send(std::string(1000, 'x'));
+        queued = s.buffered_amount();
+    });
+    EXPECT_GE(queued, 1000U);
+    ASSERT_TRUE(events.next_of("text"));
+    on_worker(socket, [](WebSocket& s) { EXPECT_EQ(s.buffered_amount(), 0U); });
+}
+
+}  // namespace
+}  // namespace herald::ws
