@@ -11,14 +11,16 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include "herald/http/chunked_body.h"
+
 namespace herald::http {
 
 namespace {
 
 namespace beast_http = boost::beast::http;
 
-// Shortest window offered to Beast for chunk-size lines and trailers, so even a tiny header limit
-// leaves room for "\r\n0\r\n\r\n".
+// Shortest bound on a chunk-size line or the trailer section, so even a tiny header limit leaves
+// room for "0\r\n\r\n".
 constexpr std::size_t kMinLineWindow = 64;
 
 ParseStep failure(unsigned status, std::string error) {
@@ -68,9 +70,10 @@ std::string describe(const boost::system::error_code& ec) {
 }
 
 // Feeds Beast's parser so that the result never depends on how the input was split: the header is
-// handed over only once its terminating empty line is here (RFC 9112 §2.1), and chunk-size lines
-// and trailers are offered through a bounded window so an endless line fails the same way however
-// it arrives.
+// handed over only once its terminating empty line is here (RFC 9112 §2.1). Beast reads
+// Content-Length and connection-delimited bodies; chunked bodies go through ChunkedBody, because
+// Beast's chunk parser charges a chunk against the body limit again each time its size line is
+// retried with more bytes, so its verdict would depend on how the line arrived.
 template <bool IsRequest>
 class Feeder {
 public:
@@ -87,6 +90,7 @@ public:
         pending_.clear();
         searched_ = 0;
         header_done_ = false;
+        chunked_.reset();
         sticky_ = ParseStep{};
     }
 
@@ -167,35 +171,48 @@ private:
         if (auto refused = check_header()) {
             return *refused;
         }
-        return parser_->is_done() ? done_step() : run_body();
+        if (parser_->is_done()) {
+            return done_step();
+        }
+        if (parser_->chunked()) {
+            chunked_.emplace(std::max(limits_.max_header_bytes, kMinLineWindow),
+                             limits_.max_body_bytes);
+        }
+        return run_body();
     }
 
-    ParseStep run_body() {
-        const auto window_limit = std::max(limits_.max_header_bytes, kMinLineWindow);
-        while (!parser_->is_done()) {
-            const auto window = std::min(pending_.size() - consumed_, window_limit);
-            if (window == 0) {
+    ParseStep run_body() { return chunked_ ? run_chunked() : run_sized(); }
+
+    ParseStep run_chunked() {
+        const auto step = chunked_->feed(std::string_view(pending_).substr(consumed_),
+                                         parser_->get().body());
+        consumed_ += step.used_bytes;
+        switch (step.status) {
+            case ChunkedStep::Status::NeedMore:
                 return ParseStep{};
-            }
+            case ChunkedStep::Status::Done:
+                return done_step();
+            case ChunkedStep::Status::Error:
+                break;
+        }
+        return step.error_status == 413 ? body_too_large() : failure(step.error_status, step.error);
+    }
+
+    ParseStep run_sized() {
+        while (!parser_->is_done() && consumed_ < pending_.size()) {
             boost::system::error_code ec;
-            const auto used = parser_->put(
-                    boost::asio::const_buffer(pending_.data() + consumed_, window), ec);
+            const auto used = parser_->put(boost::asio::const_buffer(pending_.data() + consumed_,
+                                                                     pending_.size() - consumed_),
+                                           ec);
             consumed_ += used;
             if (ec == beast_http::error::need_more) {
-                if (used > 0) {
-                    continue;
-                }
-                if (window == window_limit) {
-                    return failure(400, "chunk size line or trailer section exceeds " +
-                                                std::to_string(window_limit) + " bytes");
-                }
                 return ParseStep{};
             }
             if (ec) {
                 return map_error(ec);
             }
         }
-        return done_step();
+        return parser_->is_done() ? done_step() : ParseStep{};
     }
 
     // Checks Beast leaves to the caller (RFC 9112 §3.2 and §6.1).
@@ -221,10 +238,14 @@ private:
             return header_too_large();
         }
         if (ec == beast_http::error::body_limit) {
-            return failure(413, std::string{kWhat} + " body exceeds " +
-                                        std::to_string(limits_.max_body_bytes) + " bytes");
+            return body_too_large();
         }
         return failure(400, describe(ec));
+    }
+
+    [[nodiscard]] ParseStep body_too_large() const {
+        return failure(413, std::string{kWhat} + " body exceeds " +
+                                    std::to_string(limits_.max_body_bytes) + " bytes");
     }
 
     ParserLimits limits_;
@@ -233,6 +254,7 @@ private:
     std::size_t searched_ = 0;  // how much of pending_ has been searched for the header's end
     std::size_t consumed_ = 0;  // bytes of pending_ consumed during the current feed()
     bool header_done_ = false;
+    std::optional<ChunkedBody> chunked_;
     ParseStep sticky_;
 };
 

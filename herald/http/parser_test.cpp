@@ -305,6 +305,20 @@ TEST(RequestParser, RefusesAnEndlessChunkLine) {
     expect_error_at_every_split(wire, 400, limits);
 }
 
+TEST(RequestParser, JudgesAChunkLineTheSameHoweverItArrives) {
+    // An extension whose quoted string never closes, followed by more chunk-like lines: the
+    // verdict must not depend on how many pieces the line came in.
+    const ParserLimits limits{416, 192};
+    const std::string wire = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                             "5;a;name=\"v\x02\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+    expect_error_at_every_split(wire, 400, limits);
+    for (std::size_t size = 1; size < 8; ++size) {
+        RequestParser parser(limits);
+        const auto out = feed_chunks(parser, support::chunks_of(wire, size));
+        EXPECT_EQ(out.error_status, 400U) << out.error;
+    }
+}
+
 const std::string kSwitching =
         "HTTP/1.1 101 Switching Protocols\r\n"
         "Upgrade: websocket\r\n"
