@@ -161,7 +161,8 @@ ChunkedStep ChunkedBody::feed(std::string_view input, std::string& body) {
     while (state_ != State::Done) {
         const auto rest = input.substr(used);
         if (state_ == State::Data) {
-            const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, rest.size()));
+            const auto n =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, rest.size()));
             if (n == 0) {
                 break;
             }

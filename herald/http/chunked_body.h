@@ -16,7 +16,11 @@
 namespace herald::http {
 
 struct ChunkedStep {
-    enum class Status { NeedMore, Done, Error };
+    enum class Status {
+        NeedMore,
+        Done,
+        Error
+    };
     Status status = Status::NeedMore;
     std::size_t used_bytes = 0;  // consumed from the input; an unfinished line is left unconsumed
     unsigned error_status = 0;   // 400, or 413 when the body limit is reached
@@ -32,7 +36,13 @@ public:
     ChunkedStep feed(std::string_view input, std::string& body);
 
 private:
-    enum class State { SizeLine, Data, DataEnd, Trailer, Done };
+    enum class State {
+        SizeLine,
+        Data,
+        DataEnd,
+        Trailer,
+        Done
+    };
 
     // The line at the start of the input: complete when its CRLF lies within the budget,
     // too_long when the budget is spent without one.
@@ -41,6 +51,7 @@ private:
         bool complete = false;
         bool too_long = false;
     };
+
     [[nodiscard]] static Line take_line(std::string_view input, std::size_t budget);
 
     bool on_size_line(std::string_view line, ChunkedStep& step);

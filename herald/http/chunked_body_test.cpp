@@ -62,9 +62,9 @@ TEST(ChunkedBody, AcceptsUpperCaseHexAndLeadingZeros) {
 }
 
 TEST(ChunkedBody, RejectsMalformedSizeLines) {
-    for (const std::string wire : {"zz\r\nhi\r\n0\r\n\r\n", "\r\n", "2;\r\nhi\r\n0\r\n\r\n",
-                                   "2;a=\"open\r\nhi\r\n0\r\n\r\n", "2 x\r\nhi\r\n0\r\n\r\n",
-                                   "11111111111111111\r\n"}) {
+    for (const std::string wire :
+         {"zz\r\nhi\r\n0\r\n\r\n", "\r\n", "2;\r\nhi\r\n0\r\n\r\n", "2;a=\"open\r\nhi\r\n0\r\n\r\n",
+          "2 x\r\nhi\r\n0\r\n\r\n", "11111111111111111\r\n"}) {
         expect_same_at_every_split(wire, Status::Error, 400);
     }
 }
@@ -93,7 +93,8 @@ TEST(ChunkedBody, BoundsSizeLinesAndTheTrailerSection) {
 
 TEST(ChunkedBody, RefusesABodyOverTheLimitAsSoonAsTheSizeLineIsRead) {
     expect_same_at_every_split("6\r\n012345\r\n4\r\n0123\r\n0\r\n\r\n", Status::Done, 0, 64, 10);
-    expect_same_at_every_split("6\r\n012345\r\n5\r\n01234\r\n0\r\n\r\n", Status::Error, 413, 64, 10);
+    expect_same_at_every_split("6\r\n012345\r\n5\r\n01234\r\n0\r\n\r\n", Status::Error, 413, 64,
+                               10);
     const auto out = decode({"6\r\n012345\r\nFFFFFFFFFFFFFFFF\r\n"}, 64, 10);
     EXPECT_EQ(out.last.error_status, 413U);
     EXPECT_EQ(out.body, "012345");

@@ -184,8 +184,8 @@ private:
     ParseStep run_body() { return chunked_ ? run_chunked() : run_sized(); }
 
     ParseStep run_chunked() {
-        const auto step = chunked_->feed(std::string_view(pending_).substr(consumed_),
-                                         parser_->get().body());
+        const auto step =
+                chunked_->feed(std::string_view(pending_).substr(consumed_), parser_->get().body());
         consumed_ += step.used_bytes;
         switch (step.status) {
             case ChunkedStep::Status::NeedMore:

@@ -309,8 +309,9 @@ TEST(RequestParser, JudgesAChunkLineTheSameHoweverItArrives) {
     // An extension whose quoted string never closes, followed by more chunk-like lines: the
     // verdict must not depend on how many pieces the line came in.
     const ParserLimits limits{416, 192};
-    const std::string wire = "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
-                             "5;a;name=\"v\x02\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+    const std::string wire =
+            "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            "5;a;name=\"v\x02\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
     expect_error_at_every_split(wire, 400, limits);
     for (std::size_t size = 1; size < 8; ++size) {
         RequestParser parser(limits);
