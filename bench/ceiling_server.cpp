@@ -1,0 +1,317 @@
+// bench/ceiling_server.cpp
+//
+// The ceiling of the fan-out benchmark: the least work one thread can do to deliver a pre-built
+// WebSocket frame to many connections. Raw epoll (edge-triggered), a minimal opening handshake
+// (RFC 6455 §4.2.2: the 101 with the accept key and nothing else), then rounds of the same frame
+// written with writev, several queued copies per socket per call when the socket was backlogged.
+// A socket that returns EAGAIN keeps a pending count and is resumed on EPOLLOUT. No herald::ws.
+// Owner: the program's one thread.
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <climits>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/bench_support.h"
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "herald/util/base64.h"
+#include "herald/util/digest.h"
+
+namespace herald::bench {
+namespace {
+
+constexpr std::string_view kUsage =
+        "bench_ceiling [--host 127.0.0.1] [--port 0] [--connections N] [--burst 1]\n"
+        "              [--max-unsent-bytes 0] [--payload-bytes 100]";
+constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+constexpr std::size_t kMaxRequestBytes = 8192;
+constexpr int kListenTag = -1;
+
+struct Connection {
+    bool open = false;
+    bool upgraded = false;
+    bool writable = true;     // false after EAGAIN or a short write, until EPOLLOUT
+    std::size_t pending = 0;  // whole frames queued, the first possibly partly written
+    std::size_t offset = 0;   // bytes of the first pending frame already written
+    std::size_t index = 0;    // position in Server::upgraded_
+    std::string request;      // the handshake request, until it is answered
+};
+
+// The frame: FIN + text opcode, the shortest length form, no mask (server to client, §5.2).
+std::string text_frame(std::string_view payload) {
+    std::string frame;
+    frame.push_back(static_cast<char>(0x81));
+    if (payload.size() < 126) {
+        frame.push_back(static_cast<char>(payload.size()));
+    } else {
+        frame.push_back(static_cast<char>(126));
+        frame.push_back(static_cast<char>(payload.size() >> 8));
+        frame.push_back(static_cast<char>(payload.size() & 0xFF));
+    }
+    frame.append(payload);
+    return frame;
+}
+
+// The value of the Sec-WebSocket-Key header (names are case-insensitive, RFC 9110 §5.1).
+std::string_view websocket_key(std::string_view request) {
+    constexpr std::string_view kName = "sec-websocket-key:";
+    for (std::size_t at = request.find("\r\n"); at != std::string_view::npos;
+         at = request.find("\r\n", at + 2)) {
+        const std::string_view line = request.substr(at + 2, request.find("\r\n", at + 2) - at - 2);
+        if (line.size() < kName.size() ||
+            !std::equal(kName.begin(), kName.end(), line.begin(),
+                        [](char a, char b) { return a == (b | 0x20); })) {
+            continue;
+        }
+        std::string_view value = line.substr(kName.size());
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
+            value.remove_prefix(1);
+        }
+        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
+            value.remove_suffix(1);
+        }
+        return value;
+    }
+    return {};
+}
+
+class Server {
+public:
+    Server(const Options& options, RoundPolicy policy)
+        : policy_(policy), frame_(text_frame(bench_payload(policy.payload_bytes))) {
+        const std::size_t fds = raise_fd_limit(policy.connections + 64);
+        connections_.resize(fds);
+        listener_ = listen_tcp(options.text("host", "127.0.0.1"),
+                               static_cast<std::uint16_t>(options.count("port", 0)));
+        epoll_ = epoll_create1(EPOLL_CLOEXEC);
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.fd = kListenTag;
+        if (epoll_ < 0 || epoll_ctl(epoll_, EPOLL_CTL_ADD, listener_, &event) != 0) {
+            fail("epoll");
+        }
+    }
+
+    void run() {
+        announce("listening " + std::to_string(local_port(listener_)));
+        while (!stop_requested()) {
+            const bool go = broadcasting() && may_start_round();
+            if (go) {
+                round();
+            }
+            poll(go ? 0 : 100);
+        }
+        std::fprintf(stderr, "ceiling: rounds=%zu gated=%zu eagain=%zu writes=%zu open=%zu\n",
+                     rounds_, gated_, eagain_, writes_, upgraded_.size());
+    }
+
+private:
+    [[nodiscard]] bool broadcasting() {
+        if (!started_ && policy_.connections > 0 && upgraded_.size() >= policy_.connections) {
+            started_ = true;
+            announce("broadcasting " + std::to_string(upgraded_.size()));
+        }
+        return started_;
+    }
+
+    [[nodiscard]] bool may_start_round() {
+        for (const int fd : upgraded_) {
+            const Connection& c = connections_[static_cast<std::size_t>(fd)];
+            if (c.pending * frame_.size() - c.offset > policy_.max_unsent_bytes) {
+                ++gated_;
+                return false;
+            }
+        }
+        return true;
+    }
+
+    void round() {
+        ++rounds_;
+        for (const int fd : upgraded_) {
+            Connection& c = connections_[static_cast<std::size_t>(fd)];
+            c.pending += policy_.burst;
+            if (c.writable) {
+                flush(fd, c);
+            }
+        }
+        close_dead();
+    }
+
+    // One writev per call of up to IOV_MAX copies of the frame; stops at EAGAIN or a short write.
+    void flush(int fd, Connection& c) {
+        while (c.pending > 0) {
+            const std::size_t count = std::min<std::size_t>(c.pending, iov_.size());
+            for (std::size_t i = 0; i < count; ++i) {
+                iov_[i].iov_base = const_cast<char*>(frame_.data());
+                iov_[i].iov_len = frame_.size();
+            }
+            iov_[0].iov_base = const_cast<char*>(frame_.data() + c.offset);
+            iov_[0].iov_len = frame_.size() - c.offset;
+            const std::size_t wanted = count * frame_.size() - c.offset;
+            ++writes_;
+            const ssize_t n = writev(fd, iov_.data(), static_cast<int>(count));
+            if (n < 0) {
+                if (errno == EAGAIN) {
+                    ++eagain_;
+                    c.writable = false;
+                } else if (errno != EINTR) {
+                    dead_.push_back(fd);
+                }
+                return;
+            }
+            const std::size_t done = c.offset + static_cast<std::size_t>(n);
+            c.pending -= done / frame_.size();
+            c.offset = done % frame_.size();
+            if (static_cast<std::size_t>(n) < wanted) {
+                c.writable = false;
+                return;
+            }
+        }
+    }
+
+    void poll(int timeout_ms) {
+        const int n =
+                epoll_wait(epoll_, events_.data(), static_cast<int>(events_.size()), timeout_ms);
+        for (int i = 0; i < n; ++i) {
+            const int fd = events_[static_cast<std::size_t>(i)].data.fd;
+            const std::uint32_t what = events_[static_cast<std::size_t>(i)].events;
+            if (fd == kListenTag) {
+                accept_all();
+                continue;
+            }
+            Connection& c = connections_[static_cast<std::size_t>(fd)];
+            if (!c.open) {
+                continue;
+            }
+            if ((what & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) {
+                readable(fd, c);
+            }
+            if ((what & EPOLLOUT) != 0 && c.open && c.upgraded) {
+                c.writable = true;
+                flush(fd, c);
+            }
+        }
+        close_dead();
+    }
+
+    void accept_all() {
+        for (;;) {
+            const int fd = accept4(listener_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+            if (fd < 0) {
+                return;
+            }
+            if (static_cast<std::size_t>(fd) >= connections_.size()) {
+                close(fd);
+                continue;
+            }
+            // As Herald's streams do: a realtime message leaves at once, not held back by Nagle's
+            // algorithm to coalesce with the next one (which would make the ceiling do less).
+            const int one = 1;
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            connections_[static_cast<std::size_t>(fd)] = Connection{};
+            connections_[static_cast<std::size_t>(fd)].open = true;
+            epoll_event event{};
+            event.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET;
+            event.data.fd = fd;
+            epoll_ctl(epoll_, EPOLL_CTL_ADD, fd, &event);
+        }
+    }
+
+    // Before the upgrade: collect the request and answer it. After: discard what the client
+    // sends (it sends nothing but a close) and notice the end of the stream.
+    void readable(int fd, Connection& c) {
+        for (;;) {
+            const ssize_t n = read(fd, buffer_.data(), buffer_.size());
+            if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+                dead_.push_back(fd);
+                return;
+            }
+            if (n < 0) {
+                return;
+            }
+            if (!c.upgraded) {
+                c.request.append(buffer_.data(), static_cast<std::size_t>(n));
+                if (c.request.find("\r\n\r\n") != std::string::npos) {
+                    upgrade(fd, c);
+                } else if (c.request.size() > kMaxRequestBytes) {
+                    dead_.push_back(fd);
+                    return;
+                }
+            }
+        }
+    }
+
+    void upgrade(int fd, Connection& c) {
+        const std::string_view key = websocket_key(c.request);
+        const std::string response =
+                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+                util::base64_encode(util::sha1(std::string(key) + std::string(kGuid))) + "\r\n\r\n";
+        std::string().swap(c.request);
+        if (key.empty() ||
+            write(fd, response.data(), response.size()) != static_cast<ssize_t>(response.size())) {
+            dead_.push_back(fd);
+            return;
+        }
+        c.upgraded = true;
+        c.index = upgraded_.size();
+        upgraded_.push_back(fd);
+    }
+
+    void close_dead() {
+        for (const int fd : dead_) {
+            Connection& c = connections_[static_cast<std::size_t>(fd)];
+            if (!c.open) {
+                continue;
+            }
+            if (c.upgraded) {
+                connections_[static_cast<std::size_t>(upgraded_.back())].index = c.index;
+                upgraded_[c.index] = upgraded_.back();
+                upgraded_.pop_back();
+            }
+            c = Connection{};
+            close(fd);
+        }
+        dead_.clear();
+    }
+
+    RoundPolicy policy_;
+    std::string frame_;
+    int listener_ = -1;
+    int epoll_ = -1;
+    bool started_ = false;
+    std::vector<Connection> connections_;  // indexed by fd
+    std::vector<int> upgraded_;            // fds of open WebSocket connections, any order
+    std::vector<int> dead_;                // fds to close once the current walk is over
+    std::array<iovec, IOV_MAX> iov_{};
+    std::array<epoll_event, 1024> events_{};
+    std::array<char, 16384> buffer_{};
+    std::size_t rounds_ = 0;
+    std::size_t gated_ = 0;
+    std::size_t eagain_ = 0;
+    std::size_t writes_ = 0;
+};
+
+int run(int argc, char** argv) {
+    const Options options(argc, argv, kUsage);
+    install_signal_handlers();
+    Server server(options, round_policy(options));
+    server.run();
+    return 0;
+}
+
+}  // namespace
+}  // namespace herald::bench
+
+int main(int argc, char** argv) {
+    return herald::bench::run(argc, argv);
+}
