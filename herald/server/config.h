@@ -1,0 +1,52 @@
+// herald/server/config.h
+//
+// Everything `herald serve` needs to run, after the config file, HERALD_* variables and flags
+// have been merged (herald/cli/config_load.h). Defaults give one node on 127.0.0.1:6001 with the
+// development app.
+// Owner: plain data, copied into the server at start.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "herald/server/app.h"
+
+namespace herald::server {
+
+struct Endpoint {
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 6001;
+
+    friend bool operator==(const Endpoint&, const Endpoint&) = default;
+};
+
+struct TlsFiles {
+    std::string certificate_chain;  // PEM
+    std::string private_key;        // PEM
+
+    friend bool operator==(const TlsFiles&, const TlsFiles&) = default;
+};
+
+struct ServerConfig {
+    Endpoint listen;                       // WebSocket and REST API on one port
+    std::optional<Endpoint> api_listen;    // set: the REST API on its own listener (Slanger -a)
+    std::size_t threads = 0;               // workers; 0: one per hardware thread
+    std::string path_prefix;               // before /app/{key}, e.g. "/ws" (pusher-js wsPath)
+    std::chrono::seconds activity_timeout = pusher::kActivityTimeout;  // sent to clients (§2.4)
+    std::chrono::seconds pong_timeout = pusher::kPongTimeout;
+    bool strict_protocol = false;          // a missing ?protocol= gets 4008 instead of meaning 7
+    bool verbose = false;                  // log every frame in and out
+    std::string log_level = "info";        // trace, debug, info, warn, error, off
+    std::optional<std::string> pid_file;
+    std::optional<TlsFiles> tls;
+    std::optional<std::string> redis_url;  // issue #5; refused until it lands
+    std::vector<App> apps;                 // empty: the development app
+
+    friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
+};
+
+}  // namespace herald::server

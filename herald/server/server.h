@@ -1,0 +1,45 @@
+// herald/server/server.h
+//
+// `herald serve`: the Pusher-compatible server. Workers accept WebSocket connections on
+// [prefix]/app/{key} and REST requests on /apps/{id}/... (on the same port, or on a separate API
+// listener), the hub keeps channels, presence and cache state, and a triggered event is framed
+// once and fanned out by the workers that hold its subscribers.
+// Owner: the thread that creates it (start/stop/wait); everything else runs on the workers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+#include "herald/server/config.h"
+
+namespace herald::server {
+
+class PusherServer {
+public:
+    explicit PusherServer(ServerConfig config);
+    ~PusherServer();
+    PusherServer(const PusherServer&) = delete;
+    PusherServer& operator=(const PusherServer&) = delete;
+
+    // Binds and starts; throws std::runtime_error with a precise message (address in use ...).
+    void start();
+
+    // Drains: refuses new connections, closes every connection with 4200 (clients reconnect at
+    // once), answers REST with 503, then stops after at most `grace`. Idempotent.
+    void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+    // The WebSocket port (and REST, unless a separate API listener is configured).
+    [[nodiscard]] std::uint16_t port() const noexcept;
+    // The REST API's own port when api_listen is set.
+    [[nodiscard]] std::optional<std::uint16_t> api_port() const noexcept;
+
+    [[nodiscard]] const ServerConfig& config() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace herald::server
