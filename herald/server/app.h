@@ -18,7 +18,7 @@
 namespace herald::server {
 
 struct AppLimits {
-    std::size_t max_connections = 0;  // 0: unlimited
+    std::size_t max_connections = 0;                                 // 0: unlimited
     std::size_t max_message_bytes = pusher::kMaxClientMessageBytes;  // one incoming frame
     std::size_t max_event_data_bytes = pusher::kMaxEventDataBytes;   // REST and client events
     std::size_t max_event_name_length = pusher::kMaxEventNameLength;

@@ -19,9 +19,9 @@ namespace herald::server {
 struct Publication {
     std::string channel;
     std::string event;
-    std::string data;                        // sent as a JSON string, exactly as given
-    std::optional<std::string> exclude;      // socket_id that must not receive it
-    std::optional<std::string> user_id;      // client events on presence channels (§4.9)
+    std::string data;                    // sent as a JSON string, exactly as given
+    std::optional<std::string> exclude;  // socket_id that must not receive it
+    std::optional<std::string> user_id;  // client events on presence channels (§4.9)
 };
 
 struct CachedEvent {

@@ -32,15 +32,15 @@ struct TlsFiles {
 };
 
 struct ServerConfig {
-    Endpoint listen;                       // WebSocket and REST API on one port
-    std::optional<Endpoint> api_listen;    // set: the REST API on its own listener (Slanger -a)
-    std::size_t threads = 0;               // workers; 0: one per hardware thread
-    std::string path_prefix;               // before /app/{key}, e.g. "/ws" (pusher-js wsPath)
+    Endpoint listen;                     // WebSocket and REST API on one port
+    std::optional<Endpoint> api_listen;  // set: the REST API on its own listener (Slanger -a)
+    std::size_t threads = 0;             // workers; 0: one per hardware thread
+    std::string path_prefix;             // before /app/{key}, e.g. "/ws" (pusher-js wsPath)
     std::chrono::seconds activity_timeout = pusher::kActivityTimeout;  // sent to clients (§2.4)
     std::chrono::seconds pong_timeout = pusher::kPongTimeout;
-    bool strict_protocol = false;          // a missing ?protocol= gets 4008 instead of meaning 7
-    bool verbose = false;                  // log every frame in and out
-    std::string log_level = "info";        // trace, debug, info, warn, error, off
+    bool strict_protocol = false;    // a missing ?protocol= gets 4008 instead of meaning 7
+    bool verbose = false;            // log every frame in and out
+    std::string log_level = "info";  // trace, debug, info, warn, error, off
     std::optional<std::string> pid_file;
     std::optional<TlsFiles> tls;
     std::optional<std::string> redis_url;  // issue #5; refused until it lands

@@ -1,0 +1,215 @@
+#include "herald/server/server.h"
+
+// <utility> first: Boost 1.74 headers rely on it under GCC 12 in C++20 mode.
+#include <algorithm>
+#include <stdexcept>
+#include <thread>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "herald/pusher/socket_id.h"
+#include "herald/server/connection.h"
+#include "herald/server/context.h"
+#include "herald/server/hub.h"
+#include "herald/server/rest_api.h"
+#include "herald/server/upgrade_gate.h"
+#include "herald/util/random.h"
+#include "herald/ws/server.h"
+
+namespace herald::server {
+
+namespace {
+
+constexpr std::size_t kMaxWorkers = 64;  // the channel table's worker mask is 64 bits
+// Frames up to this multiple of an app's message limit are read and answered with pusher:error
+// (§2.6); beyond it the WebSocket layer closes with 1009 before buffering more.
+constexpr std::size_t kFrameAllowance = 4;
+constexpr std::size_t kMinFrameLimit = 256 * 1024;
+
+std::size_t worker_count(std::size_t configured) {
+    const auto n = configured != 0 ? configured
+                                   : std::max<std::size_t>(1, std::thread::hardware_concurrency());
+    if (n > kMaxWorkers) {
+        throw std::runtime_error("threads = " + std::to_string(n) + ": at most " +
+                                 std::to_string(kMaxWorkers) + " workers are supported");
+    }
+    return n;
+}
+
+ws::ServerOptions websocket_options(const ServerConfig& config, const Endpoint& endpoint) {
+    ws::ServerOptions options;
+    options.host = endpoint.host;
+    options.port = endpoint.port;
+    options.threads = worker_count(config.threads);
+    std::size_t max_message = 0;
+    std::size_t max_queued = 0;
+    for (const auto& app : config.apps) {
+        max_message = std::max(max_message, app.limits.max_message_bytes);
+        max_queued = std::max(max_queued, app.limits.max_queued_bytes);
+    }
+    options.max_message_bytes = std::max(kMinFrameLimit, max_message * kFrameAllowance);
+    options.max_queued_bytes = max_queued;
+    options.overflow_close_code = pusher::to_int(pusher::ErrorCode::OverCapacity);
+    options.ping_interval = std::chrono::milliseconds(0);  // Pusher-level pings (§4.2)
+    return options;
+}
+
+std::string_view query_of(std::string_view target) {
+    const auto q = target.find('?');
+    return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+}
+
+http::Response unavailable() {
+    return http::text_response(503, "Server is shutting down\n");
+}
+
+}  // namespace
+
+struct PusherServer::Impl {
+    explicit Impl(ServerConfig server_config)
+        : config(with_default_app(std::move(server_config))),
+          apps(config.apps),
+          server(websocket_options(config, config.listen)),
+          hub(apps, server.pool()),
+          rest(apps, hub),
+          context(config, apps, hub) {
+        const auto node = static_cast<std::uint32_t>(util::FastRandom{}.next() % 1000000);
+        std::size_t max_message = 0;
+        for (const auto& app : config.apps) {
+            max_message = std::max(max_message, app.limits.max_message_bytes);
+        }
+        for (std::size_t i = 0; i < server.pool().size(); ++i) {
+            context.workers.push_back(std::make_unique<WorkerContext>(
+                    max_message, pusher::socket_id_prefix(node, static_cast<std::uint32_t>(i))));
+        }
+        hub.set_verbose(config.verbose);
+    }
+
+    static ServerConfig with_default_app(ServerConfig c) {
+        if (c.apps.empty()) {
+            c.apps.push_back(development_app());
+        }
+        return c;
+    }
+
+    void accept(const ws::WebSocketPtr& socket) {
+        const auto target = std::string_view(socket->url());
+        const UpgradeRequest request{socket->path(), query_of(target), socket->header("Origin"),
+                                     config.tls.has_value()};
+        const auto verdict = check_upgrade(request, apps,
+                                           GatePolicy{config.path_prefix, config.strict_protocol});
+        if (verdict.app == nullptr) {
+            auto* raw = socket.get();
+            socket->on_open([raw, code = verdict.code, message = verdict.message] {
+                reject_connection(*raw, code, message);
+            });
+            return;
+        }
+        auto connection = std::make_shared<Connection>(context, *verdict.app, *socket);
+        socket->on_open([connection] { connection->open(); });
+        socket->on_message([connection](const ws::Message& m) { connection->receive(m); });
+        socket->on_close([connection](std::uint16_t, std::string_view) { connection->closed(); });
+    }
+
+    http::Response answer(const http::Request& request) {
+        if (context.draining.load(std::memory_order_relaxed)) {
+            return unavailable();
+        }
+        if (RestApi::handles(request.path())) {
+            return rest.handle(request);
+        }
+        return http::text_response(404, "Not found: " + std::string(request.path()) + "\n");
+    }
+
+    void drain() {
+        context.draining.store(true, std::memory_order_relaxed);
+        for (std::size_t i = 0; i < server.pool().size(); ++i) {
+            server.pool().worker(i).post([this, i] {
+                context.workers[i]->connections.for_each([](Connection& c) {
+                    c.close(pusher::ErrorCode::ReconnectImmediately,
+                            "Server is shutting down, reconnect");
+                });
+            });
+        }
+    }
+
+    ServerConfig config;
+    AppRegistry apps;
+    ws::Server server;
+    Hub hub;
+    RestApi rest;
+    ServerContext context;
+    std::unique_ptr<ws::Server> api_server;
+    bool started = false;
+    bool stopped = false;
+};
+
+PusherServer::PusherServer(ServerConfig config)
+    : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+PusherServer::~PusherServer() {
+    stop();
+}
+
+void PusherServer::start() {
+    auto& impl = *impl_;
+    if (impl.config.tls) {
+        throw std::runtime_error(
+                "TLS (certificate and private key) is not yet supported by "
+                "herald serve; terminate TLS in front of it");
+    }
+    if (impl.config.redis_url) {
+        throw std::runtime_error(
+                "redis_url is set but clustering through Redis is not yet "
+                "supported");
+    }
+    impl.server.on_websocket([&impl](const ws::WebSocketPtr& s) { impl.accept(s); });
+    if (impl.config.api_listen) {
+        auto options = websocket_options(impl.config, *impl.config.api_listen);
+        impl.api_server = std::make_unique<ws::Server>(std::move(options), impl.server.pool());
+        impl.api_server->on_http([&impl](const http::Request& r) { return impl.answer(r); });
+        impl.server.on_http([](const http::Request& r) {
+            return http::text_response(404, "Not found: " + std::string(r.path()) +
+                                                    " (the REST API has its own listener)\n");
+        });
+    } else {
+        impl.server.on_http([&impl](const http::Request& r) { return impl.answer(r); });
+    }
+    impl.server.start();
+    if (impl.api_server) {
+        impl.api_server->start();
+    }
+    impl.started = true;
+}
+
+void PusherServer::stop(std::chrono::milliseconds grace) {
+    auto& impl = *impl_;
+    if (impl.stopped || !impl.started) {
+        impl.stopped = true;
+        return;
+    }
+    impl.stopped = true;
+    impl.drain();
+    if (impl.api_server) {
+        impl.api_server->stop(grace);
+    }
+    impl.server.stop(grace);
+}
+
+std::uint16_t PusherServer::port() const noexcept {
+    return impl_->server.port();
+}
+
+std::optional<std::uint16_t> PusherServer::api_port() const noexcept {
+    if (!impl_->api_server) {
+        return std::nullopt;
+    }
+    return impl_->api_server->port();
+}
+
+const ServerConfig& PusherServer::config() const noexcept {
+    return impl_->config;
+}
+
+}  // namespace herald::server

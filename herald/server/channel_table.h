@@ -1,0 +1,107 @@
+// herald/server/channel_table.h
+//
+// What every worker must agree on about a channel: how many connections each worker holds on it
+// (so a publication is posted only to workers with subscribers), the presence roster (members
+// keyed by user id, counted per connection), and the cache channel's last event. Sharded by
+// channel with one mutex per shard; touched on subscribe, unsubscribe and publish lookups, never
+// per delivered message.
+// Owner: the hub; every method is thread-safe.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "herald/pusher/member.h"
+#include "herald/server/channel_service.h"
+
+namespace herald::server {
+
+using SteadyClock = std::chrono::steady_clock;
+
+struct JoinRequest {
+    std::size_t app = 0;  // AppRegistry index
+    std::string_view channel;
+    std::size_t worker = 0;
+    const pusher::Member* member = nullptr;  // presence channels
+    std::size_t max_members = 0;             // presence channels: refuse a new user past this
+};
+
+struct JoinResult {
+    bool refused = false;       // the presence channel is full
+    bool member_added = false;  // first connection of this user in the channel
+    std::uint64_t subscriptions = 0;
+    std::vector<pusher::Member> roster;  // presence: every member, this one included
+    std::optional<CachedEvent> cache;    // cache channels: the live cached event
+};
+
+struct LeaveResult {
+    bool member_removed = false;  // last connection of this user left the channel
+    std::uint64_t subscriptions = 0;
+};
+
+class ChannelTable {
+public:
+    explicit ChannelTable(std::size_t workers) : workers_(workers) {}
+
+    JoinResult join(const JoinRequest& request);
+    LeaveResult leave(std::size_t app, std::string_view channel, std::size_t worker,
+                      const std::string* user_id);
+
+    // Workers (as a bit mask) holding subscribers of the channel right now.
+    [[nodiscard]] std::uint64_t workers_with(std::size_t app, std::string_view channel);
+
+    void remember(std::size_t app, std::string_view channel, CachedEvent event,
+                  SteadyClock::time_point expires);
+
+    [[nodiscard]] ChannelState state(std::size_t app, std::string_view channel);
+    [[nodiscard]] std::vector<ChannelSummary> occupied(std::size_t app, std::string_view prefix);
+    [[nodiscard]] std::vector<std::string> members(std::size_t app, std::string_view channel);
+
+private:
+    struct PresenceEntry {
+        std::string user_info;
+        std::uint32_t connections = 0;
+    };
+
+    struct Record {
+        std::uint64_t subscriptions = 0;
+        std::vector<std::uint32_t> per_worker;
+        std::uint64_t worker_mask = 0;
+        std::map<std::string, PresenceEntry, std::less<>> members;
+        std::optional<CachedEvent> cache;
+        SteadyClock::time_point cache_expires{};
+    };
+
+    struct KeyHash {
+        using is_transparent = void;
+
+        std::size_t operator()(std::string_view key) const noexcept {
+            return std::hash<std::string_view>{}(key);
+        }
+    };
+
+    struct Shard {
+        std::mutex mutex;
+        std::unordered_map<std::string, Record, KeyHash, std::equal_to<>> records;
+    };
+
+    static constexpr std::size_t kShards = 64;
+
+    [[nodiscard]] static std::string key(std::size_t app, std::string_view channel);
+    Shard& shard(std::string_view key) noexcept;
+    static void forget_if_idle(Shard& shard, const std::string& key, Record& record);
+
+    std::size_t workers_;
+    std::array<Shard, kShards> shards_;
+};
+
+}  // namespace herald::server

@@ -1,0 +1,473 @@
+#include "herald/server/connection.h"
+
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "herald/pusher/auth.h"
+#include "herald/pusher/channel.h"
+#include "herald/pusher/server_message.h"
+#include "herald/ws/broadcast.h"
+
+namespace herald::server {
+
+namespace {
+
+using pusher::ChannelKind;
+using pusher::ErrorCode;
+using pusher::SubscriptionErrorType;
+
+constexpr std::uint16_t kStatusUnauthorized = 401;
+constexpr std::uint16_t kStatusBadRequest = 400;
+constexpr std::uint16_t kStatusTooLarge = 413;
+
+}  // namespace
+
+Connection::Connection(ServerContext& context, const App& app, ws::WebSocket& socket)
+    : context_(context),
+      app_(app),
+      app_index_(context.apps.index_of(app)),
+      worker_(socket.worker().index()),
+      socket_(&socket) {}
+
+Connection::~Connection() = default;
+
+void reject_connection(ws::WebSocket& socket, ErrorCode code, std::string_view message) {
+    socket.send(pusher::pusher_error(code, message));
+    socket.close(pusher::to_int(code), message.substr(0, pusher::kMaxCloseReasonBytes));
+}
+
+void Connection::open() {
+    if (context_.draining.load(std::memory_order_relaxed)) {
+        reject_connection(*socket_, ErrorCode::ReconnectImmediately,
+                          "Server is shutting down, reconnect");
+        return;
+    }
+    auto& count = context_.app_connections[app_index_];
+    const auto max = app_.limits.max_connections;
+    if (count.fetch_add(1, std::memory_order_relaxed) >= max && max > 0) {
+        count.fetch_sub(1, std::memory_order_relaxed);
+        reject_connection(*socket_, ErrorCode::OverConnectionQuota,
+                          "Application is over connection quota");
+        return;
+    }
+    auto& worker = *context_.workers[worker_];
+    socket_id_ = worker.ids.next();
+    open_ = true;
+    opened_at_ = last_seen_ = net::Worker::now();
+    worker.connections.push_back(*this);
+    socket_->worker().add_tickable(*this);
+    send(pusher::connection_established(socket_id_, context_.config.activity_timeout));
+}
+
+void Connection::send(std::string_view text) {
+    if (context_.config.verbose) {
+        spdlog::info("{} > {}", socket_id_, text);
+    }
+    socket_->send(text);
+}
+
+void Connection::send(const ws::Broadcast& message) {
+    if (context_.config.verbose) {
+        spdlog::info("{} > {}", socket_id_, message.payload());
+    }
+    socket_->send(message);
+}
+
+void Connection::error(std::string_view message, ErrorCode code,
+                       std::optional<std::string_view> channel) {
+    send(pusher::pusher_error(code, message, channel));
+}
+
+void Connection::close(ErrorCode code, std::string_view message) {
+    if (!open_) {
+        return;
+    }
+    error(message, code);
+    socket_->close(pusher::to_int(code), message.substr(0, pusher::kMaxCloseReasonBytes));
+}
+
+void Connection::receive(const ws::Message& message) {
+    if (!open_) {
+        return;
+    }
+    last_seen_ = net::Worker::now();
+    ping_outstanding_ = false;
+    if (context_.config.verbose) {
+        spdlog::info("{} < {}", socket_id_, message.binary ? "(binary frame)" : message.data);
+    }
+    if (message.binary) {
+        error("Binary frames are not part of the Pusher protocol; send JSON text frames");
+        return;
+    }
+    if (message.data.size() > app_.limits.max_message_bytes) {
+        error("Message of " + std::to_string(message.data.size()) + " bytes exceeds the limit of " +
+              std::to_string(app_.limits.max_message_bytes) + " bytes");
+        return;
+    }
+    auto parsed = context_.workers[worker_]->parser.parse(message.data);
+    if (!parsed.message) {
+        error(pusher::describe(parsed.error), pusher::error_code(parsed.error));
+        return;
+    }
+    std::visit(
+            [this](const auto& m) {
+                using T = std::decay_t<decltype(m)>;
+                if constexpr (std::is_same_v<T, pusher::Ping>) {
+                    send(pusher::pong());
+                } else if constexpr (std::is_same_v<T, pusher::Pong> ||
+                                     std::is_same_v<T, pusher::OtherEvent>) {
+                    // Activity only (§4.2); unknown events are ignored (§4.9 rule 1).
+                } else {
+                    handle(m);
+                }
+            },
+            *parsed.message);
+}
+
+void Connection::refuse(std::string_view channel, SubscriptionErrorType type,
+                        std::string_view error, std::uint16_t status) {
+    send(pusher::subscription_error(channel, type, error, status));
+}
+
+void Connection::handle(const pusher::Subscribe& request) {
+    const auto& channel = request.channel;
+    if (const auto fault =
+                pusher::check_channel_name(channel, app_.limits.max_channel_name_length)) {
+        refuse(channel, SubscriptionErrorType::InvalidChannel,
+               "Invalid channel name '" + channel + "': " + std::string(pusher::describe(*fault)),
+               to_int(ErrorCode::ConnectionUnauthorized));
+        return;
+    }
+    const auto kind = pusher::classify_channel(channel);
+    if (subscriptions_.contains(channel)) {
+        if (pusher::is_presence(kind)) {
+            error("Existing subscription to " + channel);
+        } else {
+            send(pusher::subscription_succeeded(channel));
+        }
+        return;
+    }
+    if (kind == ChannelKind::ServerToUser) {
+        // Joined at sign-in (§4.12); the client's own subscribe only needs an answer.
+        const auto id = pusher::server_to_user_id(channel);
+        if (user_ && id && *id == user_->id) {
+            send(pusher::subscription_succeeded(channel));
+        } else {
+            refuse(channel, SubscriptionErrorType::AuthError,
+                   "Subscribing to " + channel + " requires being signed in as that user",
+                   kStatusUnauthorized);
+        }
+        return;
+    }
+    if (subscriptions_.size() >= app_.limits.max_channels_per_connection) {
+        refuse(channel, SubscriptionErrorType::LimitReached,
+               "A connection may subscribe to at most " +
+                       std::to_string(app_.limits.max_channels_per_connection) + " channels",
+               to_int(ErrorCode::OverCapacity));
+        return;
+    }
+    std::optional<pusher::Member> member;
+    if (pusher::requires_auth(kind) && !authorize(request, kind, member)) {
+        return;
+    }
+    join(channel, kind, member);
+}
+
+bool Connection::authorize(const pusher::Subscribe& request, ChannelKind kind,
+                           std::optional<pusher::Member>& member) {
+    const auto& channel = request.channel;
+    const bool presence = pusher::is_presence(kind);
+    if (presence && !request.channel_data && !user_) {
+        refuse(channel, SubscriptionErrorType::AuthError,
+               "Presence subscription without channel_data requires a signed-in user",
+               kStatusUnauthorized);
+        return false;
+    }
+    const auto to_sign = pusher::channel_string_to_sign(
+            socket_id_, channel,
+            request.channel_data ? std::optional<std::string_view>(*request.channel_data)
+                                 : std::nullopt);
+    switch (pusher::verify_auth(request.auth, app_.key, app_.secret, to_sign)) {
+        case pusher::AuthCheck::Ok:
+            break;
+        case pusher::AuthCheck::Malformed:
+        case pusher::AuthCheck::WrongKey:
+            refuse(channel, SubscriptionErrorType::AuthError,
+                   pusher::invalid_key_message(request.auth), kStatusUnauthorized);
+            return false;
+        case pusher::AuthCheck::BadSignature:
+            refuse(channel, SubscriptionErrorType::AuthError,
+                   pusher::invalid_signature_message(to_sign, request.auth), kStatusUnauthorized);
+            return false;
+    }
+    if (!presence) {
+        return true;
+    }
+    if (!request.channel_data) {
+        member = pusher::Member{user_->id, user_->user_info};
+        return true;
+    }
+    const pusher::MemberLimits limits{app_.limits.max_user_id_length,
+                                      app_.limits.max_user_info_bytes};
+    auto parsed = pusher::parse_channel_data(*request.channel_data, limits);
+    if (!parsed.member) {
+        const bool too_large = parsed.fault == pusher::MemberFault::UserIdTooLong ||
+                               parsed.fault == pusher::MemberFault::UserInfoTooLarge;
+        refuse(channel,
+               too_large ? SubscriptionErrorType::LimitReached : SubscriptionErrorType::AuthError,
+               "Invalid channel_data: " + std::string(pusher::describe(parsed.fault)),
+               too_large ? kStatusTooLarge : kStatusBadRequest);
+        return false;
+    }
+    member = std::move(parsed.member);
+    return true;
+}
+
+void Connection::join(const std::string& channel, ChannelKind kind,
+                      const std::optional<pusher::Member>& member, bool announce) {
+    auto& hub = context_.hub;
+    JoinRequest request{app_index_, channel, worker_, member ? &*member : nullptr,
+                        app_.limits.max_presence_members};
+    auto result = hub.table().join(request);
+    if (result.refused) {
+        refuse(channel, SubscriptionErrorType::LimitReached,
+               "The presence channel " + channel + " is full (" +
+                       std::to_string(app_.limits.max_presence_members) + " members)",
+               to_int(ErrorCode::OverCapacity));
+        return;
+    }
+    auto subscription = std::make_unique<Subscription>(*this, channel);
+    if (member) {
+        subscription->user_id = member->user_id;
+    }
+    hub.local(worker_).add(app_index_, *subscription);
+    subscriptions_.emplace(channel, std::move(subscription));
+    if (result.member_added) {
+        hub.broadcast(app_index_, channel, pusher::member_added(channel, *member), socket_id_);
+    }
+    if (!announce) {
+        return;
+    }
+    send(member ? pusher::presence_subscription_succeeded(channel, result.roster)
+                : pusher::subscription_succeeded(channel));
+    if (pusher::is_cache(kind)) {
+        send(result.cache ? pusher::channel_event(result.cache->event, channel,
+                                                  pusher::EventData::string(result.cache->data))
+                          : pusher::cache_miss(channel));
+    }
+    if (!member) {
+        count_subscriptions(channel, result.subscriptions);
+    }
+}
+
+void Connection::count_subscriptions(const std::string& channel, std::uint64_t subscriptions) {
+    if (app_.subscription_count_events &&
+        pusher::classify_channel(channel) != ChannelKind::ServerToUser) {
+        context_.hub.broadcast(app_index_, channel,
+                               pusher::subscription_count(channel, subscriptions));
+    }
+}
+
+void Connection::handle(const pusher::Unsubscribe& request) {
+    leave(request.channel);
+}
+
+void Connection::leave(const std::string& channel) {
+    const auto it = subscriptions_.find(channel);
+    if (it == subscriptions_.end()) {
+        return;  // §4.6: a no-op
+    }
+    auto& hub = context_.hub;
+    auto& subscription = *it->second;
+    hub.local(worker_).remove(app_index_, subscription);
+    const auto* user_id = subscription.user_id ? &*subscription.user_id : nullptr;
+    const auto result = hub.table().leave(app_index_, channel, worker_, user_id);
+    if (result.member_removed) {
+        hub.broadcast(app_index_, channel, pusher::member_removed(channel, *user_id));
+    }
+    if (!user_id && result.subscriptions > 0) {
+        count_subscriptions(channel, result.subscriptions);
+    }
+    subscriptions_.erase(it);
+}
+
+bool Connection::allow_client_event(net::Clock::time_point now) {
+    const auto limit = app_.limits.max_client_events_per_second;
+    if (limit == 0) {
+        return true;
+    }
+    if (now - rate_window_ >= std::chrono::seconds(1)) {
+        rate_window_ = now;
+        rate_count_ = 0;
+    }
+    return ++rate_count_ <= limit;
+}
+
+void Connection::handle(const pusher::ClientEvent& event) {
+    const auto& channel = event.channel;
+    if (!app_.client_events) {
+        error("Client events are not enabled for this app", ErrorCode::NoCode, channel);
+        return;
+    }
+    const auto kind = pusher::classify_channel(channel);
+    if (!pusher::accepts_client_events(kind)) {
+        error("Client events are only accepted on private and presence channels, not on " + channel,
+              ErrorCode::NoCode, channel);
+        return;
+    }
+    const auto it = subscriptions_.find(channel);
+    if (it == subscriptions_.end()) {
+        error("Cannot broadcast client event (connection not subscribed to channel " + channel +
+                      ")",
+              ErrorCode::NoCode, channel);
+        return;
+    }
+    if (event.event.size() > app_.limits.max_event_name_length) {
+        error("Event name is longer than " + std::to_string(app_.limits.max_event_name_length) +
+                      " bytes",
+              ErrorCode::NoCode, channel);
+        return;
+    }
+    if (pusher::data_bytes(event.data) > app_.limits.max_event_data_bytes) {
+        error("Event data is larger than " + std::to_string(app_.limits.max_event_data_bytes) +
+                      " bytes",
+              ErrorCode::NoCode, channel);
+        return;
+    }
+    if (!allow_client_event(net::Worker::now())) {
+        error("Client event rejected due to rate limit (" +
+                      std::to_string(app_.limits.max_client_events_per_second) + " per second)",
+              ErrorCode::ClientEventRateLimit, channel);
+        return;
+    }
+    const auto& user_id = it->second->user_id;
+    context_.hub.broadcast(app_index_, channel,
+                           pusher::channel_event(event.event, channel, event.data,
+                                                 user_id ? std::optional<std::string_view>(*user_id)
+                                                         : std::nullopt),
+                           socket_id_);
+}
+
+ConnectionRef Connection::ref() {
+    return ConnectionRef{worker_, weak_from_this(), this};
+}
+
+void Connection::signin_failed(std::string_view message) {
+    if (app_.user_authentication_required) {
+        close(ErrorCode::ConnectionUnauthorized, message);
+    } else {
+        error(message, ErrorCode::ConnectionUnauthorized);
+    }
+}
+
+void Connection::handle(const pusher::Signin& request) {
+    const auto to_sign = pusher::user_string_to_sign(socket_id_, request.user_data);
+    const auto check = pusher::verify_auth(request.auth, app_.key, app_.secret, to_sign);
+    if (check != pusher::AuthCheck::Ok) {
+        signin_failed("Invalid signin: " +
+                      (check == pusher::AuthCheck::BadSignature
+                               ? pusher::invalid_signature_message(to_sign, request.auth)
+                               : pusher::invalid_key_message(request.auth)));
+        return;
+    }
+    auto parsed = pusher::parse_user_data(request.user_data);
+    if (!parsed.user) {
+        signin_failed("Invalid signin: user_data " + std::string(pusher::describe(parsed.fault)));
+        return;
+    }
+    if (user_) {
+        if (user_->id == parsed.user->id) {
+            send(pusher::signin_success(request.user_data));
+        } else {
+            signin_failed("Invalid signin: this connection is already signed in as " + user_->id);
+        }
+        return;
+    }
+    user_ = std::move(*parsed.user);
+    send(pusher::signin_success(request.user_data));
+    if (user_->watchlist_truncated) {
+        error("Watchlist limit exceeded: only the first " +
+                      std::to_string(pusher::kMaxWatchlistSize) + " user ids are watched",
+              ErrorCode::WatchlistLimitExceeded);
+    }
+    join(pusher::server_to_user_channel(user_->id), ChannelKind::ServerToUser, std::nullopt, false);
+    auto result = context_.hub.users().sign_in(app_index_, user_->id, ref(), user_->watchlist);
+    std::vector<pusher::WatchlistEvent> events;
+    if (!result.online.empty()) {
+        events.push_back({pusher::WatchlistStatus::Online, std::move(result.online)});
+    }
+    if (!result.offline.empty()) {
+        events.push_back({pusher::WatchlistStatus::Offline, std::move(result.offline)});
+    }
+    if (!events.empty()) {
+        send(pusher::watchlist_events(events));
+    }
+    if (result.first) {
+        notify_watchers(result.watchers, pusher::WatchlistStatus::Online);
+    }
+}
+
+void Connection::notify_watchers(const std::vector<ConnectionRef>& watchers,
+                                 pusher::WatchlistStatus status) {
+    if (watchers.empty()) {
+        return;
+    }
+    const std::vector<pusher::WatchlistEvent> events{{status, {user_->id}}};
+    auto message = std::make_shared<const std::string>(pusher::watchlist_events(events));
+    for (const auto& watcher : watchers) {
+        context_.hub.post_to(watcher, [message](Connection& c) { c.send(*message); });
+    }
+}
+
+void Connection::sign_out() {
+    if (!user_) {
+        return;
+    }
+    const auto result =
+            context_.hub.users().sign_out(app_index_, user_->id, this, user_->watchlist);
+    if (result.last) {
+        notify_watchers(result.watchers, pusher::WatchlistStatus::Offline);
+    }
+}
+
+void Connection::closed() {
+    if (!open_) {
+        return;
+    }
+    open_ = false;
+    while (!subscriptions_.empty()) {
+        const auto channel = subscriptions_.begin()->first;
+        leave(channel);
+    }
+    sign_out();
+    socket_->worker().remove_tickable(*this);
+    context_.workers[worker_]->connections.remove(*this);
+    context_.app_connections[app_index_].fetch_sub(1, std::memory_order_relaxed);
+}
+
+void Connection::on_tick(net::Clock::time_point now) {
+    if (!open_) {
+        return;
+    }
+    if (app_.user_authentication_required && !user_ &&
+        now - opened_at_ >= pusher::kAuthorizedConnectionTimeout) {
+        close(ErrorCode::ConnectionUnauthorized,
+              "Connection not signed in within " +
+                      std::to_string(pusher::kAuthorizedConnectionTimeout.count()) + " seconds");
+        return;
+    }
+    if (ping_outstanding_) {
+        if (now - ping_sent_at_ >= context_.config.pong_timeout) {
+            close(ErrorCode::PongReplyNotReceived, "Pong reply not received");
+        }
+        return;
+    }
+    if (now - last_seen_ >= context_.config.activity_timeout) {
+        send(pusher::ping());
+        ping_outstanding_ = true;
+        ping_sent_at_ = now;
+    }
+}
+
+}  // namespace herald::server

@@ -1,0 +1,105 @@
+// herald/server/connection.h
+//
+// One Pusher connection (protocol.md §2-§4, §11.1-§11.2): the client-message handler over a
+// WebSocket. It sends connection_established, answers pings, runs subscriptions with their
+// signature checks and limits, relays client events, signs users in, keeps the activity timer,
+// and on close leaves every channel exactly as if it had unsubscribed.
+// Owner: its worker (every method on that thread); kept alive by the WebSocket's handlers.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "herald/net/worker.h"
+#include "herald/pusher/channel.h"
+#include "herald/pusher/error_code.h"
+#include "herald/pusher/member.h"
+#include "herald/pusher/message.h"
+#include "herald/pusher/server_message.h"
+#include "herald/server/context.h"
+#include "herald/server/local_channels.h"
+#include "herald/ws/websocket.h"
+
+namespace herald::server {
+
+class Connection final : public net::Tickable,
+                         public net::ListHook<ConnectionListTag>,
+                         public std::enable_shared_from_this<Connection> {
+public:
+    Connection(ServerContext& context, const App& app, ws::WebSocket& socket);
+    ~Connection() override;
+    Connection(const Connection&) = delete;
+    Connection& operator=(const Connection&) = delete;
+
+    // Counts the connection against its app's quota (or refuses it, §2.3 steps 1 and 8), then
+    // sends connection_established and starts the activity timer.
+    void open();
+    void receive(const ws::Message& message);
+    // The WebSocket has closed: leave every channel, sign out.
+    void closed();
+
+    // pusher:error with `code`, then a close frame with the same code.
+    void close(pusher::ErrorCode code, std::string_view message);
+
+    void send(std::string_view text);
+    void send(const ws::Broadcast& message);
+
+    [[nodiscard]] const std::string& socket_id() const noexcept { return socket_id_; }
+
+    [[nodiscard]] bool is_open() const noexcept { return open_; }
+
+    void on_tick(net::Clock::time_point now) override;
+
+private:
+    void handle(const pusher::Subscribe& request);
+    void handle(const pusher::Unsubscribe& request);
+    void handle(const pusher::Signin& request);
+    void handle(const pusher::ClientEvent& event);
+
+    // Checks the channel's signature and builds the presence member; sends the refusal itself.
+    bool authorize(const pusher::Subscribe& request, pusher::ChannelKind kind,
+                   std::optional<pusher::Member>& member);
+    // `announce`: answer the client (subscription_succeeded, cache replay, counts).
+    void join(const std::string& channel, pusher::ChannelKind kind,
+              const std::optional<pusher::Member>& member, bool announce = true);
+    void leave(const std::string& channel);
+    void signin_failed(std::string_view message);
+    [[nodiscard]] ConnectionRef ref();
+    void refuse(std::string_view channel, pusher::SubscriptionErrorType type,
+                std::string_view error, std::uint16_t status);
+    void error(std::string_view message, pusher::ErrorCode code = pusher::ErrorCode::NoCode,
+               std::optional<std::string_view> channel = std::nullopt);
+    bool allow_client_event(net::Clock::time_point now);
+    void sign_out();
+    void notify_watchers(const std::vector<ConnectionRef>& watchers,
+                         pusher::WatchlistStatus status);
+    void count_subscriptions(const std::string& channel, std::uint64_t subscriptions);
+
+    ServerContext& context_;
+    const App& app_;
+    std::size_t app_index_;
+    std::size_t worker_;
+    ws::WebSocket* socket_;
+    std::string socket_id_;
+    std::unordered_map<std::string, std::unique_ptr<Subscription>> subscriptions_;
+    std::optional<pusher::User> user_;
+    net::Clock::time_point opened_at_{};
+    net::Clock::time_point last_seen_{};
+    net::Clock::time_point ping_sent_at_{};
+    net::Clock::time_point rate_window_{};
+    std::size_t rate_count_ = 0;
+    bool ping_outstanding_ = false;
+    bool open_ = false;
+};
+
+// Refuses a connection during the handshake (§2.3): pusher:error with `code`, then a close frame
+// with the same code.
+void reject_connection(ws::WebSocket& socket, pusher::ErrorCode code, std::string_view message);
+
+}  // namespace herald::server

@@ -1,0 +1,50 @@
+// herald/server/context.h
+//
+// What every connection of a server shares: the configuration, the apps, the hub, the drain
+// flag and per-app connection counts (thread-safe), and per-worker tools that are used only on
+// their worker's thread (the JSON parser, the socket id generator, the list of connections).
+// Owner: the server; outlives every connection.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <memory>
+#include <vector>
+
+#include "herald/net/intrusive_list.h"
+#include "herald/pusher/message.h"
+#include "herald/pusher/socket_id.h"
+#include "herald/server/app.h"
+#include "herald/server/config.h"
+#include "herald/server/hub.h"
+
+namespace herald::server {
+
+class Connection;
+struct ConnectionListTag;
+
+struct WorkerContext {
+    WorkerContext(std::size_t max_message_bytes, std::uint64_t id_prefix)
+        : parser(max_message_bytes), ids(id_prefix) {}
+
+    pusher::MessageParser parser;
+    pusher::SocketIdGenerator ids;
+    net::IntrusiveList<Connection, ConnectionListTag> connections;
+};
+
+struct ServerContext {
+    ServerContext(const ServerConfig& server_config, const AppRegistry& registry, Hub& channel_hub)
+        : config(server_config),
+          apps(registry),
+          hub(channel_hub),
+          app_connections(registry.apps().size()) {}
+
+    const ServerConfig& config;
+    const AppRegistry& apps;
+    Hub& hub;
+    std::vector<std::unique_ptr<WorkerContext>> workers;
+    std::vector<std::atomic<std::size_t>> app_connections;  // by app index
+    std::atomic<bool> draining{false};
+};
+
+}  // namespace herald::server

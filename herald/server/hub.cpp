@@ -1,0 +1,100 @@
+#include "herald/server/hub.h"
+
+#include <utility>
+
+#include "herald/pusher/channel.h"
+#include "herald/pusher/message.h"
+#include "herald/pusher/server_message.h"
+#include "herald/server/connection.h"
+
+namespace herald::server {
+
+Hub::Hub(const AppRegistry& apps, net::WorkerPool& pool)
+    : apps_(apps), pool_(pool), table_(pool.size()), users_(apps.apps().size()) {
+    locals_.reserve(pool.size());
+    for (std::size_t i = 0; i < pool.size(); ++i) {
+        locals_.push_back(std::make_unique<LocalChannels>(apps.apps().size()));
+    }
+}
+
+void Hub::publish(const App& app, const Publication& publication) {
+    const auto index = apps_.index_of(app);
+    if (pusher::is_cache(pusher::classify_channel(publication.channel))) {
+        table_.remember(index, publication.channel,
+                        CachedEvent{publication.event, publication.data},
+                        SteadyClock::now() + pusher::kCacheTtl);
+    }
+    const auto user_id = publication.user_id ? std::optional<std::string_view>(*publication.user_id)
+                                             : std::nullopt;
+    broadcast(index, publication.channel,
+              pusher::channel_event(publication.event, publication.channel,
+                                    pusher::EventData::string(publication.data), user_id),
+              publication.exclude);
+}
+
+void Hub::broadcast(std::size_t app, std::string_view channel, std::string message,
+                    std::optional<std::string> exclude) {
+    auto mask = table_.workers_with(app, channel);
+    if (mask == 0) {
+        return;
+    }
+    // Framed once here; every worker queues the same bytes on each of its subscribers.
+    auto frame = ws::Broadcast::text(std::move(message));
+    auto shared_channel = std::make_shared<const std::string>(channel);
+    auto shared_exclude = std::make_shared<const std::optional<std::string>>(std::move(exclude));
+    for (std::size_t worker = 0; mask != 0; ++worker, mask >>= 1U) {
+        if ((mask & 1U) == 0) {
+            continue;
+        }
+        pool_.worker(worker).post([this, worker, app, frame, shared_channel, shared_exclude] {
+            deliver(worker, app, *shared_channel, frame, *shared_exclude);
+        });
+    }
+}
+
+void Hub::deliver(std::size_t worker, std::size_t app, const std::string& channel,
+                  const std::shared_ptr<const ws::Broadcast>& message,
+                  const std::optional<std::string>& exclude) {
+    locals_[worker]->for_each(app, channel, [&](Subscription& subscription) {
+        auto& connection = *subscription.connection;
+        if (!exclude || connection.socket_id() != *exclude) {
+            connection.send(*message);
+        }
+    });
+}
+
+void Hub::post_to(const ConnectionRef& ref, std::function<void(Connection&)> fn) {
+    pool_.worker(ref.worker).post([weak = ref.connection, fn = std::move(fn)] {
+        if (auto connection = weak.lock(); connection && connection->is_open()) {
+            fn(*connection);
+        }
+    });
+}
+
+ChannelState Hub::channel(const App& app, std::string_view name) {
+    return table_.state(apps_.index_of(app), name);
+}
+
+std::vector<ChannelSummary> Hub::channels(const App& app, std::string_view prefix) {
+    auto all = table_.occupied(apps_.index_of(app), prefix);
+    // §4.12: a user's delivery channel is not a channel of the app's.
+    std::erase_if(all, [](const ChannelSummary& summary) {
+        return summary.name.starts_with(pusher::kServerToUserPrefix);
+    });
+    return all;
+}
+
+std::vector<std::string> Hub::presence_users(const App& app, std::string_view channel) {
+    return table_.members(apps_.index_of(app), channel);
+}
+
+void Hub::terminate_user(const App& app, std::string_view user_id) {
+    for (const auto& ref : users_.connections(apps_.index_of(app), user_id)) {
+        post_to(ref, [](Connection& connection) {
+            connection.close(pusher::ErrorCode::ConnectionUnauthorized,
+                             "Connection terminated by the application");
+        });
+    }
+}
+
+}  // namespace herald::server

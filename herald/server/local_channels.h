@@ -1,0 +1,77 @@
+// herald/server/local_channels.h
+//
+// One worker's subscribers, by app and channel: what a publication walks on that worker. A
+// subscription is a node threaded on its channel's list, so joining and leaving are O(1) and a
+// delivery allocates nothing. Lists emptied during a delivery are dropped after it.
+// Owner: one worker (every method on its thread).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "herald/net/intrusive_list.h"
+
+namespace herald::server {
+
+class Connection;
+struct ChannelListTag;
+
+struct Subscription : net::ListHook<ChannelListTag> {
+    Subscription(Connection& owner, std::string name)
+        : connection(&owner), channel(std::move(name)) {}
+
+    Connection* connection;
+    std::string channel;
+    std::optional<std::string> user_id;  // presence: the member this connection counts for
+};
+
+class LocalChannels {
+public:
+    using List = net::IntrusiveList<Subscription, ChannelListTag>;
+
+    explicit LocalChannels(std::size_t apps) : apps_(apps) {}
+
+    void add(std::size_t app, Subscription& subscription);
+    void remove(std::size_t app, Subscription& subscription);
+
+    // fn(Subscription&) for each subscriber of the channel; fn may unsubscribe or close any.
+    template <class Fn>
+    void for_each(std::size_t app, std::string_view channel, Fn&& fn) {
+        const auto it = apps_[app].find(channel);
+        if (it == apps_[app].end()) {
+            return;
+        }
+        ++walking_;
+        it->second.for_each(fn);
+        --walking_;
+        if (walking_ == 0) {
+            drop_empty();
+        }
+    }
+
+    [[nodiscard]] std::size_t channel_count(std::size_t app) const { return apps_[app].size(); }
+
+private:
+    struct Hash {
+        using is_transparent = void;
+
+        std::size_t operator()(std::string_view s) const noexcept {
+            return std::hash<std::string_view>{}(s);
+        }
+    };
+
+    using Map = std::unordered_map<std::string, List, Hash, std::equal_to<>>;
+
+    void drop_empty();
+
+    std::vector<Map> apps_;
+    std::vector<std::pair<std::size_t, std::string>> emptied_;
+    int walking_ = 0;
+};
+
+}  // namespace herald::server

@@ -1,0 +1,39 @@
+// herald/server/upgrade_gate.h
+//
+// The connection-time checks of protocol.md §2.3 that depend only on the upgrade request: the
+// path ([prefix]/app/{key}), the app (known, enabled, TLS-only), the protocol version (§2.2) and
+// the origin. Draining and the connection quota are checked when the connection opens.
+// Owner: none (a pure function).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "herald/pusher/error_code.h"
+#include "herald/server/app.h"
+
+namespace herald::server {
+
+struct UpgradeRequest {
+    std::string_view path;
+    std::string_view query;  // after '?', still encoded
+    std::optional<std::string_view> origin;
+    bool tls = false;
+};
+
+struct GatePolicy {
+    std::string_view path_prefix;  // e.g. "/ws"; empty for none
+    bool strict_protocol = false;  // a missing ?protocol= is refused (4008)
+};
+
+struct GateVerdict {
+    const App* app = nullptr;  // set when the request passes
+    pusher::ErrorCode code = pusher::ErrorCode::NoCode;
+    std::string message;  // why it was refused
+};
+
+[[nodiscard]] GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps,
+                                        const GatePolicy& policy);
+
+}  // namespace herald::server
