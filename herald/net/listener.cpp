@@ -83,7 +83,7 @@ boost::asio::ip::address resolve_host(const std::string& host) {
 }
 
 Listener::Listener(WorkerPool& pool, const ListenOptions& options, OnAccept on_accept)
-    : pool_(pool), address_(resolve_host(options.host)), port_(options.port) {
+    : address_(resolve_host(options.host)), port_(options.port) {
     auto callback = std::make_shared<const OnAccept>(std::move(on_accept));
     for (std::size_t i = 0; i < pool.size(); ++i) {
         auto item = std::make_shared<Acceptor>(pool.worker(i), callback);

@@ -49,7 +49,6 @@ public:
 private:
     struct Acceptor;
 
-    WorkerPool& pool_;
     boost::asio::ip::address address_;
     std::uint16_t port_ = 0;
     std::vector<std::shared_ptr<Acceptor>> acceptors_;

@@ -23,16 +23,18 @@ constexpr std::uint16_t kStatusTooLarge = 413;
 
 }  // namespace
 
-Connection::Connection(ServerContext& context, const App& app, ws::WebSocket& socket)
+Connection::Connection(ServerContext& context, const App& app, net::Worker& worker,
+                       std::unique_ptr<Transport> transport)
     : context_(context),
       app_(app),
       app_index_(context.apps.index_of(app)),
-      worker_(socket.worker().index()),
-      socket_(&socket) {}
+      worker_(worker.index()),
+      worker_ref_(worker),
+      socket_(std::move(transport)) {}
 
 Connection::~Connection() = default;
 
-void reject_connection(ws::WebSocket& socket, ErrorCode code, std::string_view message) {
+void reject_connection(Transport& socket, ErrorCode code, std::string_view message) {
     socket.send(pusher::pusher_error(code, message));
     socket.close(pusher::to_int(code), message.substr(0, pusher::kMaxCloseReasonBytes));
 }
@@ -56,7 +58,7 @@ void Connection::open() {
     open_ = true;
     opened_at_ = last_seen_ = net::Worker::now();
     worker.connections.push_back(*this);
-    socket_->worker().add_tickable(*this);
+    worker_ref_.add_tickable(*this);
     send(pusher::connection_established(socket_id_, context_.config.activity_timeout));
 }
 
@@ -441,7 +443,7 @@ void Connection::closed() {
         leave(channel);
     }
     sign_out();
-    socket_->worker().remove_tickable(*this);
+    worker_ref_.remove_tickable(*this);
     context_.workers[worker_]->connections.remove(*this);
     context_.app_connections[app_index_].fetch_sub(1, std::memory_order_relaxed);
 }

@@ -24,6 +24,7 @@
 #include "herald/pusher/server_message.h"
 #include "herald/server/context.h"
 #include "herald/server/local_channels.h"
+#include "herald/server/transport.h"
 #include "herald/ws/websocket.h"
 
 namespace herald::server {
@@ -32,7 +33,8 @@ class Connection final : public net::Tickable,
                          public net::ListHook<ConnectionListTag>,
                          public std::enable_shared_from_this<Connection> {
 public:
-    Connection(ServerContext& context, const App& app, ws::WebSocket& socket);
+    Connection(ServerContext& context, const App& app, net::Worker& worker,
+               std::unique_ptr<Transport> transport);
     ~Connection() override;
     Connection(const Connection&) = delete;
     Connection& operator=(const Connection&) = delete;
@@ -85,7 +87,8 @@ private:
     const App& app_;
     std::size_t app_index_;
     std::size_t worker_;
-    ws::WebSocket* socket_;
+    net::Worker& worker_ref_;
+    std::unique_ptr<Transport> socket_;
     std::string socket_id_;
     std::unordered_map<std::string, std::unique_ptr<Subscription>> subscriptions_;
     std::optional<pusher::User> user_;
@@ -100,6 +103,6 @@ private:
 
 // Refuses a connection during the handshake (§2.3): pusher:error with `code`, then a close frame
 // with the same code.
-void reject_connection(ws::WebSocket& socket, pusher::ErrorCode code, std::string_view message);
+void reject_connection(Transport& socket, pusher::ErrorCode code, std::string_view message);
 
 }  // namespace herald::server

@@ -60,6 +60,22 @@ std::string_view query_of(std::string_view target) {
     return q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
 }
 
+class WebSocketTransport final : public Transport {
+public:
+    explicit WebSocketTransport(ws::WebSocket& socket) : socket_(socket) {}
+
+    void send(std::string_view text) override { socket_.send(text); }
+
+    void send(const ws::Broadcast& message) override { socket_.send(message); }
+
+    void close(std::uint16_t code, std::string_view reason) override {
+        socket_.close(code, reason);
+    }
+
+private:
+    ws::WebSocket& socket_;  // outlives the transport: its handlers own the Connection
+};
+
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -102,11 +118,14 @@ struct PusherServer::Impl {
         if (verdict.app == nullptr) {
             auto* raw = socket.get();
             socket->on_open([raw, code = verdict.code, message = verdict.message] {
-                reject_connection(*raw, code, message);
+                WebSocketTransport transport(*raw);
+                reject_connection(transport, code, message);
             });
             return;
         }
-        auto connection = std::make_shared<Connection>(context, *verdict.app, *socket);
+        auto connection =
+                std::make_shared<Connection>(context, *verdict.app, socket->worker(),
+                                             std::make_unique<WebSocketTransport>(*socket));
         socket->on_open([connection] { connection->open(); });
         socket->on_message([connection](const ws::Message& m) { connection->receive(m); });
         socket->on_close([connection](std::uint16_t, std::string_view) { connection->closed(); });

@@ -1,0 +1,24 @@
+// herald/server/transport.h
+//
+// How a Pusher connection reaches its client: text messages, shared broadcast frames and a close.
+// The WebSocket implementation is the server's; tests and the fuzz target record instead.
+// Owner: its Connection, on the connection's worker.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "herald/ws/broadcast.h"
+
+namespace herald::server {
+
+class Transport {
+public:
+    virtual ~Transport() = default;
+
+    virtual void send(std::string_view text) = 0;
+    virtual void send(const ws::Broadcast& message) = 0;
+    virtual void close(std::uint16_t code, std::string_view reason) = 0;
+};
+
+}  // namespace herald::server
