@@ -106,6 +106,47 @@ void ChannelTable::remember(std::size_t app, std::string_view channel, CachedEve
     record.cache_expires = expires;
 }
 
+CountDecision ChannelTable::decide_count(std::size_t app, std::string_view channel,
+                                         SteadyClock::time_point now, std::uint64_t throttle_above,
+                                         SteadyClock::duration interval) {
+    const auto k = key(app, channel);
+    auto& s = shard(k);
+    const std::lock_guard lock(s.mutex);
+    CountDecision decision;
+    const auto it = s.records.find(k);
+    if (it == s.records.end()) {
+        return decision;
+    }
+    auto& record = it->second;
+    decision.count = record.subscriptions;
+    if (record.count_pending) {
+        return decision;  // the deferred update will carry this change too
+    }
+    if (record.subscriptions <= throttle_above || now - record.count_sent >= interval) {
+        record.count_sent = now;
+        decision.send_now = true;
+    } else {
+        record.count_pending = true;
+        decision.deferred = true;
+        decision.due = record.count_sent + interval;
+    }
+    return decision;
+}
+
+std::optional<std::uint64_t> ChannelTable::release_count(std::size_t app, std::string_view channel,
+                                                         SteadyClock::time_point now) {
+    const auto k = key(app, channel);
+    auto& s = shard(k);
+    const std::lock_guard lock(s.mutex);
+    const auto it = s.records.find(k);
+    if (it == s.records.end() || !it->second.count_pending) {
+        return std::nullopt;
+    }
+    it->second.count_pending = false;
+    it->second.count_sent = now;
+    return it->second.subscriptions;
+}
+
 ChannelState ChannelTable::state(std::size_t app, std::string_view channel) {
     const auto k = key(app, channel);
     auto& s = shard(k);

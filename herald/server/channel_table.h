@@ -48,6 +48,14 @@ struct LeaveResult {
     std::uint64_t subscriptions = 0;
 };
 
+// §4.15: whether a subscription_count update goes out now or after the throttle interval.
+struct CountDecision {
+    bool send_now = false;
+    bool deferred = false;  // first change inside the interval: send at `due`
+    std::uint64_t count = 0;
+    SteadyClock::time_point due{};
+};
+
 class ChannelTable {
 public:
     explicit ChannelTable(std::size_t workers) : workers_(workers) {}
@@ -61,6 +69,15 @@ public:
 
     void remember(std::size_t app, std::string_view channel, CachedEvent event,
                   SteadyClock::time_point expires);
+
+    // A channel's subscriber count changed: counts above `throttle_above` go out at most once per
+    // `interval`, the last change of a burst at the end of it.
+    CountDecision decide_count(std::size_t app, std::string_view channel,
+                               SteadyClock::time_point now, std::uint64_t throttle_above,
+                               SteadyClock::duration interval);
+    // The deferred count of a channel, now due (nullopt: nothing pending or channel gone).
+    std::optional<std::uint64_t> release_count(std::size_t app, std::string_view channel,
+                                               SteadyClock::time_point now);
 
     [[nodiscard]] ChannelState state(std::size_t app, std::string_view channel);
     [[nodiscard]] std::vector<ChannelSummary> occupied(std::size_t app, std::string_view prefix);
@@ -79,6 +96,8 @@ private:
         std::map<std::string, PresenceEntry, std::less<>> members;
         std::optional<CachedEvent> cache;
         SteadyClock::time_point cache_expires{};
+        SteadyClock::time_point count_sent{};
+        bool count_pending = false;
     };
 
     struct KeyHash {

@@ -83,6 +83,26 @@ TEST(ChannelTable, ListsOccupiedChannelsByPrefixInOrder) {
     EXPECT_TRUE(table.occupied(1, "").empty());
 }
 
+TEST(ChannelTable, ThrottlesSubscriptionCountsOfBigChannels) {
+    ChannelTable table(1);
+    const auto t0 = SteadyClock::now();
+    const auto interval = std::chrono::seconds(5);
+    join(table, "c", 0);
+    join(table, "c", 0);
+    EXPECT_TRUE(table.decide_count(0, "c", t0, 2, interval).send_now) << "small: always";
+    join(table, "c", 0);
+    const auto first = table.decide_count(0, "c", t0, 2, interval);
+    EXPECT_FALSE(first.send_now) << "sent just now, within the interval";
+    EXPECT_TRUE(first.deferred);
+    EXPECT_EQ(first.due, t0 + interval);
+    join(table, "c", 0);
+    const auto second = table.decide_count(0, "c", t0, 2, interval);
+    EXPECT_FALSE(second.send_now || second.deferred) << "already pending";
+    EXPECT_EQ(table.release_count(0, "c", t0 + interval), 4U) << "the latest count";
+    EXPECT_FALSE(table.release_count(0, "c", t0 + interval).has_value());
+    EXPECT_TRUE(table.decide_count(0, "c", t0 + 2 * interval, 2, interval).send_now);
+}
+
 TEST(ChannelTable, IgnoresALeaveWithoutAJoin) {
     ChannelTable table(2);
     EXPECT_EQ(table.leave(0, "x", 1, nullptr).subscriptions, 0U);

@@ -259,15 +259,14 @@ void Connection::join(const std::string& channel, ChannelKind kind,
                           : pusher::cache_miss(channel));
     }
     if (!member) {
-        count_subscriptions(channel, result.subscriptions);
+        count_subscriptions(channel);
     }
 }
 
-void Connection::count_subscriptions(const std::string& channel, std::uint64_t subscriptions) {
+void Connection::count_subscriptions(const std::string& channel) {
     if (app_.subscription_count_events &&
         pusher::classify_channel(channel) != ChannelKind::ServerToUser) {
-        context_.hub.broadcast(app_index_, channel,
-                               pusher::subscription_count(channel, subscriptions));
+        context_.hub.count_subscriptions(app_index_, channel);
     }
 }
 
@@ -289,7 +288,7 @@ void Connection::leave(const std::string& channel) {
         hub.broadcast(app_index_, channel, pusher::member_removed(channel, *user_id));
     }
     if (!user_id && result.subscriptions > 0) {
-        count_subscriptions(channel, result.subscriptions);
+        count_subscriptions(channel);
     }
     subscriptions_.erase(it);
 }

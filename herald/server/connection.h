@@ -81,7 +81,7 @@ private:
     void sign_out();
     void notify_watchers(const std::vector<ConnectionRef>& watchers,
                          pusher::WatchlistStatus status);
-    void count_subscriptions(const std::string& channel, std::uint64_t subscriptions);
+    void count_subscriptions(const std::string& channel);
 
     ServerContext& context_;
     const App& app_;

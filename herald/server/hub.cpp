@@ -1,5 +1,7 @@
 #include "herald/server/hub.h"
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "herald/pusher/channel.h"
@@ -61,6 +63,38 @@ void Hub::deliver(std::size_t worker, std::size_t app, const std::string& channe
             connection.send(*message);
         }
     });
+}
+
+void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
+    const auto decision = table_.decide_count(app, channel, SteadyClock::now(),
+                                              pusher::kSubscriptionCountThrottleAbove,
+                                              pusher::kSubscriptionCountInterval);
+    if (decision.send_now) {
+        broadcast(app, channel, pusher::subscription_count(channel, decision.count));
+    } else if (decision.deferred) {
+        const std::lock_guard lock(counts_mutex_);
+        pending_counts_.push_back(PendingCount{app, channel, decision.due});
+    }
+}
+
+void Hub::flush_counts(SteadyClock::time_point now) {
+    std::vector<PendingCount> due;
+    {
+        const std::lock_guard lock(counts_mutex_);
+        if (pending_counts_.empty()) {
+            return;
+        }
+        const auto split = std::partition(pending_counts_.begin(), pending_counts_.end(),
+                                          [&](const PendingCount& p) { return p.due > now; });
+        due.assign(std::make_move_iterator(split), std::make_move_iterator(pending_counts_.end()));
+        pending_counts_.erase(split, pending_counts_.end());
+    }
+    for (const auto& pending : due) {
+        if (const auto count = table_.release_count(pending.app, pending.channel, now)) {
+            broadcast(pending.app, pending.channel,
+                      pusher::subscription_count(pending.channel, *count));
+        }
+    }
 }
 
 void Hub::post_to(const ConnectionRef& ref, std::function<void(Connection&)> fn) {

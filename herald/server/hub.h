@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -43,6 +44,13 @@ public:
     void broadcast(std::size_t app, std::string_view channel, std::string message,
                    std::optional<std::string> exclude = std::nullopt);
 
+    // §4.15: tells the channel's subscribers its new subscription count (throttled above 100).
+    // Any thread.
+    void count_subscriptions(std::size_t app, const std::string& channel);
+
+    // Sends the throttled counts that are due; called by the server once per tick (any thread).
+    void flush_counts(SteadyClock::time_point now);
+
     // Runs fn(Connection&) on the connection's worker, if it still lives. Any thread.
     void post_to(const ConnectionRef& ref, std::function<void(Connection&)> fn);
 
@@ -61,8 +69,16 @@ private:
                  const std::shared_ptr<const ws::Broadcast>& message,
                  const std::optional<std::string>& exclude);
 
+    struct PendingCount {
+        std::size_t app = 0;
+        std::string channel;
+        SteadyClock::time_point due{};
+    };
+
     const AppRegistry& apps_;
     net::WorkerPool& pool_;
+    std::mutex counts_mutex_;
+    std::vector<PendingCount> pending_counts_;
     ChannelTable table_;
     UserTable users_;
     std::vector<std::unique_ptr<LocalChannels>> locals_;

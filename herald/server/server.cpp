@@ -76,6 +76,17 @@ private:
     ws::WebSocket& socket_;  // outlives the transport: its handlers own the Connection
 };
 
+// Sends the throttled subscription counts (§4.15) once per tick of the first worker.
+struct CountTicker final : net::Tickable {
+    void on_tick(net::Clock::time_point /*now*/) override {
+        if (hub != nullptr) {
+            hub->flush_counts(SteadyClock::now());
+        }
+    }
+
+    Hub* hub = nullptr;
+};
+
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -155,6 +166,7 @@ struct PusherServer::Impl {
 
     ServerConfig config;
     AppRegistry apps;
+    CountTicker ticker;  // destroyed after the server's workers, whose tick list links it
     ws::Server server;
     Hub hub;
     RestApi rest;
@@ -196,6 +208,9 @@ void PusherServer::start() {
         impl.server.on_http([&impl](const http::Request& r) { return impl.answer(r); });
     }
     impl.server.start();
+    impl.ticker.hub = &impl.hub;
+    auto& first = impl.server.pool().worker(0);
+    first.post([&impl, &first] { first.add_tickable(impl.ticker); });
     if (impl.api_server) {
         impl.api_server->start();
     }
