@@ -36,6 +36,7 @@ struct ChannelState {
     std::uint64_t subscription_count = 0;  // connections subscribed
     std::uint64_t user_count = 0;          // presence channels: distinct users
     std::optional<CachedEvent> cache;      // cache channels: the last event, while it lives
+    std::uint64_t cache_ttl_seconds = 0;   // with `cache`: seconds it still lives (§8.7 "ttl")
 };
 
 struct ChannelSummary {

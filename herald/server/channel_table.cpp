@@ -160,8 +160,11 @@ ChannelState ChannelTable::state(std::size_t app, std::string_view channel) {
     state.occupied = record.subscriptions > 0;
     state.subscription_count = record.subscriptions;
     state.user_count = record.members.size();
-    if (record.cache && record.cache_expires > SteadyClock::now()) {
+    const auto now = SteadyClock::now();
+    if (record.cache && record.cache_expires > now) {
         state.cache = record.cache;
+        state.cache_ttl_seconds = static_cast<std::uint64_t>(
+                std::chrono::ceil<std::chrono::seconds>(record.cache_expires - now).count());
     }
     return state;
 }

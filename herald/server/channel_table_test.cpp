@@ -62,6 +62,7 @@ TEST(ChannelTable, KeepsTheCachedEventUntilItExpires) {
     EXPECT_FALSE(join(table, "cache-b", 0).cache.has_value());
     table.leave(0, "cache-a", 0, nullptr);
     EXPECT_EQ(table.state(0, "cache-a").cache, (CachedEvent{"e", "d"})) << "outlives subscribers";
+    EXPECT_EQ(table.state(0, "cache-a").cache_ttl_seconds, 3600U);
     EXPECT_FALSE(table.state(0, "cache-a").occupied);
 }
 

@@ -1,0 +1,314 @@
+#include "herald/server/rest_api.h"
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "herald/pusher/channel.h"
+#include "herald/pusher/rest_signature.h"
+#include "herald/server/rest_body.h"
+#include "herald/server/rest_rate.h"
+#include "herald/server/rest_reply.h"
+#include "herald/util/ascii.h"
+
+namespace herald::server {
+
+namespace {
+
+using http::Request;
+using http::Response;
+
+enum class Route : std::uint8_t {
+    Events,         // POST /apps/{id}/events (§8.4)
+    BatchEvents,    // POST /apps/{id}/batch_events (§8.5)
+    Channels,       // GET /apps/{id}/channels (§8.6)
+    Channel,        // GET /apps/{id}/channels/{name} (§8.7)
+    ChannelUsers,   // GET /apps/{id}/channels/{name}/users (§8.8)
+    TerminateUser,  // POST /apps/{id}/users/{user_id}/terminate_connections (§8.9)
+};
+
+struct Target {
+    Route route = Route::Events;
+    std::string app_id;  // percent-decoded
+    std::string name;    // the channel or user id of the path, percent-decoded
+};
+
+std::string decode_segment(std::string_view segment) {
+    return pusher::percent_decode(segment, false);
+}
+
+// The '/'-separated segments after the leading '/', still encoded (a %2F stays inside one).
+std::vector<std::string_view> segments(std::string_view path) {
+    std::vector<std::string_view> out;
+    path.remove_prefix(1);
+    while (true) {
+        const auto slash = path.find('/');
+        out.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) {
+            return out;
+        }
+        path.remove_prefix(slash + 1);
+    }
+}
+
+std::optional<Target> match(std::string_view path) {
+    if (!path.starts_with("/apps/")) {
+        return std::nullopt;
+    }
+    const auto s = segments(path);
+    if (s.size() < 3 || s.size() > 5) {
+        return std::nullopt;
+    }
+    Target target{Route::Events, decode_segment(s[1]), {}};
+    if (s.size() == 3) {
+        if (s[2] == "events" || s[2] == "batch_events" || s[2] == "channels") {
+            target.route = s[2] == "events"         ? Route::Events
+                           : s[2] == "batch_events" ? Route::BatchEvents
+                                                    : Route::Channels;
+            return target;
+        }
+        return std::nullopt;
+    }
+    target.name = decode_segment(s[3]);
+    if (s.size() == 4 && s[2] == "channels") {
+        target.route = Route::Channel;
+    } else if (s.size() == 5 && s[2] == "channels" && s[4] == "users") {
+        target.route = Route::ChannelUsers;
+    } else if (s.size() == 5 && s[2] == "users" && s[4] == "terminate_connections") {
+        target.route = Route::TerminateUser;
+    } else {
+        return std::nullopt;
+    }
+    return target;
+}
+
+std::string_view method_of(Route route) noexcept {
+    switch (route) {
+        case Route::Events:
+        case Route::BatchEvents:
+        case Route::TerminateUser:
+            return "POST";
+        case Route::Channels:
+        case Route::Channel:
+        case Route::ChannelUsers:
+            return "GET";
+    }
+    return "GET";
+}
+
+Response method_not_allowed(std::string_view allow, std::string_view method) {
+    auto response =
+            error_reply(RestError{405, "Method " + quote_for_message(method) +
+                                               " is not allowed here; use " + std::string(allow)});
+    response.fields.set("Allow", std::string(allow));
+    return response;
+}
+
+// GET / and GET /up (HEAD too): a load balancer's liveness probe, unsigned.
+Response health(const Request& request) {
+    constexpr std::string_view kBody = "OK";
+    if (request.method != "GET" && request.method != "HEAD") {
+        return method_not_allowed("GET, HEAD", request.method);
+    }
+    Response response;
+    response.fields.add("Content-Type", "text/plain; charset=utf-8");
+    if (request.method == "HEAD") {
+        response.fields.add("Content-Length", std::to_string(kBody.size()));
+    } else {
+        response.body = std::string(kBody);
+    }
+    return response;
+}
+
+// The first query parameter named `name` in any letter case (keys are signed lower-cased).
+std::string_view param(const pusher::QueryParams& params, std::string_view name) {
+    for (const auto& p : params) {
+        if (util::iequals(p.key, name)) {
+            return p.value;
+        }
+    }
+    return {};
+}
+
+std::int64_t system_seconds() {
+    const auto now = std::chrono::system_clock::now().time_since_epoch();
+    return std::chrono::duration_cast<std::chrono::seconds>(now).count();
+}
+
+}  // namespace
+
+struct RestApi::Impl {
+    Impl(const AppRegistry& registry, ChannelService& service, RestOptions opts)
+        : apps(registry),
+          channels(service),
+          options(std::move(opts)),
+          limiter(registry.apps().size()) {}
+
+    Response handle(const Request& request);
+    Response dispatch(const Target& target, const App& app, const Request& request,
+                      std::int64_t now);
+    Response trigger(const App& app, const ParsedTriggers& parsed, bool batch, std::int64_t now);
+    Response list_channels(const App& app, const pusher::QueryParams& query);
+    Response channel_info(const App& app, const std::string& name,
+                          const pusher::QueryParams& query);
+    Response channel_users(const App& app, const std::string& name);
+    Response terminate(const App& app, const std::string& user_id, std::string_view body);
+
+    const AppRegistry& apps;
+    ChannelService& channels;
+    RestOptions options;
+    BackendRateLimiter limiter;
+};
+
+Response RestApi::Impl::handle(const Request& request) {
+    const auto path = request.path();
+    if (path == "/" || path == "/up") {
+        return health(request);
+    }
+    const auto target = match(path);
+    if (!target) {
+        return error_reply(
+                RestError{404, "Not found: no API endpoint at " + quote_for_message(path)});
+    }
+    const auto allowed = method_of(target->route);
+    if (request.method != allowed) {
+        return method_not_allowed(allowed, request.method);
+    }
+    const App* app = apps.by_id(target->app_id);
+    if (app == nullptr) {
+        return error_reply(RestError{404, "Unknown app id " + quote_for_message(target->app_id)});
+    }
+    // §8.2 step 8: the client signed the percent-decoded path.
+    const auto signed_path = pusher::percent_decode(path, false);
+    const auto now = options.now_seconds ? options.now_seconds() : system_seconds();
+    const auto verdict = pusher::verify_rest_request(
+            {request.method, signed_path, request.query(), request.body}, app->key, app->secret,
+            now, options.timestamp_window);
+    if (verdict.error) {
+        return error_reply(
+                RestError{401, pusher::rest_auth_message(verdict, now, options.timestamp_window)});
+    }
+    if (!app->enabled) {
+        return error_reply(RestError{403, "App " + quote_for_message(app->id) + " is disabled"});
+    }
+    return dispatch(*target, *app, request, now);
+}
+
+Response RestApi::Impl::dispatch(const Target& target, const App& app, const Request& request,
+                                 std::int64_t now) {
+    switch (target.route) {
+        case Route::Events:
+            return trigger(app, parse_trigger_body(request.body, app.limits), false, now);
+        case Route::BatchEvents:
+            return trigger(app, parse_batch_body(request.body, app.limits), true, now);
+        case Route::Channels:
+            return list_channels(app, pusher::parse_query(request.query()));
+        case Route::Channel:
+            return channel_info(app, target.name, pusher::parse_query(request.query()));
+        case Route::ChannelUsers:
+            return channel_users(app, target.name);
+        case Route::TerminateUser:
+            return terminate(app, target.name, request.body);
+    }
+    return error_reply(RestError{404, "Not found"});
+}
+
+Response RestApi::Impl::trigger(const App& app, const ParsedTriggers& parsed, bool batch,
+                                std::int64_t now) {
+    if (parsed.error) {
+        return error_reply(*parsed.error);
+    }
+    std::size_t events = 0;
+    for (const auto& t : parsed.triggers) {
+        events += t.channels.size();
+    }
+    const auto limit = app.limits.max_backend_events_per_second;
+    if (!limiter.try_take(apps.index_of(app), limit, now, events)) {
+        return error_reply(RestError{429, "Too many events: app " + quote_for_message(app.id) +
+                                                  " may trigger " + std::to_string(limit) +
+                                                  " per second and this request has " +
+                                                  std::to_string(events)});
+    }
+    for (const auto& t : parsed.triggers) {
+        for (const auto& channel : t.channels) {
+            channels.publish(app, Publication{channel, t.name, t.data, t.socket_id, std::nullopt});
+        }
+    }
+    return json_reply(batch ? batch_body(channels, app, parsed.triggers)
+                            : trigger_body(channels, app, parsed.triggers.front()));
+}
+
+Response RestApi::Impl::list_channels(const App& app, const pusher::QueryParams& query) {
+    const auto prefix = param(query, "filter_by_prefix");
+    const auto info = parse_info(param(query, "info"));
+    // §8.6: user counts exist only when the listing is restricted to presence channels.
+    if (info.user_count && !prefix.starts_with("presence-")) {
+        return error_reply(RestError{400,
+                                     "info=user_count needs filter_by_prefix starting with "
+                                     "presence- (only presence channels have users)"});
+    }
+    return json_reply(channels_body(channels, app, channels.channels(app, prefix), info));
+}
+
+Response RestApi::Impl::channel_info(const App& app, const std::string& name,
+                                     const pusher::QueryParams& query) {
+    if (auto error = check_path_channel(name, app.limits)) {
+        return error_reply(*error);
+    }
+    const auto info = parse_info(param(query, "info"));
+    const auto kind = pusher::classify_channel(name);
+    if (info.user_count && !pusher::is_presence(kind)) {
+        return error_reply(RestError{400,
+                                     "info=user_count is only available for presence "
+                                     "channels, and " +
+                                             quote_for_message(name) + " is a " +
+                                             std::string(pusher::describe(kind)) + " channel"});
+    }
+    return json_reply(channel_body(channels.channel(app, name), kind, info));
+}
+
+Response RestApi::Impl::channel_users(const App& app, const std::string& name) {
+    if (auto error = check_path_channel(name, app.limits)) {
+        return error_reply(*error);
+    }
+    const auto kind = pusher::classify_channel(name);
+    if (!pusher::is_presence(kind)) {
+        return error_reply(RestError{400, "Users can only be listed for presence channels, and " +
+                                                  quote_for_message(name) + " is a " +
+                                                  std::string(pusher::describe(kind)) +
+                                                  " channel"});
+    }
+    return json_reply(users_body(channels.presence_users(app, name)));
+}
+
+Response RestApi::Impl::terminate(const App& app, const std::string& user_id,
+                                  std::string_view body) {
+    if (user_id.empty()) {
+        return error_reply(RestError{400, "Missing user id in the path"});
+    }
+    if (auto error = check_empty_object_body(body)) {
+        return error_reply(*error);
+    }
+    channels.terminate_user(app, user_id);
+    return json_reply("{}");
+}
+
+RestApi::RestApi(const AppRegistry& apps, ChannelService& channels, RestOptions options)
+    : impl_(std::make_unique<Impl>(apps, channels, std::move(options))) {}
+
+RestApi::~RestApi() = default;
+
+bool RestApi::handles(std::string_view path) noexcept {
+    return path == "/" || path == "/up" || path.starts_with("/apps/");
+}
+
+http::Response RestApi::handle(const http::Request& request) {
+    return impl_->handle(request);
+}
+
+}  // namespace herald::server
