@@ -1,0 +1,475 @@
+#include "herald/cli/config_load.h"
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <ostream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace herald::cli {
+namespace {
+
+using server::ServerConfig;
+
+// A file in the temporary directory, removed when the test ends.
+class TempFile {
+public:
+    TempFile(std::string_view content, std::string_view extension) {
+        static std::atomic<int> counter{0};
+        path_ = (std::filesystem::temp_directory_path() /
+                 ("herald_cli_test_" + std::to_string(::getpid()) + "_" +
+                  std::to_string(counter++) + std::string(extension)))
+                        .string();
+        std::ofstream(path_) << content;
+    }
+
+    ~TempFile() { std::filesystem::remove(path_); }
+
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+template <typename T>
+Given<T> flag(std::string name, T value) {
+    Given<T> given;
+    given.set(std::move(value), std::move(name));
+    return given;
+}
+
+std::string error_of(const CommandLine& args, const Environment& env) {
+    try {
+        (void)load_config(args, env);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST(LoadConfig, NoConfigurationGivesOneNodeWithTheDevelopmentApp) {
+    const auto config = load_config({}, {});
+    ServerConfig expected;
+    expected.apps = {server::development_app()};
+    EXPECT_EQ(config, expected);
+    EXPECT_EQ(config.listen.host, "127.0.0.1");
+    EXPECT_EQ(config.listen.port, 6001);
+    EXPECT_FALSE(config.api_listen);
+    ASSERT_EQ(config.apps.size(), 1U);
+    EXPECT_EQ(config.apps[0].id, "app-id");
+    EXPECT_EQ(config.apps[0].key, "app-key");
+    EXPECT_EQ(config.apps[0].secret, "app-secret");
+    EXPECT_TRUE(config.apps[0].client_events);
+}
+
+TEST(LoadConfig, FlagsBeatEnvironmentWhichBeatsTheFile) {
+    const TempFile file("port = 7000\nhost = \"127.0.0.3\"\nthreads = 2\n", ".toml");
+    CommandLine args;
+    args.config_file = flag("--config", file.path());
+    Environment env{{"HERALD_PORT", "7001"}, {"HERALD_HOST", "127.0.0.4"}};
+    EXPECT_EQ(load_config(args, {}).listen.port, 7000);
+    EXPECT_EQ(load_config(args, env).listen.port, 7001);
+    EXPECT_EQ(load_config(args, env).listen.host, "127.0.0.4");
+    EXPECT_EQ(load_config(args, env).threads, 2U);
+    args.port = flag<std::string>("--port", "7002");
+    const auto config = load_config(args, env);
+    EXPECT_EQ(config.listen.port, 7002);
+    EXPECT_EQ(config.listen.host, "127.0.0.4");
+}
+
+// One row per HERALD_* variable: its flag, a file line, three values and how to read the result.
+struct Row {
+    std::string variable;
+    Given<std::string> CommandLine::*flag_field;
+    std::string file_line;  // gives file_value
+    std::string env_value;
+    std::string flag_value;
+    std::function<std::string(const ServerConfig&)> read;
+};
+
+// GoogleTest looks the printer up by this name.
+void PrintTo(const Row& row, std::ostream* out) {  // NOLINT(readability-identifier-naming)
+    *out << row.variable;
+}
+
+class PrecedenceTest : public ::testing::TestWithParam<Row> {};
+
+TEST_P(PrecedenceTest, EachSettingFollowsFileThenEnvironmentThenFlag) {
+    const auto& row = GetParam();
+    const TempFile file(row.file_line + "\n", ".toml");
+    CommandLine args;
+    args.config_file = flag("--config", file.path());
+    const auto from_file = row.read(load_config(args, {}));
+    const auto from_env = row.read(load_config(args, {{row.variable, row.env_value}}));
+    (args.*row.flag_field).set(row.flag_value, "--flag");
+    const auto from_flag = row.read(load_config(args, {{row.variable, row.env_value}}));
+    EXPECT_NE(from_file, from_env);
+    EXPECT_EQ(from_env, row.env_value);
+    EXPECT_EQ(from_flag, row.flag_value);
+}
+
+std::string app_key(const ServerConfig& c) {
+    return c.apps.at(0).key;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+        LoadConfig, PrecedenceTest,
+        ::testing::Values(Row{"HERALD_HOST", &CommandLine::host, "host = '127.0.0.2'", "127.0.0.3",
+                              "127.0.0.5",
+                              [](const ServerConfig& c) {
+                                  return c.listen.host;
+                              }},
+                          Row{"HERALD_PORT", &CommandLine::port, "port = 1", "2", "3",
+                              [](const ServerConfig& c) {
+                                  return std::to_string(c.listen.port);
+                              }},
+                          Row{"HERALD_THREADS", &CommandLine::threads, "threads = 1", "2", "3",
+                              [](const ServerConfig& c) {
+                                  return std::to_string(c.threads);
+                              }},
+                          Row{"HERALD_PATH_PREFIX", &CommandLine::path_prefix, "path_prefix = '/a'",
+                              "/b", "/c",
+                              [](const ServerConfig& c) {
+                                  return c.path_prefix;
+                              }},
+                          Row{"HERALD_ACTIVITY_TIMEOUT", &CommandLine::activity_timeout,
+                              "activity_timeout = 10", "20", "30",
+                              [](const ServerConfig& c) {
+                                  return std::to_string(c.activity_timeout.count());
+                              }},
+                          Row{"HERALD_LOG_LEVEL", &CommandLine::log_level, "log_level = 'warn'",
+                              "error", "trace",
+                              [](const ServerConfig& c) {
+                                  return c.log_level;
+                              }},
+                          Row{"HERALD_PID_FILE", &CommandLine::pid_file, "pid_file = '/a.pid'",
+                              "/b.pid", "/c.pid",
+                              [](const ServerConfig& c) {
+                                  return c.pid_file.value_or("");
+                              }},
+                          Row{"HERALD_REDIS_URL", &CommandLine::redis_url,
+                              "redis_url = 'redis://a'", "redis://b", "redis://c",
+                              [](const ServerConfig& c) {
+                                  return c.redis_url.value_or("");
+                              }},
+                          Row{"HERALD_API_HOST", &CommandLine::api_host,
+                              "api_host = '127.0.0.7'\napi_port = 9", "127.0.0.8", "127.0.0.9",
+                              [](const ServerConfig& c) {
+                                  return c.api_listen->host;
+                              }},
+                          Row{"HERALD_API_PORT", &CommandLine::api_port, "api_port = 11", "12",
+                              "13",
+                              [](const ServerConfig& c) {
+                                  return std::to_string(c.api_listen->port);
+                              }},
+                          Row{"HERALD_APP_KEY", &CommandLine::app_key,
+                              "[[apps]]\nid = 'i'\nkey = 'k1'\nsecret = 's'", "k2", "k3", app_key},
+                          Row{"HERALD_APP_ID", &CommandLine::app_id,
+                              "[[apps]]\nid = 'i1'\nkey = 'k'\nsecret = 's'", "i2", "i3",
+                              [](const ServerConfig& c) {
+                                  return c.apps.at(0).id;
+                              }},
+                          Row{"HERALD_APP_SECRET", &CommandLine::app_secret,
+                              "[[apps]]\nid = 'i'\nkey = 'k'\nsecret = 's1'", "s2", "s3",
+                              [](const ServerConfig& c) {
+                                  return c.apps.at(0).secret;
+                              }}));
+
+TEST(LoadConfig, BooleanSettingsFollowPrecedence) {
+    const TempFile file(
+            "verbose = true\n[[apps]]\nid='i'\nkey='k'\nsecret='s'\nclient_events = "
+            "true\n",
+            ".toml");
+    CommandLine args;
+    args.config_file = flag("--config", file.path());
+    EXPECT_TRUE(load_config(args, {}).verbose);
+    EXPECT_TRUE(load_config(args, {}).apps[0].client_events);
+    const Environment env{{"HERALD_VERBOSE", "false"}, {"HERALD_ENABLE_CLIENT_EVENTS", "no"}};
+    EXPECT_FALSE(load_config(args, env).verbose);
+    EXPECT_FALSE(load_config(args, env).apps[0].client_events);
+    args.verbose = flag("--verbose", true);
+    args.enable_client_events = flag("--enable-client-events", true);
+    EXPECT_TRUE(load_config(args, env).verbose);
+    EXPECT_TRUE(load_config(args, env).apps[0].client_events);
+}
+
+TEST(LoadConfig, StrictProtocolFromEnvironmentAndFlag) {
+    EXPECT_FALSE(load_config({}, {}).strict_protocol);
+    EXPECT_TRUE(load_config({}, {{"HERALD_STRICT_PROTOCOL", "1"}}).strict_protocol);
+    CommandLine args;
+    args.strict_protocol = flag("--strict-protocol", false);
+    EXPECT_FALSE(load_config(args, {{"HERALD_STRICT_PROTOCOL", "1"}}).strict_protocol);
+}
+
+TEST(LoadConfig, ConfigFileFromEnvironmentAndFlagWins) {
+    const TempFile a("port = 1111\n", ".toml");
+    const TempFile b("port = 2222\n", ".toml");
+    EXPECT_EQ(load_config({}, {{"HERALD_CONFIG", a.path()}}).listen.port, 1111);
+    CommandLine args;
+    args.config_file = flag("--config", b.path());
+    EXPECT_EQ(load_config(args, {{"HERALD_CONFIG", a.path()}}).listen.port, 2222);
+}
+
+TEST(LoadConfig, EmptyVariablesCountAsUnset) {
+    const auto config = load_config({}, {{"HERALD_PORT", ""}, {"HERALD_CONFIG", ""}});
+    EXPECT_EQ(config.listen.port, 6001);
+}
+
+TEST(LoadConfig, BadVariableNamesTheVariable) {
+    EXPECT_EQ(error_of({}, {{"HERALD_PORT", "abc"}}),
+              "config error: HERALD_PORT = \"abc\": expected a port number (0-65535)");
+    EXPECT_EQ(error_of({}, {{"HERALD_VERBOSE", "loud"}}),
+              "config error: HERALD_VERBOSE = \"loud\": expected true or false (also 1/0, "
+              "yes/no, on/off)");
+    EXPECT_TRUE(contains(error_of({}, {{"HERALD_THREADS", "-1"}}), "HERALD_THREADS"));
+    EXPECT_TRUE(contains(error_of({}, {{"HERALD_WEBHOOK_URL", "x"}}), "HERALD_WEBHOOK_URL"));
+}
+
+TEST(LoadConfig, BadFlagNamesTheFlag) {
+    CommandLine args;
+    args.port = flag<std::string>("--port", "70000");
+    EXPECT_EQ(error_of(args, {}),
+              "config error: --port = \"70000\": expected a port number (0-65535)");
+}
+
+TEST(LoadConfig, FlagErrorsComeBeforeFileErrors) {
+    CommandLine args;
+    args.config_file = flag<std::string>("--config", "/nonexistent/herald.toml");
+    args.log_level = flag<std::string>("--log-level", "chatty");
+    EXPECT_TRUE(contains(error_of(args, {}), "--log-level"));
+}
+
+TEST(LoadConfig, MissingFileIsAnError) {
+    CommandLine args;
+    args.config_file = flag<std::string>("--config", "/nonexistent/herald.toml");
+    EXPECT_EQ(error_of(args, {}),
+              "config error: cannot read config file \"/nonexistent/herald.toml\" (from "
+              "--config): No such file or directory");
+    EXPECT_TRUE(contains(error_of({}, {{"HERALD_CONFIG", "/nonexistent/h.toml"}}),
+                         "(from HERALD_CONFIG)"));
+}
+
+TEST(LoadConfig, DirectoryAsFileIsAnError) {
+    CommandLine args;
+    args.config_file =
+            flag(std::string("--config"), std::filesystem::temp_directory_path().string());
+    EXPECT_TRUE(contains(error_of(args, {}), "it is a directory"));
+}
+
+TEST(LoadConfig, FileErrorsNameTheFile) {
+    const TempFile file("port = 1\nprot = 2\n", ".toml");
+    CommandLine args;
+    args.config_file = flag("--config", file.path());
+    EXPECT_EQ(error_of(args, {}),
+              "config error: " + file.path() + ":2: unknown key \"prot\" (did you mean \"port\"?)");
+}
+
+TEST(LoadConfig, YamlFileIsReadAsSlangerConfiguration) {
+    const TempFile file("app_key: slanger-key\nsecret: slanger-secret\nwebsocket_port: 8080\n",
+                        ".yml");
+    CommandLine args;
+    args.config_file = flag("-C", file.path());
+    auto config = load_config(args, {});
+    EXPECT_EQ(config.listen.port, 8080);
+    ASSERT_EQ(config.apps.size(), 1U);
+    EXPECT_EQ(config.apps[0].key, "slanger-key");
+    EXPECT_EQ(config.apps[0].id, "slanger-key");
+    EXPECT_EQ(config.apps[0].secret, "slanger-secret");
+    EXPECT_FALSE(config.apps[0].client_events);
+    args.app_key = flag<std::string>("-k", "flag-key");
+    config = load_config(args, {});
+    EXPECT_EQ(config.apps[0].key, "flag-key");
+    EXPECT_EQ(config.apps[0].secret, "slanger-secret");
+}
+
+TEST(LoadConfig, AppFromFlagsNeedsKeyAndSecretAndTakesTheKeyAsId) {
+    CommandLine args;
+    args.app_key = flag<std::string>("--app-key", "my-key");
+    EXPECT_TRUE(contains(error_of(args, {}),
+                         "--app-key = \"my-key\" but the app secret is "
+                         "missing"));
+    args.app_secret = flag<std::string>("--app-secret", "my-secret");
+    auto config = load_config(args, {});
+    ASSERT_EQ(config.apps.size(), 1U);
+    EXPECT_EQ(config.apps[0].id, "my-key");
+    EXPECT_EQ(config.apps[0].key, "my-key");
+    EXPECT_EQ(config.apps[0].secret, "my-secret");
+    EXPECT_FALSE(config.apps[0].client_events);
+    args.app_id = flag<std::string>("--app-id", "42");
+    EXPECT_EQ(load_config(args, {}).apps[0].id, "42");
+}
+
+TEST(LoadConfig, SecretAloneIsAnErrorThatHidesTheSecret) {
+    const auto error = error_of({}, {{"HERALD_APP_SECRET", "hunter2"}});
+    EXPECT_TRUE(contains(error, "HERALD_APP_SECRET")) << error;
+    EXPECT_TRUE(contains(error, "app key is missing")) << error;
+    EXPECT_FALSE(contains(error, "hunter2")) << error;
+}
+
+TEST(LoadConfig, IdAloneIsAnError) {
+    EXPECT_TRUE(contains(error_of({}, {{"HERALD_APP_ID", "7"}}), "HERALD_APP_ID = \"7\""));
+}
+
+TEST(LoadConfig, AppMayComeHalfFromEnvironmentHalfFromFlags) {
+    CommandLine args;
+    args.app_secret = flag<std::string>("-s", "flag-secret");
+    const auto config = load_config(args, {{"HERALD_APP_KEY", "env-key"}});
+    EXPECT_EQ(config.apps[0].key, "env-key");
+    EXPECT_EQ(config.apps[0].secret, "flag-secret");
+}
+
+TEST(LoadConfig, ClientEventsSwitchAloneAppliesToTheDevelopmentApp) {
+    CommandLine args;
+    args.enable_client_events = flag("--enable-client-events", false);
+    const auto config = load_config(args, {});
+    ASSERT_EQ(config.apps.size(), 1U);
+    EXPECT_EQ(config.apps[0].key, "app-key");
+    EXPECT_FALSE(config.apps[0].client_events);
+}
+
+TEST(LoadConfig, SingleAppSettingsWithSeveralFileAppsAreAnError) {
+    const TempFile file(
+            "[[apps]]\nid='a'\nkey='a'\nsecret='s'\n[[apps]]\nid='b'\nkey='b'\n"
+            "secret='s'\n",
+            ".toml");
+    CommandLine args;
+    args.config_file = flag("--config", file.path());
+    EXPECT_EQ(load_config(args, {}).apps.size(), 2U);
+    EXPECT_EQ(error_of(args, {{"HERALD_APP_KEY", "x"}}),
+              "config error: HERALD_APP_KEY sets the one app's settings, but " + file.path() +
+                      " defines 2 apps: set them in the file's [[apps]] entries instead");
+    args.enable_client_events = flag("--enable-client-events", true);
+    EXPECT_TRUE(contains(error_of(args, {}), "--enable-client-events sets the one app's"));
+}
+
+TEST(LoadConfig, WebhookUrlsFromFlagsAndEnvironment) {
+    CommandLine args;
+    args.webhook_urls =
+            flag<std::vector<std::string>>("--webhook-url", {"https://a.example/h", "http://b/h"});
+    EXPECT_EQ(load_config(args, {}).apps[0].webhook_urls,
+              (std::vector<std::string>{"https://a.example/h", "http://b/h"}));
+    EXPECT_EQ(load_config({}, {{"HERALD_WEBHOOK_URL", "https://c/h"}}).apps[0].webhook_urls,
+              std::vector<std::string>{"https://c/h"});
+    args.webhook_urls = flag<std::vector<std::string>>("--webhook-url", {"c/h"});
+    EXPECT_TRUE(contains(error_of(args, {}), "--webhook-url = \"c/h\""));
+}
+
+TEST(LoadConfig, SlangerAddressesSetSeparateListeners) {
+    CommandLine args;
+    args.websocket_address = flag<std::string>("--websocket_host", "0.0.0.0:8080");
+    args.api_address = flag<std::string>("--api_host", "0.0.0.0:4567");
+    const auto config = load_config(args, {});
+    EXPECT_EQ(config.listen, (server::Endpoint{"0.0.0.0", 8080}));
+    ASSERT_TRUE(config.api_listen);
+    EXPECT_EQ(*config.api_listen, (server::Endpoint{"0.0.0.0", 4567}));
+}
+
+TEST(LoadConfig, SlangerAddressWithoutPortKeepsThePort) {
+    CommandLine args;
+    args.websocket_address = flag<std::string>("-w", "127.0.0.9");
+    EXPECT_EQ(load_config(args, {}).listen, (server::Endpoint{"127.0.0.9", 6001}));
+    args.websocket_address = flag<std::string>("-w", ":7777");
+    EXPECT_EQ(load_config(args, {}).listen, (server::Endpoint{"127.0.0.1", 7777}));
+}
+
+TEST(LoadConfig, SlangerAddressAndHeraldHostTogetherAreAnError) {
+    CommandLine args;
+    args.websocket_address = flag<std::string>("--websocket_host", "0.0.0.0:8080");
+    args.port = flag<std::string>("--port", "9000");
+    EXPECT_EQ(error_of(args, {}),
+              "config error: --websocket_host and --port both set the address: use one");
+    CommandLine api;
+    api.api_address = flag<std::string>("--api_host", "0.0.0.0:4567");
+    api.api_host = flag<std::string>("--api-host", "::");
+    EXPECT_TRUE(contains(error_of(api, {}), "--api_host and --api-host"));
+}
+
+TEST(LoadConfig, ApiHostDefaultsToTheFinalHost) {
+    const TempFile file("api_port = 7100\n", ".toml");
+    CommandLine args;
+    args.config_file = flag("--config", file.path());
+    args.host = flag<std::string>("--host", "0.0.0.0");
+    EXPECT_EQ(*load_config(args, {}).api_listen, (server::Endpoint{"0.0.0.0", 7100}));
+}
+
+TEST(LoadConfig, ApiHostWithoutPortIsAnError) {
+    EXPECT_TRUE(contains(error_of({}, {{"HERALD_API_HOST", "0.0.0.0"}}),
+                         "HERALD_API_HOST = \"0.0.0.0\" but no API port is given"));
+}
+
+TEST(LoadConfig, ApiPortEqualToWebSocketPortIsAnError) {
+    CommandLine args;
+    args.port = flag<std::string>("--port", "7000");
+    args.api_port = flag<std::string>("--api-port", "7000");
+    EXPECT_TRUE(contains(error_of(args, {}), "--api-port = 7000: expected a port other than"));
+    args.port = flag<std::string>("--port", "0");
+    args.api_port = flag<std::string>("--api-port", "0");
+    EXPECT_EQ(load_config(args, {}).api_listen->port, 0);  // two ephemeral ports differ
+}
+
+TEST(LoadConfig, TlsNeedsBothFilesAndTheyMustExist) {
+    const TempFile chain("chain", ".pem");
+    const TempFile key("key", ".pem");
+    CommandLine args;
+    args.tls_certificate_chain = flag("--cert_file", chain.path());
+    EXPECT_TRUE(contains(error_of(args, {}), "but the private key is missing"));
+    args.tls_private_key = flag<std::string>("--private_key_file", "/nonexistent/key.pem");
+    EXPECT_EQ(error_of(args, {}),
+              "config error: --private_key_file = \"/nonexistent/key.pem\": expected an "
+              "existing file");
+    args.tls_private_key = flag("--private_key_file", key.path());
+    const auto config = load_config(args, {});
+    ASSERT_TRUE(config.tls);
+    EXPECT_EQ(config.tls->certificate_chain, chain.path());
+    EXPECT_EQ(config.tls->private_key, key.path());
+}
+
+TEST(LoadConfig, TlsFilesMayComeFromFileAndFlags) {
+    const TempFile chain("chain", ".pem");
+    const TempFile key("key", ".pem");
+    const TempFile file("[tls]\ncertificate_chain = '" + chain.path() + "'\n", ".toml");
+    CommandLine args;
+    args.config_file = flag("--config", file.path());
+    args.tls_private_key = flag("-p", key.path());
+    EXPECT_EQ(load_config(args, {}).tls, (server::TlsFiles{chain.path(), key.path()}));
+}
+
+TEST(LoadConfig, RubyRequireIsAClearError) {
+    CommandLine args;
+    args.ruby_requires = flag<std::vector<std::string>>("--require", {"plugin.rb"});
+    EXPECT_TRUE(contains(error_of(args, {}),
+                         "--require = \"plugin.rb\": Herald cannot load Ruby code"));
+}
+
+TEST(EnvironmentWarnings, FlagNearMissesOnly) {
+    const Environment env{{"HERALD_PROT", "1"}, {"HERALD_PORT", "2"}, {"HERALD_ECHO_SERVER", "x"},
+                          {"HERALD_JOBS", "2"}, {"PATH", "/bin"},     {"HERALD_APP_KYE", "k"}};
+    const auto warnings = environment_warnings(env);
+    ASSERT_EQ(warnings.size(), 2U);
+    EXPECT_TRUE(contains(warnings[0], "HERALD_APP_KYE")) << warnings[0];
+    EXPECT_TRUE(contains(warnings[0], "did you mean HERALD_APP_KEY")) << warnings[0];
+    EXPECT_TRUE(contains(warnings[1], "did you mean HERALD_PORT")) << warnings[1];
+}
+
+TEST(ProcessEnvironment, ReadsTheRealEnvironment) {
+    // The only test that touches the process environment; no other thread reads it meanwhile.
+    ::setenv("HERALD_CLI_TEST_VARIABLE", "a=b", 1);  // NOLINT(concurrency-mt-unsafe)
+    const auto env = process_environment();
+    ::unsetenv("HERALD_CLI_TEST_VARIABLE");  // NOLINT(concurrency-mt-unsafe)
+    ASSERT_TRUE(env.contains("HERALD_CLI_TEST_VARIABLE"));
+    EXPECT_EQ(env.at("HERALD_CLI_TEST_VARIABLE"), "a=b");
+}
+
+}  // namespace
+}  // namespace herald::cli

@@ -1,0 +1,394 @@
+#include "herald/cli/config_toml.h"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace herald::cli {
+
+namespace {
+
+using server::App;
+using server::AppLimits;
+
+// One value in the document: the node, its dotted path and where it is, for messages.
+struct Field {
+    const toml::node& node;
+    std::string path;         // "apps[1].limits.max_connections"
+    std::string_view source;  // "herald.toml"
+
+    [[nodiscard]] std::string origin() const {
+        return fmt::format("{}:{}: {}", source, node.source().begin.line, path);
+    }
+
+    [[nodiscard]] Field child(const toml::node& n, std::string_view name) const {
+        return Field{n, path.empty() ? std::string(name) : fmt::format("{}.{}", path, name),
+                     source};
+    }
+};
+
+std::string shown(const toml::node& node) {
+    if (const auto* s = node.as_string()) {
+        return in_quotes(s->get());
+    }
+    if (node.is_table()) {
+        return "a table";
+    }
+    if (node.is_array()) {
+        return "an array";
+    }
+    std::ostringstream out;
+    node.visit([&out](const auto& value) { out << value; });
+    return out.str();
+}
+
+[[noreturn]] void fail_at(const Field& f, std::string_view expected) {
+    fail(f.origin(), shown(f.node), expected);
+}
+
+std::string string_of(const Field& f, std::string_view expected = "a string") {
+    const auto* s = f.node.as_string();
+    if (s == nullptr) {
+        fail_at(f, expected);
+    }
+    return s->get();
+}
+
+std::int64_t integer_of(const Field& f, std::string_view expected) {
+    const auto* i = f.node.as_integer();
+    if (i == nullptr) {
+        fail_at(f, expected);
+    }
+    return i->get();
+}
+
+bool bool_of(const Field& f) {
+    const auto* b = f.node.as_boolean();
+    if (b == nullptr) {
+        fail_at(f, "true or false");
+    }
+    return b->get();
+}
+
+const toml::table& table_of(const Field& f) {
+    const auto* t = f.node.as_table();
+    if (t == nullptr) {
+        fail_at(f, "a table");
+    }
+    return *t;
+}
+
+std::string webhook_url(const Field& f) {
+    auto url = string_of(f, "an http:// or https:// URL");
+    if (!url.starts_with("http://") && !url.starts_with("https://")) {
+        fail_at(f, "an http:// or https:// URL");
+    }
+    return url;
+}
+
+std::vector<std::string> strings_of(const Field& f, std::string (*element)(const Field&)) {
+    const auto* array = f.node.as_array();
+    if (array == nullptr) {
+        fail_at(f, "an array of strings");
+    }
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        out.push_back(element(Field{(*array)[i], fmt::format("{}[{}]", f.path, i), f.source}));
+    }
+    return out;
+}
+
+std::string origin_pattern(const Field& f) {
+    return check_not_empty(string_of(f), f.origin(), "an origin such as \"https://example.com\"");
+}
+
+[[noreturn]] void unknown_key(const Field& f, std::string_view name,
+                              std::span<const std::string_view> known) {
+    std::string message = fmt::format("config error: {}:{}: unknown key {}", f.source,
+                                      f.node.source().begin.line, in_quotes(f.path));
+    if (const auto hint = closest_name(name, known)) {
+        message += fmt::format(" (did you mean {}?)", in_quotes(*hint));
+    }
+    throw ConfigError(message);
+}
+
+template <typename Entry, std::size_t N>
+std::array<std::string_view, N> names_of(const std::array<Entry, N>& entries) {
+    std::array<std::string_view, N> names{};
+    for (std::size_t i = 0; i < N; ++i) {
+        names[i] = entries[i].name;
+    }
+    return names;
+}
+
+// Calls `handle(field, entry)` for each key of `table`, `entry` being the one of `entries`
+// with that name; a key no entry names is an error.
+template <typename Entry, std::size_t N, typename Handle>
+void for_each_key(const Field& parent, const toml::table& table,
+                  const std::array<Entry, N>& entries, Handle&& handle) {
+    for (const auto& item : table) {
+        const std::string_view name = item.first.str();
+        const auto field = parent.child(item.second, name);
+        const auto* entry = std::find_if(entries.begin(), entries.end(),
+                                         [name](const Entry& e) { return e.name == name; });
+        if (entry == entries.end()) {
+            unknown_key(field, name, names_of(entries));
+        }
+        handle(field, *entry);
+    }
+}
+
+struct LimitKey {
+    std::string_view name;
+    std::size_t AppLimits::*member;
+    std::int64_t minimum;  // 0 where 0 means unlimited
+};
+
+constexpr std::array<LimitKey, 14> kLimitKeys = {{
+        {"max_connections", &AppLimits::max_connections, 0},
+        {"max_message_bytes", &AppLimits::max_message_bytes, 1},
+        {"max_event_data_bytes", &AppLimits::max_event_data_bytes, 1},
+        {"max_event_name_length", &AppLimits::max_event_name_length, 1},
+        {"max_channel_name_length", &AppLimits::max_channel_name_length, 1},
+        {"max_channels_per_trigger", &AppLimits::max_channels_per_trigger, 1},
+        {"max_batch_events", &AppLimits::max_batch_events, 1},
+        {"max_presence_members", &AppLimits::max_presence_members, 1},
+        {"max_user_info_bytes", &AppLimits::max_user_info_bytes, 1},
+        {"max_user_id_length", &AppLimits::max_user_id_length, 1},
+        {"max_client_events_per_second", &AppLimits::max_client_events_per_second, 1},
+        {"max_backend_events_per_second", &AppLimits::max_backend_events_per_second, 0},
+        {"max_channels_per_connection", &AppLimits::max_channels_per_connection, 1},
+        {"max_queued_bytes", &AppLimits::max_queued_bytes, 1},
+}};
+
+AppLimits parse_limits(const Field& f) {
+    AppLimits limits;
+    for_each_key(f, table_of(f), kLimitKeys, [&](const Field& field, const LimitKey& key) {
+        const auto* const expected =
+                key.minimum == 0 ? "a non-negative integer" : "a positive integer";
+        limits.*key.member = check_count(integer_of(field, expected), key.minimum, field.origin(),
+                                         shown(field.node));
+    });
+    return limits;
+}
+
+std::string app_id(const Field& f) {
+    if (const auto* i = f.node.as_integer()) {
+        return check_app_name(std::to_string(i->get()), f.origin());
+    }
+    return check_app_name(string_of(f, "a string or an integer"), f.origin());
+}
+
+struct AppKey {
+    std::string_view name;
+    void (*parse)(const Field&, App&);
+};
+
+const std::array<AppKey, 11> kAppKeys = {{
+        {"id",
+         [](const Field& f, App& a) {
+             a.id = app_id(f);
+         }},
+        {"key",
+         [](const Field& f, App& a) {
+             a.key = check_app_name(string_of(f), f.origin());
+         }},
+        {"secret",
+         [](const Field& f, App& a) {
+             a.secret = check_not_empty(string_of(f), f.origin(), "a non-empty string");
+         }},
+        {"enabled",
+         [](const Field& f, App& a) {
+             a.enabled = bool_of(f);
+         }},
+        {"client_events",
+         [](const Field& f, App& a) {
+             a.client_events = bool_of(f);
+         }},
+        {"user_authentication_required",
+         [](const Field& f, App& a) {
+             a.user_authentication_required = bool_of(f);
+         }},
+        {"subscription_count_events",
+         [](const Field& f, App& a) {
+             a.subscription_count_events = bool_of(f);
+         }},
+        {"tls_only",
+         [](const Field& f, App& a) {
+             a.tls_only = bool_of(f);
+         }},
+        {"allowed_origins",
+         [](const Field& f, App& a) {
+             a.allowed_origins = strings_of(f, origin_pattern);
+         }},
+        {"webhook_urls",
+         [](const Field& f, App& a) {
+             a.webhook_urls = strings_of(f, webhook_url);
+         }},
+        {"limits",
+         [](const Field& f, App& a) {
+             a.limits = parse_limits(f);
+         }},
+}};
+
+App parse_app(const Field& f) {
+    const auto& table = table_of(f);
+    App app;
+    for_each_key(f, table, kAppKeys,
+                 [&](const Field& field, const AppKey& key) { key.parse(field, app); });
+    for (const std::string_view required : {"id", "key", "secret"}) {
+        if (!table.contains(required)) {
+            throw ConfigError(fmt::format(
+                    "config error: {}:{}: {}.{} is missing (every app needs an id, a key and a "
+                    "secret)",
+                    f.source, f.node.source().begin.line, f.path, required));
+        }
+    }
+    return app;
+}
+
+// `f` is the app's table; a duplicate is reported at the line of its own id or key.
+void check_unique(const Field& f, const std::vector<App>& apps, const App& app) {
+    const auto& table = *f.node.as_table();
+    for (std::size_t i = 0; i < apps.size(); ++i) {
+        if (app.id == apps[i].id) {
+            fail(f.child(*table.get("id"), "id").origin(), in_quotes(app.id),
+                 fmt::format("an id that no other app uses (apps[{}] has it)", i));
+        }
+        if (app.key == apps[i].key) {
+            fail(f.child(*table.get("key"), "key").origin(), in_quotes(app.key),
+                 fmt::format("a key that no other app uses (apps[{}] has it)", i));
+        }
+    }
+}
+
+std::vector<App> parse_apps(const Field& f) {
+    const auto* array = f.node.as_array();
+    if (array == nullptr) {
+        fail_at(f, "an array of tables ([[apps]])");
+    }
+    std::vector<App> apps;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const Field entry{(*array)[i], fmt::format("apps[{}]", i), f.source};
+        auto app = parse_app(entry);
+        check_unique(entry, apps, app);
+        apps.push_back(std::move(app));
+    }
+    return apps;
+}
+
+std::string host_of(const Field& f) {
+    return check_host(string_of(f), f.origin());
+}
+
+std::uint16_t port_of(const Field& f) {
+    return check_port(integer_of(f, "a port number (0-65535)"), f.origin(), shown(f.node));
+}
+
+std::size_t threads_of(const Field& f) {
+    return check_count(integer_of(f, "a non-negative integer"), 0, f.origin(), shown(f.node));
+}
+
+std::chrono::seconds seconds_of(const Field& f) {
+    return check_seconds(integer_of(f, "a whole number of seconds from 1 to 86400"), f.origin(),
+                         shown(f.node));
+}
+
+std::string path_prefix_of(const Field& f) {
+    return check_path_prefix(string_of(f), f.origin());
+}
+
+std::string log_level_of(const Field& f) {
+    return check_log_level(string_of(f), f.origin());
+}
+
+std::string file_of(const Field& f) {
+    return check_not_empty(string_of(f), f.origin(), "a file path");
+}
+
+std::string redis_url_of(const Field& f) {
+    return check_redis_url(string_of(f), f.origin());
+}
+
+void parse_tls(const Field& f, Settings& s) {
+    struct TlsKey {
+        std::string_view name;
+        Given<std::string> Settings::*member;
+    };
+
+    constexpr std::array<TlsKey, 2> kTlsKeys = {{
+            {"certificate_chain", &Settings::tls_certificate_chain},
+            {"private_key", &Settings::tls_private_key},
+    }};
+    for_each_key(f, table_of(f), kTlsKeys, [&](const Field& field, const TlsKey& key) {
+        (s.*key.member).set(file_of(field), field.origin());
+    });
+}
+
+// Stores the value `convert` reads from the field in one setting.
+template <auto Member, auto Convert>
+void set(const Field& f, Settings& s) {
+    (s.*Member).set(Convert(f), f.origin());
+}
+
+struct TopKey {
+    std::string_view name;
+    void (*parse)(const Field&, Settings&);
+};
+
+const std::array<TopKey, 16> kTopKeys = {{
+        {"host", set<&Settings::host, host_of>},
+        {"port", set<&Settings::port, port_of>},
+        {"api_host", set<&Settings::api_host, host_of>},
+        {"api_port", set<&Settings::api_port, port_of>},
+        {"threads", set<&Settings::threads, threads_of>},
+        {"path_prefix", set<&Settings::path_prefix, path_prefix_of>},
+        {"activity_timeout", set<&Settings::activity_timeout, seconds_of>},
+        {"pong_timeout", set<&Settings::pong_timeout, seconds_of>},
+        {"strict_protocol", set<&Settings::strict_protocol, bool_of>},
+        {"verbose", set<&Settings::verbose, bool_of>},
+        {"log_level", set<&Settings::log_level, log_level_of>},
+        {"pid_file", set<&Settings::pid_file, file_of>},
+        {"redis_url", set<&Settings::redis_url, redis_url_of>},
+        {"tls", parse_tls},
+        {"apps",
+         [](const Field& f, Settings& s) {
+             s.apps.set(parse_apps(f), std::string(f.source));
+         }},
+        {"limits",
+         [](const Field& f, Settings&) {
+             throw ConfigError(fmt::format(
+                     "config error: {}: limits belong to an app: put them in an [apps.limits] "
+                     "table after that app's [[apps]] header",
+                     f.origin()));
+         }},
+}};
+
+}  // namespace
+
+Settings parse_toml_config(std::string_view text, std::string_view source) {
+    toml::table document;
+    try {
+        document = toml::parse(text, source);
+    } catch (const toml::parse_error& e) {
+        const auto& at = e.source().begin;
+        throw ConfigError(fmt::format("config error: {}:{}:{}: {}", source, at.line, at.column,
+                                      e.description()));
+    }
+    Settings settings;
+    const Field root{document, "", source};
+    for_each_key(root, document, kTopKeys,
+                 [&](const Field& field, const TopKey& key) { key.parse(field, settings); });
+    return settings;
+}
+
+}  // namespace herald::cli

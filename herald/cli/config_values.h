@@ -1,0 +1,88 @@
+// herald/cli/config_values.h
+//
+// The checks every configuration source shares: one error type whose message names the setting,
+// the value and what was expected, and conversions of setting text (flags, HERALD_* variables,
+// Slanger's YAML scalars) into typed values. Knows nothing of files or the command line.
+// Owner: none (pure functions), used while `herald` starts.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace herald::cli {
+
+// A configuration that cannot be used. what() is one line for the user, starting "config error: ".
+class ConfigError : public std::runtime_error {
+public:
+    explicit ConfigError(const std::string& message);
+};
+
+// Throws `config error: ORIGIN = SHOWN: expected EXPECTED`.
+[[noreturn]] void fail(std::string_view origin, std::string_view shown, std::string_view expected);
+
+// A value as the user wrote it, with where it came from ("--port", "HERALD_PORT", "port in
+// herald.toml line 3"): the origin is what error messages name.
+template <typename T>
+struct Given {
+    std::optional<T> value;
+    std::string origin;
+
+    void set(T v, std::string where) {
+        value = std::move(v);
+        origin = std::move(where);
+    }
+
+    explicit operator bool() const noexcept { return value.has_value(); }
+
+    const T& operator*() const { return *value; }
+
+    const T* operator->() const { return &*value; }
+};
+
+// Text shown between double quotes, with quotes, backslashes and control bytes escaped.
+[[nodiscard]] std::string in_quotes(std::string_view text);
+
+// The known name nearest to `name` (at most two edits away), for "did you mean" hints.
+[[nodiscard]] std::optional<std::string_view> closest_name(std::string_view name,
+                                                           std::span<const std::string_view> known);
+
+struct HostPort {
+    std::string host;
+    std::optional<std::uint16_t> port;
+};
+
+// Range checks on numbers that are already integers (TOML values, converted text).
+[[nodiscard]] std::uint16_t check_port(std::int64_t value, std::string_view origin,
+                                       std::string_view shown);
+[[nodiscard]] std::size_t check_count(std::int64_t value, std::int64_t minimum,
+                                      std::string_view origin, std::string_view shown);
+[[nodiscard]] std::chrono::seconds check_seconds(std::int64_t value, std::string_view origin,
+                                                 std::string_view shown);
+
+// Checks on strings, returning the value to use.
+[[nodiscard]] std::string check_host(std::string_view text, std::string_view origin);
+[[nodiscard]] std::string check_log_level(std::string_view text, std::string_view origin);
+[[nodiscard]] std::string check_path_prefix(std::string_view text, std::string_view origin);
+[[nodiscard]] std::string check_redis_url(std::string_view text, std::string_view origin);
+[[nodiscard]] std::string check_app_name(std::string_view text, std::string_view origin);
+[[nodiscard]] std::string check_not_empty(std::string_view text, std::string_view origin,
+                                          std::string_view expected);
+
+// Conversions of setting text.
+[[nodiscard]] std::uint16_t parse_port(std::string_view text, std::string_view origin);
+[[nodiscard]] std::size_t parse_count(std::string_view text, std::int64_t minimum,
+                                      std::string_view origin);
+[[nodiscard]] std::chrono::seconds parse_seconds(std::string_view text, std::string_view origin);
+[[nodiscard]] bool parse_bool(std::string_view text, std::string_view origin);
+// HOST, HOST:PORT, :PORT (host left empty) or [IPv6]:PORT; an address with several colons and
+// no brackets is an IPv6 host without a port.
+[[nodiscard]] HostPort parse_host_port(std::string_view text, std::string_view origin);
+
+}  // namespace herald::cli

@@ -1,0 +1,172 @@
+#include "herald/cli/serve.h"
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <fstream>
+#include <stdexcept>
+#include <system_error>
+
+#include <fmt/format.h>
+#include <pthread.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include "herald/server/app.h"
+#include "herald/server/server.h"
+
+namespace herald::cli {
+
+namespace {
+
+std::string url_host(const std::string& host) {
+    return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
+
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+void set_up_logging(const server::ServerConfig& config) {
+    auto logger = spdlog::get("herald");
+    if (!logger) {
+        logger = spdlog::stderr_color_mt("herald");
+    }
+    spdlog::set_default_logger(logger);
+    spdlog::set_level(spdlog::level::from_str(config.log_level));
+}
+
+void warn_development_credentials(const server::ServerConfig& config) {
+    const auto dev = server::development_app();
+    spdlog::warn("****************************************************************************");
+    spdlog::warn("DEVELOPMENT CREDENTIALS IN USE (key \"{}\", secret \"{}\"): anyone who knows",
+                 dev.key, dev.secret);
+    spdlog::warn("them can publish to and read every channel of that app. Give your own app");
+    spdlog::warn("with --app-key/--app-secret, HERALD_APP_KEY/HERALD_APP_SECRET or [[apps]] in");
+    spdlog::warn("a config file (docs/CONFIGURATION.md) before this server is reachable.");
+    if (!is_loopback(config.listen.host)) {
+        spdlog::warn("THIS SERVER LISTENS ON {}, NOT ONLY ON LOOPBACK.", config.listen.host);
+    }
+    spdlog::warn("****************************************************************************");
+}
+
+// SIGINT and SIGTERM are blocked in every thread (the server's workers inherit the mask when
+// they start) and taken with sigwait() here, so no handler runs in signal context.
+sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
+}
+
+int wait_for_stop_signal(const sigset_t& set) {
+    int received = 0;
+    while (sigwait(&set, &received) != 0) {
+    }
+    // A second Ctrl-C during the drain ends the process at once.
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    return received;
+}
+
+int run(server::PusherServer& server, const server::ServerConfig& config, const sigset_t& set) {
+    try {
+        server.start();
+    } catch (const std::exception& e) {
+        spdlog::error("cannot start: {}", e.what());
+        return 1;
+    }
+    try {
+        const PidFile pid_file(config.pid_file);
+        for (const auto& line : listening_lines(config, server.port(), server.api_port())) {
+            spdlog::info("{}", line);
+        }
+        if (uses_development_credentials(config)) {
+            warn_development_credentials(config);
+        }
+        const int signal = wait_for_stop_signal(set);
+        spdlog::info("{} received: closing connections (4200, reconnect) and stopping",
+                     signal == SIGINT ? "SIGINT" : "SIGTERM");
+        server.stop();
+    } catch (const std::exception& e) {
+        spdlog::error("{}", e.what());
+        server.stop();
+        return 1;
+    }
+    spdlog::info("stopped");
+    return 0;
+}
+
+}  // namespace
+
+int serve(const server::ServerConfig& config) {
+    set_up_logging(config);
+    const auto set = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    try {
+        server::PusherServer server(config);
+        return run(server, config, set);
+    } catch (const std::exception& e) {
+        spdlog::error("cannot start: {}", e.what());
+        return 1;
+    }
+}
+
+bool uses_development_credentials(const server::ServerConfig& config) {
+    const auto dev = server::development_app();
+    if (config.apps.empty()) {
+        return true;  // the server runs the development app
+    }
+    for (const auto& app : config.apps) {
+        if (app.key == dev.key || app.secret == dev.secret) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::vector<std::string> listening_lines(const server::ServerConfig& config, std::uint16_t port,
+                                         std::optional<std::uint16_t> api_port) {
+    const auto* const ws_scheme = config.tls ? "wss" : "ws";
+    const auto* const http_scheme = config.tls ? "https" : "http";
+    const auto host = url_host(config.listen.host);
+    const auto single = config.apps.size() == 1;
+    std::vector<std::string> lines;
+    lines.push_back(fmt::format("herald listening on {}://{}:{}{}/app/{}", ws_scheme, host, port,
+                                config.path_prefix, single ? config.apps[0].key : "{key}"));
+    const auto& api = config.api_listen ? *config.api_listen : config.listen;
+    lines.push_back(fmt::format("REST API on {}://{}:{}/apps/{}", http_scheme, url_host(api.host),
+                                api_port.value_or(port), single ? config.apps[0].id : "{id}"));
+    for (const auto& app : config.apps) {
+        lines.push_back(fmt::format("app {}: key {}, client events {}{}", app.id, app.key,
+                                    app.client_events ? "on" : "off",
+                                    app.enabled ? "" : ", DISABLED"));
+    }
+    return lines;
+}
+
+PidFile::PidFile(std::optional<std::string> path) : path_(std::move(path)) {
+    if (!path_) {
+        return;
+    }
+    std::ofstream out(*path_, std::ios::trunc);
+    out << ::getpid() << '\n';
+    out.flush();
+    if (!out) {
+        const auto reason = std::error_code(errno, std::generic_category()).message();
+        const auto message = fmt::format("cannot write pid file \"{}\": {}", *path_, reason);
+        path_.reset();
+        throw std::runtime_error(message);
+    }
+}
+
+PidFile::~PidFile() {
+    if (path_) {
+        std::remove(path_->c_str());
+    }
+}
+
+}  // namespace herald::cli

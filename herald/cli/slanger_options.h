@@ -1,0 +1,19 @@
+// herald/cli/slanger_options.h
+//
+// Slanger's YAML configuration file (`-C FILE`), read into the same settings as Herald's own
+// file so that a Slanger deployment moves over unchanged: app_key, secret, api_host/api_port,
+// websocket_host/websocket_port, redis_address, webhook_url, debug, activity_timeout, pid_file
+// and tls_options (docs/CONFIGURATION.md has the full mapping). Unknown keys are errors.
+// Owner: none (pure function), used while `herald` starts.
+#pragma once
+
+#include <string_view>
+
+#include "herald/cli/settings.h"
+
+namespace herald::cli {
+
+// Parses one YAML document. `source` names it in messages. Throws ConfigError.
+[[nodiscard]] Settings parse_slanger_yaml(std::string_view text, std::string_view source);
+
+}  // namespace herald::cli

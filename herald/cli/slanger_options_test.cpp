@@ -1,0 +1,125 @@
+#include "herald/cli/slanger_options.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace herald::cli {
+namespace {
+
+std::string error_of(std::string_view yaml) {
+    try {
+        (void)parse_slanger_yaml(yaml, "slanger.yml");
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(SlangerYaml, ReadsEverySlangerKey) {
+    const auto s = parse_slanger_yaml(R"(
+app_key: 765ec374ae0a69f4ce44
+secret: your-pusher-secret
+api_host: 0.0.0.0
+api_port: '4567'
+websocket_host: 0.0.0.0
+websocket_port: 8080
+redis_address: redis://127.0.0.1:6379/0
+webhook_url: https://example.com/pusher
+debug: true
+activity_timeout: 150
+pid_file: /var/run/slanger.pid
+tls_options:
+  cert_chain_file: mycert.cer
+  private_key_file: my.key
+)",
+                                      "slanger.yml");
+    EXPECT_EQ(*s.app.key, "765ec374ae0a69f4ce44");
+    EXPECT_EQ(*s.app.secret, "your-pusher-secret");
+    EXPECT_FALSE(s.app.id);
+    EXPECT_EQ(*s.api_host, "0.0.0.0");
+    EXPECT_EQ(*s.api_port, 4567);
+    EXPECT_EQ(*s.host, "0.0.0.0");
+    EXPECT_EQ(*s.port, 8080);
+    EXPECT_EQ(*s.redis_url, "redis://127.0.0.1:6379/0");
+    EXPECT_EQ(*s.app.webhook_urls, std::vector<std::string>{"https://example.com/pusher"});
+    EXPECT_TRUE(*s.verbose);
+    EXPECT_EQ(*s.activity_timeout, std::chrono::seconds(150));
+    EXPECT_EQ(*s.pid_file, "/var/run/slanger.pid");
+    EXPECT_EQ(*s.tls_certificate_chain, "mycert.cer");
+    EXPECT_EQ(*s.tls_private_key, "my.key");
+    EXPECT_EQ(s.app.key.origin, "slanger.yml:2: app_key");
+}
+
+TEST(SlangerYaml, ReadsHeraldExtensions) {
+    const auto s = parse_slanger_yaml("app_id: '1234'\nenable_client_events: yes\n", "s.yml");
+    EXPECT_EQ(*s.app.id, "1234");
+    EXPECT_TRUE(*s.app.client_events);
+}
+
+TEST(SlangerYaml, AcceptsRubySymbolKeys) {
+    const auto s = parse_slanger_yaml(":app_key: k\n:secret: s\n", "s.yml");
+    EXPECT_EQ(*s.app.key, "k");
+    EXPECT_EQ(*s.app.secret, "s");
+}
+
+TEST(SlangerYaml, HostMayCarryAPort) {
+    const auto s =
+            parse_slanger_yaml("websocket_host: 127.0.0.1:9000\napi_host: '[::1]:9001'\n", "s.yml");
+    EXPECT_EQ(*s.host, "127.0.0.1");
+    EXPECT_EQ(*s.port, 9000);
+    EXPECT_EQ(*s.api_host, "::1");
+    EXPECT_EQ(*s.api_port, 9001);
+}
+
+TEST(SlangerYaml, EmptyDocumentGivesNothing) {
+    const auto s = parse_slanger_yaml("", "s.yml");
+    EXPECT_FALSE(s.app.key);
+    EXPECT_FALSE(s.port);
+}
+
+TEST(SlangerYaml, RubyOnlyKeysAreClearErrors) {
+    EXPECT_NE(error_of("require:\n  - ./plugin.rb\n").find("cannot load Ruby code"),
+              std::string::npos);
+    EXPECT_NE(error_of("socket_handler: MyHandler\n").find("cannot load Ruby code"),
+              std::string::npos);
+}
+
+TEST(SlangerYaml, UnknownKeyIsAnErrorWithAHint) {
+    const auto error = error_of("app_key: k\nsecrte: s\n");
+    EXPECT_TRUE(
+            error.starts_with("config error: slanger.yml:2: unknown key \"secrte\" "
+                              "(did you mean \"secret\"?)"))
+            << error;
+    EXPECT_NE(error_of("tls_options:\n  cert_file: x\n")
+                      .find("unknown key \"tls_options.cert_file\""),
+              std::string::npos);
+}
+
+TEST(SlangerYaml, BadValuesNameKeyAndLine) {
+    EXPECT_EQ(error_of("app_key: k\nwebsocket_port: eighty\n"),
+              "config error: slanger.yml:2: websocket_port = \"eighty\": expected a port number "
+              "(0-65535)");
+    EXPECT_NE(error_of("debug: sometimes\n").find("debug = \"sometimes\""), std::string::npos);
+    EXPECT_NE(error_of("activity_timeout: 0\n").find("activity_timeout = \"0\""),
+              std::string::npos);
+    EXPECT_NE(error_of("secret:\n").find("secret = nothing: expected a string"), std::string::npos);
+    EXPECT_NE(error_of("app_key: [a, b]\n").find("app_key = a list"), std::string::npos);
+    EXPECT_NE(error_of("redis_address: 127.0.0.1\n").find("redis_address"), std::string::npos);
+    EXPECT_NE(error_of("webhook_url: example.com\n").find("webhook_url"), std::string::npos);
+    EXPECT_NE(error_of("tls_options: yes\n").find("tls_options = \"yes\": expected a mapping"),
+              std::string::npos);
+}
+
+TEST(SlangerYaml, DocumentThatIsNotAMappingIsAnError) {
+    EXPECT_NE(error_of("- a\n- b\n").find("expected a mapping"), std::string::npos);
+}
+
+TEST(SlangerYaml, MalformedDocumentReportsLine) {
+    const auto error = error_of("app_key: k\nsecret: [unclosed\n");
+    EXPECT_TRUE(error.starts_with("config error: slanger.yml:")) << error;
+    EXPECT_NE(error.find(":3:"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace herald::cli
