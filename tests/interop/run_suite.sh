@@ -6,12 +6,19 @@
 #   run_suite.sh ECHO_SERVER ECHO_CLIENT node FILE.test.mjs
 #   run_suite.sh ECHO_SERVER ECHO_CLIENT browser FILE.test.mjs
 #   run_suite.sh ECHO_SERVER ECHO_CLIENT python FILE.py
+#   run_suite.sh --herald HERALD node|browser pusher/FILE.test.mjs   (the Pusher suites)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$here"
-[ $# -eq 4 ] || { echo "usage: $0 ECHO_SERVER ECHO_CLIENT node|browser|python FILE" >&2; exit 2; }
-export HERALD_ECHO_SERVER="$1" HERALD_ECHO_CLIENT="$2"
+[ $# -eq 4 ] || { echo "usage: $0 ECHO_SERVER ECHO_CLIENT|--herald HERALD node|browser|python FILE" >&2; exit 2; }
+if [ "$1" = "--herald" ]; then
+    export HERALD_SERVER="$2"
+    binaries=("$2")
+else
+    export HERALD_ECHO_SERVER="$1" HERALD_ECHO_CLIENT="$2"
+    binaries=("$1" "$2")
+fi
 kind="$3"
 suite="$4"
 
@@ -21,8 +28,8 @@ fail() {
     exit 1
 }
 
-for bin in "$HERALD_ECHO_SERVER" "$HERALD_ECHO_CLIENT"; do
-    [ -x "$bin" ] || { echo "interop: $bin is not built (build the echo_server and echo_client targets)" >&2; exit 1; }
+for bin in "${binaries[@]}"; do
+    [ -x "$bin" ] || { echo "interop: $bin is not built (build the $(basename "$bin") target)" >&2; exit 1; }
 done
 
 run_node() {
@@ -30,8 +37,8 @@ run_node() {
     major="$(node -p 'process.versions.node.split(".")[0]')"
     [ "$major" -ge 20 ] || fail "node $(node --version) is too old: the suites need node 20 or newer"
     [ -d node_modules ] || fail "tests/interop/node_modules is missing (npm ci has not been run here)"
-    node --input-type=module -e "await import('ws'); await import('playwright-core');" 2>/dev/null \
-        || fail "tests/interop/node_modules lacks ws or playwright-core (run npm ci here)"
+    node --input-type=module -e "for (const m of ['ws', 'playwright-core', 'pusher-js', 'pusher']) await import(m);" \
+        2>/dev/null || fail "tests/interop/node_modules lacks ws, playwright-core, pusher-js or pusher (run npm ci here)"
     if [ -f node_modules/.herald-lock ] && ! cmp -s package-lock.json node_modules/.herald-lock; then
         fail "tests/interop/node_modules is older than package-lock.json"
     fi
