@@ -1,6 +1,7 @@
 #include "bench/bench_support.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -87,14 +88,25 @@ RoundPolicy round_policy(const Options& options) {
 }
 
 std::string bench_payload(std::size_t bytes) {
-    std::string payload = R"({"event":"tick","channel":"bench","data":")";
-    const std::string tail = R"("})";
-    while (payload.size() + tail.size() < bytes) {
+    std::string payload(kPayloadPrefix);
+    while (payload.size() + kPayloadSuffix.size() < bytes) {
         payload.push_back(static_cast<char>('a' + payload.size() % 26));
     }
-    payload += tail;
+    payload += kPayloadSuffix;
     payload.resize(bytes);
     return payload;
+}
+
+std::uint64_t clock_nanoseconds(Clock::time_point when) {
+    return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::nanoseconds>(when.time_since_epoch()).count());
+}
+
+void write_stamp(char* at, std::uint64_t nanoseconds) {
+    for (std::size_t i = kStampDigits; i > 0; --i) {
+        at[i - 1] = static_cast<char>('0' + nanoseconds % 10);
+        nanoseconds /= 10;
+    }
 }
 
 std::size_t raise_fd_limit(std::size_t wanted) {
@@ -160,6 +172,31 @@ void install_signal_handlers() {
 
 bool stop_requested() noexcept {
     return g_stop.load(std::memory_order_relaxed);
+}
+
+double process_cpu_seconds(std::size_t pid) {
+    if (pid == 0) {
+        return 0;
+    }
+    const std::string path = "/proc/" + std::to_string(pid) + "/stat";
+    std::FILE* file = std::fopen(path.c_str(), "r");
+    if (file == nullptr) {
+        return 0;
+    }
+    std::array<char, 1024> line{};
+    const std::size_t size = std::fread(line.data(), 1, line.size() - 1, file);
+    std::fclose(file);
+    // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
+    const std::string_view text(line.data(), size);
+    std::size_t at = text.rfind(')');
+    unsigned long long ticks[2] = {0, 0};
+    for (int field = 3; field <= 15 && at != std::string_view::npos; ++field) {
+        at = text.find(' ', at + 1);
+        if (field >= 14 && at != std::string_view::npos) {
+            ticks[field - 14] = std::strtoull(text.data() + at + 1, nullptr, 10);
+        }
+    }
+    return static_cast<double>(ticks[0] + ticks[1]) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace herald::bench

@@ -45,7 +45,11 @@ struct RoundPolicy {
 [[nodiscard]] RoundPolicy round_policy(const Options& options);
 
 // The message both servers broadcast: a Pusher-style event padded to exactly `bytes` bytes of
-// valid UTF-8 text.
+// valid UTF-8 text. It is the envelope herald serve sends for event "tick" on channel "bench":
+// kPayloadPrefix, the data string, then `"}`.
+inline constexpr std::string_view kPayloadPrefix = R"({"event":"tick","channel":"bench","data":")";
+inline constexpr std::string_view kPayloadSuffix = R"("})";
+
 [[nodiscard]] std::string bench_payload(std::size_t bytes);
 
 // Bumps RLIMIT_NOFILE's soft limit to `wanted` (or the hard limit, if lower); returns the result.
@@ -65,10 +69,25 @@ void install_signal_handlers();
 
 [[nodiscard]] bool stop_requested() noexcept;
 
+// User plus system time of process `pid` so far (/proc/PID/stat fields 14 and 15), or zero when
+// `pid` is zero or the process is gone.
+[[nodiscard]] double process_cpu_seconds(std::size_t pid);
+
 using Clock = std::chrono::steady_clock;
 
 [[nodiscard]] inline double seconds_between(Clock::time_point from, Clock::time_point to) {
     return std::chrono::duration<double>(to - from).count();
 }
+
+// The latency stamp: the steady clock (CLOCK_MONOTONIC, shared by every process of the machine)
+// in nanoseconds as kStampDigits decimal digits, at the start of the payload's data string
+// (kStampOffset), where the sender writes it and the subscribers read it.
+inline constexpr std::size_t kStampOffset = kPayloadPrefix.size();
+inline constexpr std::size_t kStampDigits = 20;
+
+[[nodiscard]] std::uint64_t clock_nanoseconds(Clock::time_point when);
+
+// Writes `nanoseconds` as kStampDigits digits at `at` (zero-padded on the left).
+void write_stamp(char* at, std::uint64_t nanoseconds);
 
 }  // namespace herald::bench

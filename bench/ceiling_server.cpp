@@ -5,6 +5,8 @@
 // (RFC 6455 §4.2.2: the 101 with the accept key and nothing else), then rounds of the same frame
 // written with writev, several queued copies per socket per call when the socket was backlogged.
 // A socket that returns EAGAIN keeps a pending count and is resumed on EPOLLOUT. No herald::ws.
+// With --rate, rounds start at most that many times a second and each writes the steady clock
+// into the frame (the latency stamp of bench_support.h) just before it is sent.
 // Owner: the program's one thread.
 #include <algorithm>
 #include <array>
@@ -31,7 +33,7 @@ namespace {
 
 constexpr std::string_view kUsage =
         "bench_ceiling [--host 127.0.0.1] [--port 0] [--connections N] [--burst 1]\n"
-        "              [--max-unsent-bytes 0] [--payload-bytes 100]";
+        "              [--max-unsent-bytes 0] [--payload-bytes 100] [--rate ROUNDS_PER_SEC]";
 constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 constexpr std::size_t kMaxRequestBytes = 8192;
 constexpr int kListenTag = -1;
@@ -87,7 +89,13 @@ std::string_view websocket_key(std::string_view request) {
 class Server {
 public:
     Server(const Options& options, RoundPolicy policy)
-        : policy_(policy), frame_(text_frame(bench_payload(policy.payload_bytes))) {
+        : policy_(policy),
+          frame_(text_frame(bench_payload(policy.payload_bytes))),
+          interval_(std::chrono::duration_cast<Clock::duration>(
+                  std::chrono::duration<double>(rate_interval(options.seconds("rate", 0))))) {
+        if (interval_.count() > 0 && policy.payload_bytes < kStampOffset + kStampDigits + 2) {
+            fail("--rate needs --payload-bytes >= 64 for the latency stamp", false);
+        }
         const std::size_t fds = raise_fd_limit(policy.connections + 64);
         connections_.resize(fds);
         listener_ = listen_tcp(options.text("host", "127.0.0.1"),
@@ -104,11 +112,11 @@ public:
     void run() {
         announce("listening " + std::to_string(local_port(listener_)));
         while (!stop_requested()) {
-            const bool go = broadcasting() && may_start_round();
+            const bool go = broadcasting() && due() && may_start_round();
             if (go) {
                 round();
             }
-            poll(go ? 0 : 100);
+            poll(go ? 0 : wait_ms());
         }
         std::fprintf(stderr, "ceiling: rounds=%zu gated=%zu eagain=%zu writes=%zu open=%zu\n",
                      rounds_, gated_, eagain_, writes_, upgraded_.size());
@@ -121,6 +129,31 @@ private:
             announce("broadcasting " + std::to_string(upgraded_.size()));
         }
         return started_;
+    }
+
+    static double rate_interval(double rate) { return rate > 0 ? 1.0 / rate : 0.0; }
+
+    [[nodiscard]] bool due() const { return interval_.count() == 0 || Clock::now() >= next_round_; }
+
+    // How long poll() may sleep: until the next paced round, at most 100 ms.
+    [[nodiscard]] int wait_ms() const {
+        if (!started_ || interval_.count() == 0) {
+            return 100;
+        }
+        const auto left =
+                std::chrono::duration_cast<std::chrono::milliseconds>(next_round_ - Clock::now());
+        return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 100));
+    }
+
+    // Safe while no frame is partly written, which max-unsent-bytes 0 (the default) ensures.
+    void stamp() {
+        const auto now = Clock::now();
+        const std::size_t payload_at = frame_.size() - policy_.payload_bytes;
+        write_stamp(frame_.data() + payload_at + kStampOffset, clock_nanoseconds(now));
+        // Behind schedule (the previous round took longer than the interval), the next round
+        // starts at once, without making up for the rounds missed.
+        next_round_ = next_round_ == Clock::time_point{} ? now + interval_
+                                                         : std::max(next_round_ + interval_, now);
     }
 
     [[nodiscard]] bool may_start_round() {
@@ -136,6 +169,9 @@ private:
 
     void round() {
         ++rounds_;
+        if (interval_.count() > 0) {
+            stamp();
+        }
         for (const int fd : upgraded_) {
             Connection& c = connections_[static_cast<std::size_t>(fd)];
             c.pending += policy_.burst;
@@ -286,6 +322,8 @@ private:
 
     RoundPolicy policy_;
     std::string frame_;
+    Clock::duration interval_;  // between paced rounds; zero: as fast as the policy allows
+    Clock::time_point next_round_{};
     int listener_ = -1;
     int epoll_ = -1;
     bool started_ = false;

@@ -123,32 +123,7 @@ private:
         }
     }
 
-    // User plus system time of the server process so far (/proc/PID/stat fields 14 and 15), or
-    // zero without --server-pid.
-    [[nodiscard]] double server_cpu_seconds() const {
-        if (server_pid_ == 0) {
-            return 0;
-        }
-        const std::string path = "/proc/" + std::to_string(server_pid_) + "/stat";
-        std::FILE* file = std::fopen(path.c_str(), "r");
-        if (file == nullptr) {
-            return 0;
-        }
-        std::array<char, 1024> line{};
-        const std::size_t size = std::fread(line.data(), 1, line.size() - 1, file);
-        std::fclose(file);
-        // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
-        const std::string_view text(line.data(), size);
-        std::size_t at = text.rfind(')');
-        unsigned long long ticks[2] = {0, 0};
-        for (int field = 3; field <= 15 && at != std::string_view::npos; ++field) {
-            at = text.find(' ', at + 1);
-            if (field >= 14 && at != std::string_view::npos) {
-                ticks[field - 14] = std::strtoull(text.data() + at + 1, nullptr, 10);
-            }
-        }
-        return static_cast<double>(ticks[0] + ticks[1]) / static_cast<double>(sysconf(_SC_CLK_TCK));
-    }
+    [[nodiscard]] double server_cpu_seconds() const { return process_cpu_seconds(server_pid_); }
 
     void start_connect() {
         Connection c;

@@ -36,79 +36,13 @@ for program in bench_ceiling bench_broadcast_server bench_load_client; do
     fi
 done
 
-# Each process holds one descriptor per connection plus a few; 20,000 is the most we ask for.
-WANT_FDS=$(( (IDLE_CONNECTIONS > CONNECTIONS ? IDLE_CONNECTIONS : CONNECTIONS) + 100 ))
-(( WANT_FDS > 20000 )) && WANT_FDS=20000
-ulimit -n "$WANT_FDS" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-if (( $(ulimit -n) < IDLE_CONNECTIONS + 50 )); then
-    echo "run.sh: need $((IDLE_CONNECTIONS + 50)) open files, the limit is $(ulimit -n)" >&2
-    exit 2
-fi
-
-# One core for the server, the other for the client, when there are two.
-SERVER_PIN=() CLIENT_PIN=()
-if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
-    SERVER_PIN=(taskset -c 0) CLIENT_PIN=(taskset -c 1)
-fi
-
-WORK=$(mktemp -d)
-PIDS=()
-cleanup() {
-    local pid
-    for pid in "${PIDS[@]}"; do
-        kill -KILL "$pid" 2>/dev/null || true
-    done
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# wait_for_line FILE PATTERN SECONDS: until a line of FILE matches; fails on timeout.
-wait_for_line() {
-    local deadline=$((SECONDS + $3))
-    until grep -q "$2" "$1" 2>/dev/null; do
-        if (( SECONDS >= deadline )); then
-            echo "run.sh: no '$2' in $1 after $3 s:" >&2
-            cat "$1" >&2
-            return 1
-        fi
-        sleep 0.05
-    done
-}
-
-# start_server PROGRAM ARGS...: sets SERVER_PID and SERVER_PORT.
-start_server() {
-    local out=$WORK/server.out
-    : >"$out"
-    "${SERVER_PIN[@]}" "$BIN/$1" --host 127.0.0.1 --port 0 "${@:2}" >"$out" 2>"$WORK/server.err" &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    wait_for_line "$out" '^listening ' 10
-    SERVER_PORT=$(awk '/^listening /{print $2; exit}' "$out")
-}
-
-stop_pid() {
-    kill -TERM "$1" 2>/dev/null || return 0
-    for _ in $(seq 50); do
-        kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }
-        sleep 0.1
-    done
-    kill -KILL "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
-
-rss_kib() {
-    awk '/^VmRSS:/{print $2}' "/proc/$1/status"
-}
-
-median() {
-    sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'
-}
+source "$ROOT/bench/common.sh"
+raise_fd_limit $(( (IDLE_CONNECTIONS > CONNECTIONS ? IDLE_CONNECTIONS : CONNECTIONS) + 100 ))
 
 # throughput PROGRAM: one run; sets RESULT to "msgs_per_sec server_cpu msgs_per_server_cpu_sec".
 # (Functions that start processes run in this shell, never in $(...), so cleanup sees them.)
 throughput() {
-    start_server "$1" --connections "$CONNECTIONS" --burst "$BURST" \
+    start_bench_server "$1" --connections "$CONNECTIONS" --burst "$BURST" \
                  --max-unsent-bytes "$MAX_UNSENT_BYTES" --payload-bytes 100
     local client_out=$WORK/client.out
     if ! timeout 60 "${CLIENT_PIN[@]}" "$BIN/bench_load_client" --port "$SERVER_PORT" \
@@ -126,7 +60,7 @@ throughput() {
 
 # idle_memory: one run; sets RESULT to "bytes_per_connection rss_before_kib rss_after_kib".
 idle_memory() {
-    start_server bench_broadcast_server --connections 0
+    start_bench_server bench_broadcast_server --connections 0
     local before after client client_out=$WORK/client.out
     before=$(rss_kib "$SERVER_PID")
     : >"$client_out"
@@ -142,19 +76,7 @@ idle_memory() {
     RESULT="$(( (after - before) * 1024 / IDLE_CONNECTIONS )) $before $after"
 }
 
-echo "machine: $(nproc) cores, Linux $(uname -r), $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo)"
-# How busy the machine is without us: the share of CPU time not idle over one second.
-cpu_busy_percent() {
-    local a b
-    a=($(head -1 /proc/stat)) && sleep 1 && b=($(head -1 /proc/stat))
-    awk -v u="$((b[1] + b[2] + b[3] + b[6] + b[7] + b[8] - a[1] - a[2] - a[3] - a[6] - a[7] - a[8]))" \
-        -v i="$((b[4] + b[5] - a[4] - a[5]))" 'BEGIN {printf "%.0f", 100 * u / (u + i)}'
-}
-busy=$(cpu_busy_percent)
-echo "CPU busy before the runs: $busy %"
-if (( busy > 10 )); then
-    echo "warning: something else is running; the figures will be low and noisy"
-fi
+report_machine
 echo "fan-out: $CONNECTIONS connections, 100-byte text message, burst $BURST," \
      "max unsent $MAX_UNSENT_BYTES bytes, ${WARMUP} s warm-up, ${DURATION} s window, $RUNS runs"
 : >"$WORK/ceiling" && : >"$WORK/herald"
