@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include <boost/asio/detail/socket_option.hpp>
@@ -18,6 +19,23 @@ using ReusePort = boost::asio::detail::socket_option::boolean<SOL_SOCKET, SO_REU
 
 // After an accept error such as EMFILE, wait a little instead of spinning on it.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+// SO_REUSEPORT lets any socket of the same user join a listening port, so a second server started
+// on a busy port would silently share its connections. A probe bound without the option first
+// turns that into the "address in use" the operator expects. Only for an explicit port: port 0
+// picks a free one.
+void refuse_port_in_use(boost::asio::io_context& io,
+                        const boost::asio::ip::tcp::endpoint& endpoint) {
+    boost::asio::ip::tcp::acceptor probe(io);
+    probe.open(endpoint.protocol());
+    probe.set_option(boost::asio::socket_base::reuse_address(true));  // TIME_WAIT is no conflict
+    boost::system::error_code error;
+    probe.bind(endpoint, error);
+    if (error) {
+        throw std::runtime_error("cannot listen on " + endpoint.address().to_string() + ":" +
+                                 std::to_string(endpoint.port()) + ": " + error.message());
+    }
+}
 
 }  // namespace
 
@@ -84,6 +102,10 @@ boost::asio::ip::address resolve_host(const std::string& host) {
 
 Listener::Listener(WorkerPool& pool, const ListenOptions& options, OnAccept on_accept)
     : address_(resolve_host(options.host)), port_(options.port) {
+    if (port_ != 0) {
+        boost::asio::io_context io;
+        refuse_port_in_use(io, boost::asio::ip::tcp::endpoint(address_, port_));
+    }
     auto callback = std::make_shared<const OnAccept>(std::move(on_accept));
     for (std::size_t i = 0; i < pool.size(); ++i) {
         auto item = std::make_shared<Acceptor>(pool.worker(i), callback);

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <boost/asio/connect.hpp>
@@ -82,6 +83,33 @@ TEST(Listener, RefusesAPortInUseByAnotherListenerWithoutReusePort) {
     EXPECT_THROW(Listener(pool, ListenOptions{"127.0.0.1", taken.local_endpoint().port(), 16},
                           [](Worker&, tcp::socket) {}),
                  std::runtime_error);
+}
+
+TEST(Listener, RefusesAPortAnotherReusePortListenerHolds) {
+    WorkerPool first_pool(2);
+    Listener first(first_pool, ListenOptions{"127.0.0.1", 0, 16}, [](Worker&, tcp::socket) {});
+    WorkerPool second_pool(1);
+    try {
+        Listener second(second_pool, ListenOptions{"127.0.0.1", first.port(), 16},
+                        [](Worker&, tcp::socket) {});
+        ADD_FAILURE() << "a second listener joined port " << first.port();
+    } catch (const std::runtime_error& e) {
+        EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(first.port())),
+                  std::string::npos)
+                << e.what();
+    }
+}
+
+TEST(Listener, BindsAnExplicitPortAgainOnceItIsFree) {
+    std::uint16_t port = 0;
+    {
+        WorkerPool pool(1);
+        Listener listener(pool, ListenOptions{"127.0.0.1", 0, 16}, [](Worker&, tcp::socket) {});
+        port = listener.port();
+    }
+    WorkerPool pool(2);
+    Listener again(pool, ListenOptions{"127.0.0.1", port, 16}, [](Worker&, tcp::socket) {});
+    EXPECT_EQ(again.port(), port);
 }
 
 }  // namespace
