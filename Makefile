@@ -19,7 +19,7 @@ dev: deps
 	@cmake --build --preset dev -j $(JOBS)
 
 run: release
-	./build/release/examples/echo_server --host $(HOST) --port $(PORT)
+	./build/release/bin/herald serve --host $(HOST) --port $(PORT)
 
 test: dev
 	ctest --preset dev -j $(JOBS)
@@ -28,7 +28,7 @@ fuzz: deps
 	@bash scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
 
 bench: release
-	@bash bench/run.sh
+	@status=0; bash bench/run.sh || status=1; bash bench/run_server.sh || status=1; exit $$status
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
