@@ -52,6 +52,9 @@ ws::ServerOptions websocket_options(const ServerConfig& config, const Endpoint& 
     options.max_queued_bytes = max_queued;
     options.overflow_close_code = pusher::to_int(pusher::ErrorCode::OverCapacity);
     options.ping_interval = std::chrono::milliseconds(0);  // Pusher-level pings (§4.2)
+    if (config.tls) {  // both listeners: the REST API carries the app secret's signatures too
+        options.tls = net::TlsServerOptions{config.tls->certificate_chain, config.tls->private_key};
+    }
     return options;
 }
 
@@ -185,11 +188,6 @@ PusherServer::~PusherServer() {
 
 void PusherServer::start() {
     auto& impl = *impl_;
-    if (impl.config.tls) {
-        throw std::runtime_error(
-                "TLS (certificate and private key) is not yet supported by "
-                "herald serve; terminate TLS in front of it");
-    }
     if (impl.config.redis_url) {
         throw std::runtime_error(
                 "redis_url is set but clustering through Redis is not yet "

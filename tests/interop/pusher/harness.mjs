@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -66,8 +67,16 @@ function tomlValue(value) {
     return String(value);
 }
 
+const isTable = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Top-level values that are plain objects become tables ([tls] ...).
 export function renderToml(top, apps) {
-    const lines = Object.entries(top).map(([k, v]) => `${k} = ${tomlValue(v)}`);
+    const entries = Object.entries(top);
+    const lines = entries.filter(([, v]) => !isTable(v)).map(([k, v]) => `${k} = ${tomlValue(v)}`);
+    for (const [name, table] of entries.filter(([, v]) => isTable(v))) {
+        lines.push('', `[${name}]`);
+        for (const [k, v] of Object.entries(table)) lines.push(`${k} = ${tomlValue(v)}`);
+    }
     for (const app of apps) {
         lines.push('', '[[apps]]');
         for (const [k, v] of Object.entries(app)) {
@@ -113,6 +122,7 @@ class HeraldHandle {
         this.child = child;
         this.host = '127.0.0.1';
         this.port = port;
+        this.tls = /^\[tls\]$/m.test(config);  // then every URL is wss:// or https://
         this.config = config;
         this.apps = apps;
         this.stdout = '';
@@ -146,7 +156,7 @@ class HeraldHandle {
         }
         for (;;) {
             if (this.exit) throw fail(`exited early: ${describeExit(this.exit)}`);
-            const status = await httpStatus(this.url('http', '/up')).catch(() => 0);
+            const status = await httpStatus(this.url(this.tls ? 'https' : 'http', '/up')).catch(() => 0);
             if (status === 200) return this;
             if (Date.now() > deadline) throw fail(`GET /up did not answer 200 (last: ${status || 'no answer'})`);
             await sleep(100);
@@ -206,9 +216,11 @@ export function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// https:// URLs accept the suites' self-signed certificates.
 function httpStatus(url) {
+    const client = url.startsWith('https:') ? https : http;
     return new Promise((resolve, reject) => {
-        const req = http.get(url, { timeout: 2_000 }, (res) => {
+        const req = client.get(url, { timeout: 2_000, rejectUnauthorized: false }, (res) => {
             res.resume();
             resolve(res.statusCode);
         });
