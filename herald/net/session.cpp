@@ -2,13 +2,26 @@
 #include "herald/net/session.h"
 
 #include <array>
+#include <cstddef>
 #include <exception>
+#include <span>
 #include <string_view>
 #include <utility>
 
 #include <spdlog/spdlog.h>
 
 namespace herald::net {
+namespace {
+
+std::size_t total_size(std::span<const std::string_view> parts) {
+    std::size_t n = 0;
+    for (const auto part : parts) {
+        n += part.size();
+    }
+    return n;
+}
+
+}  // namespace
 
 Session::Session(Worker& worker, StreamPtr stream) : worker_(worker) {
     if (stream) {
@@ -108,7 +121,32 @@ void Session::flush() {
         return;
     }
     std::array<std::string_view, kMaxGatherParts> parts;
-    const std::size_t count = queue.gather(parts);
+    std::size_t count = queue.gather(parts);
+    // Write at once while the kernel takes everything; wait for writability only when it is full.
+    for (;;) {
+        std::error_code error;
+        const auto span = std::span<const std::string_view>(parts.data(), count);
+        const auto written = stream_->write_now(span, error);
+        if (error) {
+            close_now(error);
+            return;
+        }
+        if (!written || *written == 0) {
+            break;  // no synchronous writes (TLS), or a full buffer
+        }
+        const bool whole = *written == total_size(span);
+        queue.consume(*written);
+        if (queue.empty()) {
+            if (close_when_flushed_) {
+                close_now();
+            }
+            return;
+        }
+        count = queue.gather(parts);  // what is left, from the new front
+        if (!whole) {
+            break;  // the kernel took a part: the rest waits for writability
+        }
+    }
     writing_ = true;
     stream_->async_write(std::span<const std::string_view>(parts.data(), count), self());
 }

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,6 +54,15 @@ public:
     // The pieces must stay valid until then. One write at a time.
     virtual void async_write(std::span<const std::string_view> parts,
                              std::shared_ptr<StreamEvents> target) = 0;
+
+    // Writes what the connection takes right now, without waiting: a prefix of `parts`, its
+    // length returned (0 when the kernel buffer is full), or an error. A stream that cannot write
+    // synchronously returns std::nullopt and the caller uses async_write. Not while an
+    // async_write is pending.
+    virtual std::optional<std::size_t> write_now(std::span<const std::string_view> /*parts*/,
+                                                 std::error_code& /*error*/) {
+        return std::nullopt;
+    }
 
     // Shuts the connection down at once. Pending operations then complete with an error.
     virtual void close() noexcept = 0;

@@ -2,7 +2,7 @@
 //
 // Plain TCP. An idle connection holds no buffer: a read waits for readability, then reads
 // non-blocking into the worker's shared buffer. Writes are one writev of up to kMaxGatherParts
-// pieces.
+// pieces, tried at once (write_now); only a full kernel buffer waits for writability.
 // Owner: the worker the socket belongs to.
 #pragma once
 
@@ -24,6 +24,8 @@ public:
     void async_read(std::shared_ptr<StreamEvents> target) override;
     void async_write(std::span<const std::string_view> parts,
                      std::shared_ptr<StreamEvents> target) override;
+    std::optional<std::size_t> write_now(std::span<const std::string_view> parts,
+                                         std::error_code& error) override;
     void close() noexcept override;
     [[nodiscard]] std::string remote_address() const override;
 
