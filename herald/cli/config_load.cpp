@@ -115,10 +115,7 @@ const std::array<Variable, 18> kVariables = {{
         {kConfigVariable, apply_nothing},  // names the file: read before the other layers
         {"HERALD_WEBHOOK_URL",
          [](std::string_view t, const std::string& o, Settings& s) {
-             if (!t.starts_with("http://") && !t.starts_with("https://")) {
-                 fail(o, in_quotes(t), "an http:// or https:// URL");
-             }
-             s.app.webhook_urls.set({std::string(t)}, o);
+             s.app.webhook_urls.set({check_webhook_url(t, o)}, o);
          }},
 }};
 
@@ -204,9 +201,7 @@ Settings command_line_settings(const CommandLine& a) {
     apply_given(a.enable_client_events, s.app.client_events);
     if (a.webhook_urls) {
         for (const auto& url : *a.webhook_urls) {
-            if (!url.starts_with("http://") && !url.starts_with("https://")) {
-                fail(a.webhook_urls.origin, in_quotes(url), "an http:// or https:// URL");
-            }
+            (void)check_webhook_url(url, a.webhook_urls.origin);
         }
         s.app.webhook_urls = a.webhook_urls;
     }

@@ -13,6 +13,10 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include "herald/webhooks/event.h"
+#include "herald/webhooks/settings.h"
+#include "herald/webhooks/target.h"
+
 namespace herald::cli {
 
 namespace {
@@ -88,11 +92,17 @@ const toml::table& table_of(const Field& f) {
 }
 
 std::string webhook_url(const Field& f) {
-    auto url = string_of(f, "an http:// or https:// URL");
-    if (!url.starts_with("http://") && !url.starts_with("https://")) {
-        fail_at(f, "an http:// or https:// URL");
+    return check_webhook_url(string_of(f, "an http:// or https:// URL"), f.origin());
+}
+
+std::string event_type_name(const Field& f) {
+    const auto name = string_of(f, "a webhook event type");
+    if (!webhooks::parse_event_type(name)) {
+        fail_at(f,
+                "one of channel_occupied, channel_vacated, member_added, member_removed, "
+                "client_event, cache_miss, subscription_count");
     }
-    return url;
+    return name;
 }
 
 std::vector<std::string> strings_of(const Field& f, std::string (*element)(const Field&)) {
@@ -181,6 +191,59 @@ AppLimits parse_limits(const Field& f) {
     return limits;
 }
 
+struct TargetKey {
+    std::string_view name;
+    void (*parse)(const Field&, webhooks::Target&);
+};
+
+void parse_filter(const Field& f, webhooks::Target& target) {
+    struct FilterKey {
+        std::string_view name;
+    };
+
+    constexpr std::array<FilterKey, 1> kFilterKeys = {{{"prefix"}}};
+    for_each_key(f, table_of(f), kFilterKeys, [&](const Field& field, const FilterKey&) {
+        target.channel_prefix = string_of(field);
+    });
+}
+
+const std::array<TargetKey, 3> kTargetKeys = {{
+        {"url",
+         [](const Field& f, webhooks::Target& t) {
+             t.url = webhook_url(f);
+         }},
+        {"event_types",
+         [](const Field& f, webhooks::Target& t) {
+             t.event_types.clear();
+             for (const auto& name : strings_of(f, event_type_name)) {
+                 t.event_types.push_back(*webhooks::parse_event_type(name));
+             }
+         }},
+        {"filter", parse_filter},
+}};
+
+std::vector<webhooks::Target> parse_targets(const Field& f) {
+    const auto* array = f.node.as_array();
+    if (array == nullptr) {
+        fail_at(f, "an array of tables ([[apps.webhooks]])");
+    }
+    std::vector<webhooks::Target> targets;
+    for (std::size_t i = 0; i < array->size(); ++i) {
+        const Field entry{(*array)[i], fmt::format("{}[{}]", f.path, i), f.source};
+        webhooks::Target target;
+        for_each_key(entry, table_of(entry), kTargetKeys,
+                     [&](const Field& field, const TargetKey& key) { key.parse(field, target); });
+        if (target.url.empty()) {
+            throw ConfigError(
+                    fmt::format("config error: {}: {}.url is missing (every webhook "
+                                "needs a URL)",
+                                entry.origin(), entry.path));
+        }
+        targets.push_back(std::move(target));
+    }
+    return targets;
+}
+
 std::string app_id(const Field& f) {
     if (const auto* i = f.node.as_integer()) {
         return check_app_name(std::to_string(i->get()), f.origin());
@@ -193,7 +256,7 @@ struct AppKey {
     void (*parse)(const Field&, App&);
 };
 
-const std::array<AppKey, 11> kAppKeys = {{
+const std::array<AppKey, 12> kAppKeys = {{
         {"id",
          [](const Field& f, App& a) {
              a.id = app_id(f);
@@ -233,6 +296,10 @@ const std::array<AppKey, 11> kAppKeys = {{
         {"webhook_urls",
          [](const Field& f, App& a) {
              a.webhook_urls = strings_of(f, webhook_url);
+         }},
+        {"webhooks",
+         [](const Field& f, App& a) {
+             a.webhooks = parse_targets(f);
          }},
         {"limits",
          [](const Field& f, App& a) {
@@ -334,6 +401,49 @@ void parse_tls(const Field& f, Settings& s) {
     });
 }
 
+struct WebhookKey {
+    std::string_view name;
+    void (*parse)(const Field&, webhooks::Settings&);
+};
+
+template <auto Member, std::int64_t Minimum>
+void milliseconds_key(const Field& f, webhooks::Settings& w) {
+    w.*Member = std::chrono::milliseconds(check_count(
+            integer_of(f, "a whole number of milliseconds"), Minimum, f.origin(), shown(f.node)));
+}
+
+template <auto Member, std::int64_t Minimum>
+void count_key(const Field& f, webhooks::Settings& w) {
+    w.*Member =
+            check_count(integer_of(f, "a positive integer"), Minimum, f.origin(), shown(f.node));
+}
+
+template <auto Member>
+void path_key(const Field& f, webhooks::Settings& w) {
+    w.*Member = string_of(f, "a file path (\"\" for none)");
+}
+
+const std::array<WebhookKey, 11> kWebhookKeys = {{
+        {"batch_window_ms", milliseconds_key<&webhooks::Settings::batch_window, 0>},
+        {"batch_max_events", count_key<&webhooks::Settings::batch_max_events, 1>},
+        {"grace_ms", milliseconds_key<&webhooks::Settings::grace, 0>},
+        {"request_timeout_ms", milliseconds_key<&webhooks::Settings::request_timeout, 1>},
+        {"retry_window_ms", milliseconds_key<&webhooks::Settings::retry_window, 0>},
+        {"retry_initial_ms", milliseconds_key<&webhooks::Settings::retry_initial, 1>},
+        {"retry_max_ms", milliseconds_key<&webhooks::Settings::retry_max, 1>},
+        {"shutdown_flush_ms", milliseconds_key<&webhooks::Settings::shutdown_flush, 0>},
+        {"spool_path", path_key<&webhooks::Settings::spool_path>},
+        {"spool_max_bytes", count_key<&webhooks::Settings::spool_max_bytes, 1>},
+        {"dead_letter_path", path_key<&webhooks::Settings::dead_letter_path>},
+}};
+
+void parse_webhooks(const Field& f, Settings& s) {
+    webhooks::Settings w;
+    for_each_key(f, table_of(f), kWebhookKeys,
+                 [&](const Field& field, const WebhookKey& key) { key.parse(field, w); });
+    s.webhooks.set(std::move(w), f.origin());
+}
+
 // Stores the value `convert` reads from the field in one setting.
 template <auto Member, auto Convert>
 void set(const Field& f, Settings& s) {
@@ -345,7 +455,7 @@ struct TopKey {
     void (*parse)(const Field&, Settings&);
 };
 
-const std::array<TopKey, 16> kTopKeys = {{
+const std::array<TopKey, 17> kTopKeys = {{
         {"host", set<&Settings::host, host_of>},
         {"port", set<&Settings::port, port_of>},
         {"api_host", set<&Settings::api_host, host_of>},
@@ -360,6 +470,7 @@ const std::array<TopKey, 16> kTopKeys = {{
         {"pid_file", set<&Settings::pid_file, file_of>},
         {"redis_url", set<&Settings::redis_url, redis_url_of>},
         {"tls", parse_tls},
+        {"webhooks", parse_webhooks},
         {"apps",
          [](const Field& f, Settings& s) {
              s.apps.set(parse_apps(f), std::string(f.source));

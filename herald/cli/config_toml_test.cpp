@@ -1,6 +1,8 @@
 #include "herald/cli/config_toml.h"
 
+#include <chrono>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -276,6 +278,79 @@ TEST(TomlConfig, MalformedDocumentReportsLineAndColumn) {
 
 TEST(TomlConfig, DuplicateKeyInDocumentIsAnError) {
     EXPECT_TRUE(error_of("port = 1\nport = 2\n").starts_with("config error: herald.toml:2:"));
+}
+
+TEST(TomlConfig, ReadsWebhookTargetsAndSettings) {
+    const auto s = parse_toml_config(R"(
+[webhooks]
+batch_window_ms = 50
+batch_max_events = 5
+grace_ms = 200
+request_timeout_ms = 1000
+retry_window_ms = 6000
+retry_initial_ms = 10
+retry_max_ms = 100
+shutdown_flush_ms = 300
+spool_path = "/var/lib/herald/spool"
+spool_max_bytes = 1000000
+dead_letter_path = ""
+
+[[apps]]
+id = "a"
+key = "a"
+secret = "s"
+webhook_urls = ["http://h/all"]
+
+[[apps.webhooks]]
+url = "https://example.com/presence"
+event_types = ["member_added", "member_removed"]
+filter = { prefix = "presence-" }
+
+[[apps.webhooks]]
+url = "http://127.0.0.1:9000/h"
+)",
+                                     "herald.toml");
+    ASSERT_TRUE(s.webhooks);
+    const auto& w = *s.webhooks;
+    EXPECT_EQ(w.batch_window, std::chrono::milliseconds(50));
+    EXPECT_EQ(w.batch_max_events, 5U);
+    EXPECT_EQ(w.grace, std::chrono::milliseconds(200));
+    EXPECT_EQ(w.request_timeout, std::chrono::milliseconds(1000));
+    EXPECT_EQ(w.retry_window, std::chrono::milliseconds(6000));
+    EXPECT_EQ(w.retry_initial, std::chrono::milliseconds(10));
+    EXPECT_EQ(w.retry_max, std::chrono::milliseconds(100));
+    EXPECT_EQ(w.shutdown_flush, std::chrono::milliseconds(300));
+    EXPECT_EQ(w.spool_path, "/var/lib/herald/spool");
+    EXPECT_EQ(w.spool_max_bytes, 1000000U);
+    EXPECT_EQ(w.dead_letter_path, "");
+    const auto& app = s.apps->front();
+    EXPECT_EQ(app.webhook_urls, std::vector<std::string>{"http://h/all"});
+    ASSERT_EQ(app.webhooks.size(), 2U);
+    EXPECT_EQ(app.webhooks[0], (webhooks::Target{"https://example.com/presence",
+                                                 {webhooks::EventType::MemberAdded,
+                                                  webhooks::EventType::MemberRemoved},
+                                                 "presence-"}));
+    EXPECT_EQ(app.webhooks[1], (webhooks::Target{"http://127.0.0.1:9000/h", {}, ""}));
+}
+
+TEST(TomlConfig, BadWebhooksAreErrors) {
+    const std::string app = "[[apps]]\nid='a'\nkey='a'\nsecret='s'\n";
+    EXPECT_NE(error_of(app + "[[apps.webhooks]]\nevent_types = []\n").find("url is missing"),
+              std::string::npos);
+    EXPECT_NE(error_of(app + "[[apps.webhooks]]\nurl = 'http://h/'\nevent_types = ['nope']\n")
+                      .find("event_types[0] = \"nope\": expected one of channel_occupied"),
+              std::string::npos);
+    EXPECT_NE(
+            error_of(app + "[[apps.webhooks]]\nurl = 'http://h /'\n").find("url = \"http://h /\""),
+            std::string::npos);
+    EXPECT_NE(error_of(app + "[[apps.webhooks]]\nurl = 'http://h/'\nfilter = { suffix = 'x' }\n")
+                      .find("unknown key"),
+              std::string::npos);
+    EXPECT_NE(error_of("[webhooks]\ngrace_mss = 3\n").find("did you mean \"grace_ms\""),
+              std::string::npos);
+    EXPECT_NE(error_of("[webhooks]\nbatch_max_events = 0\n").find("batch_max_events = 0"),
+              std::string::npos);
+    EXPECT_NE(error_of("[webhooks]\nspool_path = 3\n").find("spool_path = 3"), std::string::npos);
 }
 
 }  // namespace

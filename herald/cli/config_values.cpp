@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "herald/webhooks/target.h"
+
 namespace herald::cli {
 
 namespace {
@@ -175,6 +177,13 @@ std::string check_not_empty(std::string_view text, std::string_view origin,
                             std::string_view expected) {
     if (text.empty()) {
         fail(origin, in_quotes(text), expected);
+    }
+    return std::string(text);
+}
+
+std::string check_webhook_url(std::string_view text, std::string_view origin) {
+    if (!webhooks::valid_target_url(text)) {
+        fail(origin, in_quotes(text), "an http:// or https:// URL without spaces");
     }
     return std::string(text);
 }

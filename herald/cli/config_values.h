@@ -72,6 +72,8 @@ struct HostPort {
 [[nodiscard]] std::string check_path_prefix(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_redis_url(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_app_name(std::string_view text, std::string_view origin);
+// http:// or https://, a host, no whitespace or control characters.
+[[nodiscard]] std::string check_webhook_url(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_not_empty(std::string_view text, std::string_view origin,
                                           std::string_view expected);
 

@@ -148,6 +148,7 @@ void overlay(Settings& base, const Settings& top) {
     take(base.tls_certificate_chain, top.tls_certificate_chain);
     take(base.tls_private_key, top.tls_private_key);
     take(base.apps, top.apps);
+    take(base.webhooks, top.webhooks);
     take(base.app.id, top.app.id);
     take(base.app.key, top.app.key);
     take(base.app.secret, top.app.secret);
@@ -173,6 +174,7 @@ ServerConfig resolve(const Settings& s) {
     }
     resolve_tls(s, config);
     config.apps = resolve_apps(s);
+    assign(config.webhooks, s.webhooks);
     return config;
 }
 

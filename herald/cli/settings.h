@@ -16,6 +16,7 @@
 #include "herald/cli/config_values.h"
 #include "herald/server/app.h"
 #include "herald/server/config.h"
+#include "herald/webhooks/settings.h"
 
 namespace herald::cli {
 
@@ -48,6 +49,7 @@ struct Settings {
     Given<std::string> tls_certificate_chain;
     Given<std::string> tls_private_key;
     Given<std::vector<server::App>> apps;  // a TOML file's [[apps]], already checked
+    Given<webhooks::Settings> webhooks;    // a TOML file's [webhooks]
     AppSettings app;
 };
 

@@ -58,11 +58,7 @@ void set_address(const Field& f, Given<std::string>& host, Given<std::uint16_t>&
 }
 
 std::string webhook_url(const Field& f) {
-    auto url = scalar_of(f, "an http:// or https:// URL");
-    if (!url.starts_with("http://") && !url.starts_with("https://")) {
-        fail(f.origin(), in_quotes(url), "an http:// or https:// URL");
-    }
-    return url;
+    return check_webhook_url(scalar_of(f, "an http:// or https:// URL"), f.origin());
 }
 
 [[noreturn]] void ruby_only(const Field& f) {

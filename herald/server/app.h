@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "herald/pusher/limits.h"
+#include "herald/webhooks/target.h"
 
 namespace herald::server {
 
@@ -46,7 +47,8 @@ struct App {
     bool subscription_count_events = false;     // pusher_internal:subscription_count
     bool tls_only = false;                      // plain ws:// connections get 4000
     std::vector<std::string> allowed_origins;   // empty: any origin
-    std::vector<std::string> webhook_urls;      // handed to the webhook work (issue #4)
+    std::vector<std::string> webhook_urls;      // every webhook event to each of these URLs
+    std::vector<webhooks::Target> webhooks;     // URLs with event-type and channel filters
     AppLimits limits;
 
     friend bool operator==(const App&, const App&) = default;

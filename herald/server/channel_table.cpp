@@ -55,6 +55,14 @@ JoinResult ChannelTable::join(const JoinRequest& request) {
     ++record.per_worker[request.worker];
     record.worker_mask |= std::uint64_t{1} << request.worker;
     result.subscriptions = ++record.subscriptions;
+    if (events_ != nullptr) {
+        if (result.subscriptions == 1) {
+            events_->channel_occupied(request.app, request.channel);
+        }
+        if (result.member_added) {
+            events_->member_added(request.app, request.channel, request.member->user_id);
+        }
+    }
     if (record.cache && record.cache_expires > SteadyClock::now()) {
         result.cache = record.cache;
     }
@@ -82,7 +90,13 @@ LeaveResult ChannelTable::leave(std::size_t app, std::string_view channel, std::
         if (it != record.members.end() && --it->second.connections == 0) {
             record.members.erase(it);
             result.member_removed = true;
+            if (events_ != nullptr) {
+                events_->member_removed(app, channel, *user_id);
+            }
         }
+    }
+    if (events_ != nullptr && result.subscriptions == 0) {
+        events_->channel_vacated(app, channel);
     }
     forget_if_idle(s, k, record);
     return result;

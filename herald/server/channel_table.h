@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "herald/pusher/member.h"
+#include "herald/server/channel_events.h"
 #include "herald/server/channel_service.h"
 
 namespace herald::server {
@@ -59,6 +60,10 @@ struct CountDecision {
 class ChannelTable {
 public:
     explicit ChannelTable(std::size_t workers) : workers_(workers) {}
+
+    // Where occupancy and membership changes are reported, under the shard lock (null: nowhere).
+    // Set before the first join.
+    void set_events(ChannelEvents* events) noexcept { events_ = events; }
 
     JoinResult join(const JoinRequest& request);
     LeaveResult leave(std::size_t app, std::string_view channel, std::size_t worker,
@@ -120,6 +125,7 @@ private:
     static void forget_if_idle(Shard& shard, const std::string& key, Record& record);
 
     std::size_t workers_;
+    ChannelEvents* events_ = nullptr;
     std::array<Shard, kShards> shards_;
 };
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "herald/server/app.h"
+#include "herald/webhooks/settings.h"
 
 namespace herald::server {
 
@@ -45,6 +46,7 @@ struct ServerConfig {
     std::optional<TlsFiles> tls;
     std::optional<std::string> redis_url;  // issue #5; refused until it lands
     std::vector<App> apps;                 // empty: the development app
+    webhooks::Settings webhooks;           // used when some app has a webhook target
 
     friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };

@@ -257,6 +257,9 @@ void Connection::join(const std::string& channel, ChannelKind kind,
         send(result.cache ? pusher::channel_event(result.cache->event, channel,
                                                   pusher::EventData::string(result.cache->data))
                           : pusher::cache_miss(channel));
+        if (!result.cache && hub.events() != nullptr) {
+            hub.events()->cache_miss(app_index_, channel);
+        }
     }
     if (!member) {
         count_subscriptions(channel);
@@ -343,6 +346,10 @@ void Connection::handle(const pusher::ClientEvent& event) {
         return;
     }
     const auto& user_id = it->second->user_id;
+    if (auto* events = context_.hub.events()) {
+        events->client_event(app_index_, channel, event.event, event.data.text, socket_id_,
+                             user_id ? std::string_view(*user_id) : std::string_view{});
+    }
     context_.hub.broadcast(app_index_, channel,
                            pusher::channel_event(event.event, channel, event.data,
                                                  user_id ? std::optional<std::string_view>(*user_id)

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -270,6 +271,102 @@ TEST_F(ConnectionTest, AnswersMalformedMessagesWithPusherErrors) {
     EXPECT_NE(replies[1].find("InvalidChannel"), std::string::npos);
     EXPECT_NE(replies[2].find("exceeds the limit"), std::string::npos);
     EXPECT_EQ(wires_[a]->close_code, 0) << "errors do not close the connection";
+}
+
+// What the hub reports for webhooks (protocol.md §9.3), in order.
+struct Recorder final : ChannelEvents {
+    void channel_occupied(std::size_t, std::string_view channel) override {
+        seen.push_back("occupied " + std::string(channel));
+    }
+
+    void channel_vacated(std::size_t, std::string_view channel) override {
+        seen.push_back("vacated " + std::string(channel));
+    }
+
+    void member_added(std::size_t, std::string_view channel, std::string_view user) override {
+        seen.push_back("added " + std::string(channel) + " " + std::string(user));
+    }
+
+    void member_removed(std::size_t, std::string_view channel, std::string_view user) override {
+        seen.push_back("removed " + std::string(channel) + " " + std::string(user));
+    }
+
+    void client_event(std::size_t, std::string_view channel, std::string_view event,
+                      std::string_view data, std::string_view socket_id,
+                      std::string_view user) override {
+        seen.push_back("client " + std::string(channel) + " " + std::string(event) + " " +
+                       std::string(data) + " " + (socket_id.empty() ? "?" : "sid") + " " +
+                       std::string(user));
+    }
+
+    void cache_miss(std::size_t, std::string_view channel) override {
+        seen.push_back("miss " + std::string(channel));
+    }
+
+    void subscription_count(std::size_t, std::string_view channel, std::uint64_t n) override {
+        seen.push_back("count " + std::string(channel) + " " + std::to_string(n));
+    }
+
+    std::vector<std::string> seen;
+};
+
+class ChannelEventsTest : public ConnectionTest {
+protected:
+    ChannelEventsTest() { hub_.set_events(&recorder_); }
+
+    ~ChannelEventsTest() override {
+        for (auto& c : connections_) {
+            c->closed();
+        }
+        hub_.set_events(nullptr);
+    }
+
+    std::vector<std::string> take_events() { return std::exchange(recorder_.seen, {}); }
+
+    Recorder recorder_;
+};
+
+TEST_F(ChannelEventsTest, OccupiedAndVacatedOncePerTransitionAcrossWorkers) {
+    const auto a = connect(0);
+    const auto b = connect(1);
+    subscribe(a, "news");
+    subscribe(b, "news");
+    EXPECT_EQ(take_events(), std::vector<std::string>{"occupied news"});
+    receive(a, R"({"event":"pusher:unsubscribe","data":{"channel":"news"}})");
+    EXPECT_TRUE(take_events().empty());
+    connections_[b]->closed();
+    EXPECT_EQ(take_events(), std::vector<std::string>{"vacated news"});
+}
+
+TEST_F(ChannelEventsTest, MembersOncePerUserNotPerConnectionInOrder) {
+    const auto a1 = connect(0);
+    const auto a2 = connect(1);
+    subscribe(a1, "presence-r", R"({"user_id":"a"})");
+    subscribe(a2, "presence-r", R"({"user_id":"a"})");
+    EXPECT_EQ(take_events(),
+              (std::vector<std::string>{"occupied presence-r", "added presence-r a"}));
+    connections_[a1]->closed();
+    EXPECT_TRUE(take_events().empty());
+    connections_[a2]->closed();
+    EXPECT_EQ(take_events(),
+              (std::vector<std::string>{"removed presence-r a", "vacated presence-r"}));
+}
+
+TEST_F(ChannelEventsTest, ClientEventsAndCacheMisses) {
+    const auto a = connect(0);
+    const auto b = connect(0);
+    subscribe(a, "presence-chat", R"({"user_id":"u1"})");
+    subscribe(b, "private-chat");
+    subscribe(b, "cache-prices");
+    take_events();
+    receive(a, R"({"event":"client-typing","channel":"presence-chat","data":{"x":1}})");
+    receive(b, R"({"event":"client-note","channel":"private-chat","data":"plain"})");
+    EXPECT_EQ(take_events(),
+              (std::vector<std::string>{R"(client presence-chat client-typing {"x":1} sid u1)",
+                                        "client private-chat client-note plain sid "}));
+    const auto c = connect(1);
+    subscribe(c, "cache-prices");
+    EXPECT_EQ(take_events(), std::vector<std::string>{"miss cache-prices"});
 }
 
 }  // namespace

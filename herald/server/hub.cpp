@@ -70,6 +70,9 @@ void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
                                               pusher::kSubscriptionCountThrottleAbove,
                                               pusher::kSubscriptionCountInterval);
     if (decision.send_now) {
+        if (events_ != nullptr) {
+            events_->subscription_count(app, channel, decision.count);
+        }
         broadcast(app, channel, pusher::subscription_count(channel, decision.count));
     } else if (decision.deferred) {
         const std::lock_guard lock(counts_mutex_);
@@ -91,6 +94,9 @@ void Hub::flush_counts(SteadyClock::time_point now) {
     }
     for (const auto& pending : due) {
         if (const auto count = table_.release_count(pending.app, pending.channel, now)) {
+            if (events_ != nullptr) {
+                events_->subscription_count(pending.app, pending.channel, *count);
+            }
             broadcast(pending.app, pending.channel,
                       pusher::subscription_count(pending.channel, *count));
         }

@@ -19,6 +19,7 @@
 
 #include "herald/net/worker_pool.h"
 #include "herald/server/app.h"
+#include "herald/server/channel_events.h"
 #include "herald/server/channel_service.h"
 #include "herald/server/channel_table.h"
 #include "herald/server/local_channels.h"
@@ -64,6 +65,14 @@ public:
 
     void set_verbose(bool verbose) noexcept { verbose_ = verbose; }
 
+    // Where webhook-relevant changes go (null: nowhere). Set before the server starts.
+    void set_events(ChannelEvents* events) noexcept {
+        events_ = events;
+        table_.set_events(events);
+    }
+
+    [[nodiscard]] ChannelEvents* events() const noexcept { return events_; }
+
 private:
     void deliver(std::size_t worker, std::size_t app, const std::string& channel,
                  const std::shared_ptr<const ws::Broadcast>& message,
@@ -82,6 +91,7 @@ private:
     ChannelTable table_;
     UserTable users_;
     std::vector<std::unique_ptr<LocalChannels>> locals_;
+    ChannelEvents* events_ = nullptr;
     bool verbose_ = false;
 };
 

@@ -14,6 +14,7 @@
 #include "herald/server/hub.h"
 #include "herald/server/rest_api.h"
 #include "herald/server/upgrade_gate.h"
+#include "herald/server/webhook_events.h"
 #include "herald/util/random.h"
 #include "herald/ws/server.h"
 
@@ -100,6 +101,9 @@ struct PusherServer::Impl {
     explicit Impl(ServerConfig server_config)
         : config(with_default_app(std::move(server_config))),
           apps(config.apps),
+          webhooks(any_webhooks(config.apps)
+                           ? std::make_unique<WebhookEvents>(config.webhooks, config.apps)
+                           : nullptr),
           server(websocket_options(config, config.listen)),
           hub(apps, server.pool()),
           rest(apps, hub),
@@ -114,6 +118,7 @@ struct PusherServer::Impl {
                     max_message, pusher::socket_id_prefix(node, static_cast<std::uint32_t>(i))));
         }
         hub.set_verbose(config.verbose);
+        hub.set_events(webhooks.get());
     }
 
     static ServerConfig with_default_app(ServerConfig c) {
@@ -169,6 +174,7 @@ struct PusherServer::Impl {
 
     ServerConfig config;
     AppRegistry apps;
+    std::unique_ptr<WebhookEvents> webhooks;  // outlives the workers that report to it
     CountTicker ticker;  // destroyed after the server's workers, whose tick list links it
     ws::Server server;
     Hub hub;
@@ -192,6 +198,9 @@ void PusherServer::start() {
         throw std::runtime_error(
                 "redis_url is set but clustering through Redis is not yet "
                 "supported");
+    }
+    if (impl.webhooks) {
+        impl.webhooks->start();
     }
     impl.server.on_websocket([&impl](const ws::WebSocketPtr& s) { impl.accept(s); });
     if (impl.config.api_listen) {
@@ -227,6 +236,9 @@ void PusherServer::stop(std::chrono::milliseconds grace) {
         impl.api_server->stop(grace);
     }
     impl.server.stop(grace);
+    if (impl.webhooks) {
+        impl.webhooks->stop();  // after the workers: their last departures are webhooks too
+    }
 }
 
 std::uint16_t PusherServer::port() const noexcept {

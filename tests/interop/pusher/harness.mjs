@@ -64,12 +64,16 @@ export function freePort() {
 function tomlValue(value) {
     if (typeof value === 'string') return JSON.stringify(value);
     if (Array.isArray(value)) return `[${value.map(tomlValue).join(', ')}]`;
+    if (typeof value === 'object' && value !== null) {
+        return `{ ${Object.entries(value).map(([k, v]) => `${k} = ${tomlValue(v)}`).join(', ')} }`;
+    }
     return String(value);
 }
 
-const isTable = (value) => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isTable = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-// Top-level values that are plain objects become tables ([tls] ...).
+// Top-level objects become [tables]; an app's `limits` becomes [apps.limits] and its `webhooks`
+// (an array of objects) [[apps.webhooks]] entries.
 export function renderToml(top, apps) {
     const entries = Object.entries(top);
     const lines = entries.filter(([, v]) => !isTable(v)).map(([k, v]) => `${k} = ${tomlValue(v)}`);
@@ -80,12 +84,16 @@ export function renderToml(top, apps) {
     for (const app of apps) {
         lines.push('', '[[apps]]');
         for (const [k, v] of Object.entries(app)) {
-            if (k !== 'limits') lines.push(`${k} = ${tomlValue(v)}`);
+            if (k !== 'limits' && k !== 'webhooks') lines.push(`${k} = ${tomlValue(v)}`);
         }
         const limits = Object.entries(app.limits ?? {});
         if (limits.length) {
             lines.push('', '[apps.limits]');
             for (const [k, v] of limits) lines.push(`${k} = ${tomlValue(v)}`);
+        }
+        for (const hook of app.webhooks ?? []) {
+            lines.push('', '[[apps.webhooks]]');
+            for (const [k, v] of Object.entries(hook)) lines.push(`${k} = ${tomlValue(v)}`);
         }
     }
     return `${lines.join('\n')}\n`;

@@ -1,0 +1,74 @@
+#include "herald/server/webhook_events.h"
+
+#include <algorithm>
+#include <string>
+
+namespace herald::server {
+
+namespace {
+
+std::vector<webhooks::AppHooks> hooks_of(const std::vector<App>& apps) {
+    std::vector<webhooks::AppHooks> hooks;
+    hooks.reserve(apps.size());
+    for (const auto& app : apps) {
+        hooks.push_back(webhooks::AppHooks{app.key, app.secret, webhook_targets(app)});
+    }
+    return hooks;
+}
+
+}  // namespace
+
+std::vector<webhooks::Target> webhook_targets(const App& app) {
+    std::vector<webhooks::Target> targets;
+    for (const auto& url : app.webhook_urls) {
+        targets.push_back(webhooks::Target{url, {}, ""});
+    }
+    targets.insert(targets.end(), app.webhooks.begin(), app.webhooks.end());
+    return targets;
+}
+
+bool any_webhooks(const std::vector<App>& apps) {
+    return std::any_of(apps.begin(), apps.end(), [](const App& app) {
+        return !app.webhook_urls.empty() || !app.webhooks.empty();
+    });
+}
+
+WebhookEvents::WebhookEvents(const webhooks::Settings& settings, const std::vector<App>& apps)
+    : dispatcher_(settings, hooks_of(apps)) {}
+
+void WebhookEvents::channel_occupied(std::size_t app, std::string_view channel) {
+    dispatcher_.post(app, webhooks::channel_occupied(std::string(channel)));
+}
+
+void WebhookEvents::channel_vacated(std::size_t app, std::string_view channel) {
+    dispatcher_.post(app, webhooks::channel_vacated(std::string(channel)));
+}
+
+void WebhookEvents::member_added(std::size_t app, std::string_view channel,
+                                 std::string_view user_id) {
+    dispatcher_.post(app, webhooks::member_added(std::string(channel), std::string(user_id)));
+}
+
+void WebhookEvents::member_removed(std::size_t app, std::string_view channel,
+                                   std::string_view user_id) {
+    dispatcher_.post(app, webhooks::member_removed(std::string(channel), std::string(user_id)));
+}
+
+void WebhookEvents::client_event(std::size_t app, std::string_view channel, std::string_view event,
+                                 std::string_view data, std::string_view socket_id,
+                                 std::string_view user_id) {
+    dispatcher_.post(
+            app, webhooks::client_event(std::string(channel), std::string(event), std::string(data),
+                                        std::string(socket_id), std::string(user_id)));
+}
+
+void WebhookEvents::cache_miss(std::size_t app, std::string_view channel) {
+    dispatcher_.post(app, webhooks::cache_miss(std::string(channel)));
+}
+
+void WebhookEvents::subscription_count(std::size_t app, std::string_view channel,
+                                       std::uint64_t count) {
+    dispatcher_.post(app, webhooks::subscription_count(std::string(channel), count));
+}
+
+}  // namespace herald::server

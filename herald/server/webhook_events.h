@@ -1,0 +1,54 @@
+// herald/server/webhook_events.h
+//
+// ChannelEvents for webhooks: turns what the hub reports into webhook events and hands them to
+// the webhook thread (herald/webhooks). Built only when some app has a webhook target.
+// Owner: the server; the ChannelEvents methods run on any worker thread.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "herald/server/app.h"
+#include "herald/server/channel_events.h"
+#include "herald/webhooks/dispatcher.h"
+#include "herald/webhooks/settings.h"
+
+namespace herald::server {
+
+// Every target of `app`: its webhook_urls (all event types, all channels), then its webhooks.
+[[nodiscard]] std::vector<webhooks::Target> webhook_targets(const App& app);
+
+class WebhookEvents final : public ChannelEvents {
+public:
+    WebhookEvents(const webhooks::Settings& settings, const std::vector<App>& apps);
+
+    // Replays the spool and starts the webhook thread; throws std::runtime_error.
+    void start() { dispatcher_.start(); }
+
+    // Flushes what is held and queued, then stops (what is undelivered stays in the spool).
+    void stop() { dispatcher_.stop(); }
+
+    [[nodiscard]] const webhooks::Counters& counters() const noexcept {
+        return dispatcher_.counters();
+    }
+
+    void channel_occupied(std::size_t app, std::string_view channel) override;
+    void channel_vacated(std::size_t app, std::string_view channel) override;
+    void member_added(std::size_t app, std::string_view channel, std::string_view user_id) override;
+    void member_removed(std::size_t app, std::string_view channel,
+                        std::string_view user_id) override;
+    void client_event(std::size_t app, std::string_view channel, std::string_view event,
+                      std::string_view data, std::string_view socket_id,
+                      std::string_view user_id) override;
+    void cache_miss(std::size_t app, std::string_view channel) override;
+    void subscription_count(std::size_t app, std::string_view channel,
+                            std::uint64_t count) override;
+
+private:
+    webhooks::Dispatcher dispatcher_;
+};
+
+// Whether any app of `apps` has a webhook target.
+[[nodiscard]] bool any_webhooks(const std::vector<App>& apps);
+
+}  // namespace herald::server
