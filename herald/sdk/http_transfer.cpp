@@ -56,7 +56,11 @@ void Transfer::attach(void* easy) {
     set(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     set(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeout.count()));
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.connect_timeout.count()));
+#if LIBCURL_VERSION_NUM >= 0x075500  // 7.85 replaced the bit mask (now deprecated) by a string
     set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+    set(easy, CURLOPT_PROTOCOLS, static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
     // An empty string turns off the http_proxy/https_proxy variables: only Options::proxy counts.
     set(easy, CURLOPT_PROXY, settings_.proxy.c_str());
     set(easy, CURLOPT_HTTPPROXYTUNNEL, settings_.proxy_tunnel ? 1L : 0L);
