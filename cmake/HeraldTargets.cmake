@@ -19,7 +19,9 @@ function(herald_module name)
     cmake_parse_arguments(M "STRICT" "" "SOURCES;DEPS;LIBS;PUBLIC_LIBS" ${ARGN})
     add_library(herald_${name} STATIC ${M_SOURCES})
     add_library(herald::${name} ALIAS herald_${name})
-    target_include_directories(herald_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    # Installed modules (cmake/HeraldInstall.cmake) find their headers under the prefix's include/.
+    target_include_directories(herald_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>
+                                                     $<INSTALL_INTERFACE:include>)
     foreach(dep IN LISTS M_DEPS)
         target_link_libraries(herald_${name} PUBLIC herald::${dep})
     endforeach()

@@ -1,7 +1,8 @@
 // herald/cli/main.cpp
 //
-// The `herald` command: one subcommand per file (serve_command.cpp, ...). Exit status 0 on
-// success, 2 for a usage or configuration error, 1 when the server cannot run.
+// The `herald` command: `serve` (serve_command.cpp) and the client subcommands trigger,
+// channels, channel, users, auth and keygen (client_commands.cpp). Exit status 0 on success, 2 for
+// a usage or configuration error, 1 when the server cannot run or refused a request.
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -11,6 +12,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "herald/cli/client_commands.h"
 #include "herald/cli/serve_command.h"
 
 namespace {
@@ -33,6 +35,7 @@ int run(int argc, char** argv) {
     app.set_version_flag("--version", std::string("herald ") + HERALD_VERSION);
     app.require_subcommand(1);
     const herald::cli::ServeCommand serve(app);
+    const herald::cli::ClientCommands client(app);
 
     auto args = with_default_command(argc, argv);
     std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
@@ -45,7 +48,7 @@ int run(int argc, char** argv) {
     if (serve.chosen()) {
         return serve.run();
     }
-    return kUsageError;
+    return client.run(herald::cli::process_environment(), stdout, stderr).value_or(kUsageError);
 }
 
 }  // namespace
