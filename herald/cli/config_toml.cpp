@@ -455,7 +455,7 @@ struct TopKey {
     void (*parse)(const Field&, Settings&);
 };
 
-const std::array<TopKey, 17> kTopKeys = {{
+const std::array<TopKey, 18> kTopKeys = {{
         {"host", set<&Settings::host, host_of>},
         {"port", set<&Settings::port, port_of>},
         {"api_host", set<&Settings::api_host, host_of>},
@@ -464,6 +464,7 @@ const std::array<TopKey, 17> kTopKeys = {{
         {"path_prefix", set<&Settings::path_prefix, path_prefix_of>},
         {"activity_timeout", set<&Settings::activity_timeout, seconds_of>},
         {"pong_timeout", set<&Settings::pong_timeout, seconds_of>},
+        {"user_authentication_timeout", set<&Settings::user_authentication_timeout, seconds_of>},
         {"strict_protocol", set<&Settings::strict_protocol, bool_of>},
         {"verbose", set<&Settings::verbose, bool_of>},
         {"log_level", set<&Settings::log_level, log_level_of>},

@@ -27,6 +27,7 @@ threads = 3
 path_prefix = "/ws/"
 activity_timeout = 60
 pong_timeout = 15
+user_authentication_timeout = 12
 strict_protocol = true
 verbose = true
 log_level = "debug"
@@ -81,6 +82,7 @@ TEST(TomlConfig, ReadsEveryTopLevelKey) {
     EXPECT_EQ(*s.path_prefix, "/ws");
     EXPECT_EQ(*s.activity_timeout, std::chrono::seconds(60));
     EXPECT_EQ(*s.pong_timeout, std::chrono::seconds(15));
+    EXPECT_EQ(*s.user_authentication_timeout, std::chrono::seconds(12));
     EXPECT_TRUE(*s.strict_protocol);
     EXPECT_TRUE(*s.verbose);
     EXPECT_EQ(*s.log_level, "debug");

@@ -140,6 +140,7 @@ void overlay(Settings& base, const Settings& top) {
     take(base.path_prefix, top.path_prefix);
     take(base.activity_timeout, top.activity_timeout);
     take(base.pong_timeout, top.pong_timeout);
+    take(base.user_authentication_timeout, top.user_authentication_timeout);
     take(base.strict_protocol, top.strict_protocol);
     take(base.verbose, top.verbose);
     take(base.log_level, top.log_level);
@@ -163,6 +164,7 @@ ServerConfig resolve(const Settings& s) {
     assign(config.path_prefix, s.path_prefix);
     assign(config.activity_timeout, s.activity_timeout);
     assign(config.pong_timeout, s.pong_timeout);
+    assign(config.user_authentication_timeout, s.user_authentication_timeout);
     assign(config.strict_protocol, s.strict_protocol);
     assign(config.verbose, s.verbose);
     assign(config.log_level, s.log_level);

@@ -41,6 +41,7 @@ struct Settings {
     Given<std::string> path_prefix;
     Given<std::chrono::seconds> activity_timeout;
     Given<std::chrono::seconds> pong_timeout;
+    Given<std::chrono::seconds> user_authentication_timeout;
     Given<bool> strict_protocol;
     Given<bool> verbose;
     Given<std::string> log_level;

@@ -39,6 +39,8 @@ struct ServerConfig {
     std::string path_prefix;             // before /app/{key}, e.g. "/ws" (pusher-js wsPath)
     std::chrono::seconds activity_timeout = pusher::kActivityTimeout;  // sent to clients (§2.4)
     std::chrono::seconds pong_timeout = pusher::kPongTimeout;
+    // Apps with user_authentication_required close connections not signed in by then (4009).
+    std::chrono::seconds user_authentication_timeout = pusher::kAuthorizedConnectionTimeout;
     bool strict_protocol = false;    // a missing ?protocol= gets 4008 instead of meaning 7
     bool verbose = false;            // log every frame in and out
     std::string log_level = "info";  // trace, debug, info, warn, error, off

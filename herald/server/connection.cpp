@@ -459,10 +459,11 @@ void Connection::on_tick(net::Clock::time_point now) {
         return;
     }
     if (app_.user_authentication_required && !user_ &&
-        now - opened_at_ >= pusher::kAuthorizedConnectionTimeout) {
+        now - opened_at_ >= context_.config.user_authentication_timeout) {
         close(ErrorCode::ConnectionUnauthorized,
               "Connection not signed in within " +
-                      std::to_string(pusher::kAuthorizedConnectionTimeout.count()) + " seconds");
+                      std::to_string(context_.config.user_authentication_timeout.count()) +
+                      " seconds");
         return;
     }
     if (ping_outstanding_) {
