@@ -32,7 +32,7 @@ struct AppLimits {
     std::size_t max_client_events_per_second = pusher::kMaxClientEventsPerSecond;
     std::size_t max_backend_events_per_second = 0;  // REST trigger/batch events; 0: unlimited
     std::size_t max_channels_per_connection = 100000;
-    std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per connection before it is dropped (4100)
+    std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per connection before it is dropped
 
     friend bool operator==(const AppLimits&, const AppLimits&) = default;
 };

@@ -142,6 +142,7 @@ struct PusherServer::Impl {
             });
             return;
         }
+        socket->limit_queued_bytes(verdict.app->limits.max_queued_bytes);  // the app's own cap
         auto connection =
                 std::make_shared<Connection>(context, *verdict.app, socket->worker(),
                                              std::make_unique<WebSocketTransport>(*socket));

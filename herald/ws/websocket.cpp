@@ -207,7 +207,7 @@ void WebSocket::after_receive() {
 }
 
 void WebSocket::after_send() {
-    if (buffered_amount() > options_->max_queued_bytes) {
+    if (buffered_amount() > max_queued_bytes_) {
         overflow();
     }
     request_flush();

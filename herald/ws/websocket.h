@@ -10,6 +10,7 @@
 // Owner: its worker. Every method except post() must be called on that worker's thread.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -131,6 +132,12 @@ public:
     // Bytes queued and not yet written to the socket.
     [[nodiscard]] std::size_t buffered_amount() const noexcept;
 
+    // Lowers this connection's max_queued_bytes below the shared options' (e.g. per tenant);
+    // never raises it.
+    void limit_queued_bytes(std::size_t max) noexcept {
+        max_queued_bytes_ = std::min(max, options_->max_queued_bytes);
+    }
+
     // Runs fn(WebSocket&) on this connection's worker; callable from any thread.
     template <class Fn>
     void post(Fn&& fn) {
@@ -177,6 +184,7 @@ private:
     void handshake_bytes(std::span<char> data);
 
     std::shared_ptr<const SessionOptions> options_;
+    std::size_t max_queued_bytes_ = options_->max_queued_bytes;  // after options_, see above
     std::optional<Peer> peer_;
     std::unique_ptr<ClientPhase> client_;
     util::ByteQueue pre_open_;  // client: the request, before the Peer exists

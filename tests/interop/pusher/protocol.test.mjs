@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { serverTest } from '../lib/harness.mjs';
 import {
-    kApp, kSocketIdPattern, RawPool, sdkFor, signChannel, sleep, startHerald,
+    kApp, kSocketIdPattern, RawPool, sdkFor, signChannel, sleep, startHerald, until,
 } from './harness.mjs';
 
 const kActivityTimeout = 90;
@@ -24,6 +24,7 @@ const kLimited = app('5004', 'interop-limited', {
     },
 });
 const kCounting = app('5005', 'interop-count', { subscription_count_events: true });
+const kSlowConsumers = app('5006', 'interop-slow', { limits: { max_queued_bytes: 256 * 1024 } });
 
 const h = { server: null, pool: null };
 let serial = 0;
@@ -31,7 +32,7 @@ const unique = (prefix) => `${prefix}${process.pid}-${++serial}`;
 
 before(async () => {
     h.server = await startHerald({
-        apps: [kApp, kQuiet, kDisabled, kQuota, kLimited, kCounting],
+        apps: [kApp, kQuiet, kDisabled, kQuota, kLimited, kCounting, kSlowConsumers],
         top: { activity_timeout: kActivityTimeout },
         name: 'herald(protocol suite)',
     });
@@ -489,6 +490,39 @@ describe('subscription_count (§4.15)', () => {
         }
         assert.deepEqual(count.data, { subscription_count: 2 });
     });
+});
+
+describe('slow consumers (§11.4)', () => {
+    // The server drops it at once (its queue is freed, no close frame can pass the full buffers):
+    // the client sees 1006, which pusher-js answers like 4100, a retry after 1 s (§5.2).
+    t('a subscriber that stops reading is dropped at the app\'s cap while the others get every event', async (pool) => {
+        const channel = unique('proto-slow-');
+        const slow = await pool.connect(url(kSlowConsumers));
+        await slow.subscribed(channel);
+        const fast = await pool.connect(url(kSlowConsumers));
+        await fast.subscribed(channel);
+        let received = 0;
+        fast.ws.on('message', (data) => {
+            if (JSON.parse(data.toString()).event === 'bulk') received += 1;
+        });
+        slow.ws.pause();  // the kernel buffers fill, then the server's queue for it passes the cap
+        // About 5.4 MB in 9 KB events, paced by the fast subscriber: more than the kernel's socket
+        // buffers on loopback (at most 4 MB send + the receiver's window) and the app's 256 KiB
+        // cap together, less than those buffers and the server-wide 4 MiB default.
+        const sdk = sdkFor(h.server, kSlowConsumers);
+        const data = 'x'.repeat(9 * 1024);
+        const kBatches = 60;
+        for (let i = 0; i < kBatches; i++) {
+            await sdk.triggerBatch(Array.from({ length: 10 }, () => ({ channel, name: 'bulk', data })));
+            await until(() => received >= (i + 1) * 10, `the fast subscriber's batch ${i}`, 10_000);
+        }
+        slow.ws.resume();
+        const closed = await slow.waitClose('the slow subscriber to be dropped', 10_000);
+        assert.equal(closed.code, 1006, JSON.stringify(closed));
+        assert.ok(slow.frames.length < kBatches * 10, `the slow subscriber got all ${slow.frames.length} frames`);
+        assert.equal(received, kBatches * 10);
+        assert.equal(fast.closeInfo, undefined);
+    }, 120_000);
 });
 
 describe('strict protocol and a path prefix (§2.1, §2.2)', () => {
