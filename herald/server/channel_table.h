@@ -82,6 +82,19 @@ public:
     [[nodiscard]] ChannelState state(std::size_t app, std::string_view channel);
     [[nodiscard]] std::vector<ChannelSummary> occupied(std::size_t app, std::string_view prefix);
     [[nodiscard]] std::vector<std::string> members(std::size_t app, std::string_view channel);
+    // The user's user_info while it has a connection in the channel.
+    [[nodiscard]] std::optional<std::string> member_info(std::size_t app, std::string_view channel,
+                                                         std::string_view user_id);
+
+    struct Snapshot {
+        std::size_t app = 0;
+        std::string channel;
+        std::uint64_t subscriptions = 0;
+        std::vector<pusher::Member> members;
+    };
+
+    // Every channel with subscribers, shard by shard (for the cluster's re-registration).
+    [[nodiscard]] std::vector<Snapshot> snapshot();
 
 private:
     struct PresenceEntry {

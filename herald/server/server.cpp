@@ -8,7 +8,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "herald/cluster/redis_adapter.h"
+#include "herald/cluster/redis_url.h"
 #include "herald/pusher/socket_id.h"
+#include "herald/server/cluster_node.h"
 #include "herald/server/connection.h"
 #include "herald/server/context.h"
 #include "herald/server/hub.h"
@@ -86,6 +89,24 @@ struct CountTicker final : net::Tickable {
 
     Hub* hub = nullptr;
 };
+
+// The Redis cluster of `config`, or nullptr for a single node.
+std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config) {
+    if (!config.redis_url) {
+        return nullptr;
+    }
+    auto parsed = cluster::parse_redis_url(*config.redis_url);
+    if (!parsed.endpoint) {
+        throw std::runtime_error("redis_url: " + parsed.error);
+    }
+    cluster::RedisOptions options;
+    options.endpoint = std::move(*parsed.endpoint);
+    options.lease = config.cluster_lease;
+    for (const auto& app : config.apps) {
+        options.apps.push_back(cluster::AppCredentials{app.id, app.key, app.secret});
+    }
+    return std::make_unique<cluster::RedisAdapter>(std::move(options));
+}
 
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
@@ -171,6 +192,8 @@ struct PusherServer::Impl {
     Hub hub;
     RestApi rest;
     ServerContext context;
+    ClusterNode cluster_node{hub};
+    std::unique_ptr<cluster::RedisAdapter> cluster;  // stops before the hub goes
     std::unique_ptr<ws::Server> api_server;
     bool started = false;
     bool stopped = false;
@@ -190,10 +213,10 @@ void PusherServer::start() {
                 "TLS (certificate and private key) is not yet supported by "
                 "herald serve; terminate TLS in front of it");
     }
-    if (impl.config.redis_url) {
-        throw std::runtime_error(
-                "redis_url is set but clustering through Redis is not yet "
-                "supported");
+    impl.cluster = redis_cluster(impl.config);
+    if (impl.cluster) {
+        impl.cluster->start(impl.cluster_node);  // checks the apps against the other nodes'
+        impl.hub.attach(*impl.cluster);
     }
     impl.server.on_websocket([&impl](const ws::WebSocketPtr& s) { impl.accept(s); });
     if (impl.config.api_listen) {
@@ -229,6 +252,9 @@ void PusherServer::stop(std::chrono::milliseconds grace) {
         impl.api_server->stop(grace);
     }
     impl.server.stop(grace);
+    if (impl.cluster) {
+        impl.cluster->stop();  // withdraws this node's members and counts at once
+    }
 }
 
 std::uint16_t PusherServer::port() const noexcept {
