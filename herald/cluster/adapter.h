@@ -46,10 +46,11 @@ public:
     virtual void deliver(const Event& event) = 0;
     virtual void terminate(std::string_view app_id, std::string_view user_id) = 0;
     // A cluster-wide member_added (added) or member_removed, for the local subscribers except
-    // the connection `exclude`.
+    // the connection `exclude`. Called on every node; `decided_here` on exactly one of them (the
+    // node whose change, or whose reaping of a dead node, caused it: where webhooks fire).
     virtual void member_changed(std::string_view app_id, std::string_view channel,
-                                const pusher::Member& member, bool added,
-                                std::string_view exclude) = 0;
+                                const pusher::Member& member, bool added, std::string_view exclude,
+                                bool decided_here) = 0;
     // A channel became occupied or vacated cluster-wide; called on exactly one node (the one
     // whose change, or whose reaping of a dead node, caused it).
     virtual void occupancy_changed(std::string_view app_id, std::string_view channel,

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <future>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -148,6 +149,9 @@ struct RedisAdapter::Impl {
         phase = Phase::Down;
         ++generation;
         clustered_flag.store(false);
+        if (was_up && !outage) {
+            outage = view.presence();  // what this node's clients were told of the others
+        }
         view.clear();
         cmd.close();
         sub.close();
@@ -294,6 +298,7 @@ struct RedisAdapter::Impl {
                     message);
         }
         buffered.clear();
+        reconcile();
         const bool first = !ever_up;
         phase = Phase::Up;
         ever_up = true;
@@ -304,6 +309,35 @@ struct RedisAdapter::Impl {
                      first ? "joined the cluster through" : "is back in the cluster through",
                      describe(options.endpoint));
         flush();
+    }
+
+    // After an outage: the members of other nodes that came or went meanwhile (whose transitions
+    // this node missed) are announced to its local subscribers, so their rosters hold no ghosts.
+    void reconcile() {
+        if (!outage) {
+            return;
+        }
+        const auto before = std::exchange(outage, std::nullopt).value();
+        const auto now = view.presence();
+        const auto announce = [this](const auto& key, const auto& from, const auto* other,
+                                     bool added) {
+            const auto& [app, channel] = key;
+            for (const auto& [user, info] : from) {
+                const bool still = other != nullptr && other->contains(user);
+                if (!still && !node->local_member(app, channel, user)) {
+                    node->member_changed(app, channel, pusher::Member{user, info}, added, {},
+                                         false);
+                }
+            }
+        };
+        for (const auto& [key, users] : before) {
+            const auto it = now.find(key);
+            announce(key, users, it == now.end() ? nullptr : &it->second, false);
+        }
+        for (const auto& [key, users] : now) {
+            const auto it = before.find(key);
+            announce(key, users, it == before.end() ? nullptr : &it->second, true);
+        }
     }
 
     void apply_field(const std::string& owner, std::string_view field, const std::string& value) {
@@ -421,7 +455,7 @@ struct RedisAdapter::Impl {
         update_view(m);
         if (m.transition != Transition::None) {
             node->member_changed(m.app_id, m.channel, pusher::Member{m.user_id, m.user_info},
-                                 m.transition == Transition::Added, m.exclude);
+                                 m.transition == Transition::Added, m.exclude, m.by == node_id);
         }
     }
 
@@ -475,6 +509,7 @@ struct RedisAdapter::Impl {
     bool stopping = false;
     bool stopped = false;
     std::vector<std::variant<CountMessage, MemberMessage>> buffered;
+    std::optional<View::Presence> outage;  // the others' members when the link was lost
     std::set<std::pair<std::string, std::string>> dirty_counts;
     std::map<std::tuple<std::string, std::string, std::string>, std::string> dirty_members;
 };

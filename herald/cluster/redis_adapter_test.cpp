@@ -34,8 +34,8 @@ public:
     }
 
     void member_changed(std::string_view /*app*/, std::string_view /*channel*/,
-                        const pusher::Member& member, bool added,
-                        std::string_view /*exclude*/) override {
+                        const pusher::Member& member, bool added, std::string_view /*exclude*/,
+                        bool /*decided_here*/) override {
         const std::lock_guard lock(mutex_);
         member_events_.push_back((added ? "+" : "-") + member.user_id);
     }
@@ -286,6 +286,24 @@ TEST_F(RedisCluster, APausedRedisIsDetectedAndRejoined) {
     b.adapter->publish(Event{"app", "c", "after", std::nullopt, std::nullopt, std::nullopt});
     EXPECT_TRUE(eventually([&] { return !a.node.events().empty(); }));
     EXPECT_EQ(a.node.events(), std::vector<std::string>{"after|"});
+}
+
+TEST_F(RedisCluster, MembersThatLeftDuringAnOutageAreRemovedFromRostersAfter) {
+    auto& a = add_node("a");
+    auto& b = add_node("b");
+    b.node.set(*b.adapter, "presence-o", 1, "u1", "{}");
+    EXPECT_TRUE(
+            eventually([&] { return a.node.member_events() == std::vector<std::string>{"+u1"}; }));
+    redis_->pause();
+    EXPECT_TRUE(eventually([&] { return !a.adapter->clustered() && !b.adapter->clustered(); }, 3s));
+    b.node.set(*b.adapter, "presence-o", 0, "u1");  // the transition cannot reach a now
+    redis_->resume();
+    EXPECT_TRUE(eventually([&] { return a.adapter->clustered() && b.adapter->clustered(); }, 8s));
+    EXPECT_TRUE(eventually([&] {
+        const auto events = a.node.member_events();
+        return std::find(events.begin(), events.end(), "-u1") != events.end();
+    }));
+    EXPECT_TRUE(a.adapter->view().members("app", "presence-o").empty());
 }
 
 }  // namespace

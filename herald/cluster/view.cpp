@@ -92,6 +92,23 @@ std::vector<pusher::Member> View::members(std::string_view app_id, std::string_v
     return out;
 }
 
+View::Presence View::presence() const {
+    const std::lock_guard lock(mutex_);
+    Presence out;
+    for (const auto& [app, channels] : apps_) {
+        for (const auto& [name, channel] : channels) {
+            if (channel.members.empty()) {
+                continue;
+            }
+            auto& users = out[{app, name}];
+            for (const auto& [user, member] : channel.members) {
+                users.emplace(user, member.info);
+            }
+        }
+    }
+    return out;
+}
+
 std::vector<RemoteChannel> View::channels(std::string_view app_id, std::string_view prefix) const {
     const std::lock_guard lock(mutex_);
     std::vector<RemoteChannel> out;

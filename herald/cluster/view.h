@@ -13,6 +13,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "herald/cluster/wire.h"
@@ -39,6 +40,11 @@ public:
     // Members present on other nodes, by user id (info of the first node seen).
     [[nodiscard]] std::vector<pusher::Member> members(std::string_view app_id,
                                                       std::string_view channel) const;
+    // Every presence member on other nodes: (app id, channel) -> user id -> user_info.
+    using Presence =
+            std::map<std::pair<std::string, std::string>, std::map<std::string, std::string>>;
+    [[nodiscard]] Presence presence() const;
+
     // Channels with subscriptions on other nodes whose name starts with `prefix`, by name.
     [[nodiscard]] std::vector<RemoteChannel> channels(std::string_view app_id,
                                                       std::string_view prefix) const;

@@ -27,8 +27,8 @@ void ClusterNode::terminate(std::string_view app_id, std::string_view user_id) {
 }
 
 void ClusterNode::member_changed(std::string_view app_id, std::string_view channel,
-                                 const pusher::Member& member, bool added,
-                                 std::string_view exclude) {
+                                 const pusher::Member& member, bool added, std::string_view exclude,
+                                 bool /*decided_here*/) {
     const auto app = index_of(app_id);
     if (!app) {
         return;

@@ -18,8 +18,8 @@ public:
     void deliver(const cluster::Event& event) override;
     void terminate(std::string_view app_id, std::string_view user_id) override;
     void member_changed(std::string_view app_id, std::string_view channel,
-                        const pusher::Member& member, bool added,
-                        std::string_view exclude) override;
+                        const pusher::Member& member, bool added, std::string_view exclude,
+                        bool decided_here) override;
     void occupancy_changed(std::string_view app_id, std::string_view channel,
                            bool occupied) override;
 
