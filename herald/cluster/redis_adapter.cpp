@@ -239,6 +239,9 @@ struct RedisAdapter::Impl {
         last_beat = Clock::now();
         auto args = script("beat");
         args.push_back(std::to_string(options.lease.count()));
+        // Not in the first lease after (re)connecting: after a Redis outage every node's lease
+        // has lapsed, and the others need that long to come back before anyone reaps them.
+        args.push_back(Clock::now() - up_since >= options.lease ? "1" : "0");
         const auto gen = generation;
         command(args, [this, gen](const RedisValue& v) {
             if (gen == generation && v.integer == 0) {
@@ -300,6 +303,9 @@ struct RedisAdapter::Impl {
         buffered.clear();
         reconcile();
         const bool first = !ever_up;
+        if (phase != Phase::Up) {
+            up_since = Clock::now();
+        }
         phase = Phase::Up;
         ever_up = true;
         reported_down = false;
@@ -501,6 +507,7 @@ struct RedisAdapter::Impl {
     Clock::time_point last_progress{};
     Clock::time_point last_beat{};
     Clock::time_point retry_at{};
+    Clock::time_point up_since{};
     milliseconds backoff = kMinBackoff;
     bool reported_down = false;
     bool ever_up = false;

@@ -269,6 +269,19 @@ TEST_F(RedisCluster, ARestartedRedisGetsEveryNodesStateBack) {
     EXPECT_TRUE(eventually([&] { return !b.node.events().empty(); }));
 }
 
+TEST_F(RedisCluster, KeepsRetryingWhileRedisRefusesConnections) {
+    auto& a = add_node("a");
+    auto& b = add_node("b");
+    a.node.set(*a.adapter, "private-k", 1);
+    redis_->kill_now();
+    std::this_thread::sleep_for(1500ms);  // several refused attempts (hiredis' connect callback)
+    EXPECT_FALSE(a.adapter->clustered());
+    redis_->start();
+    EXPECT_TRUE(eventually([&] { return a.adapter->clustered() && b.adapter->clustered(); }, 8s));
+    EXPECT_TRUE(
+            eventually([&] { return b.adapter->view().subscriptions("app", "private-k") == 1; }));
+}
+
 TEST_F(RedisCluster, APausedRedisIsDetectedAndRejoined) {
     auto& a = add_node("a");
     auto& b = add_node("b");
@@ -286,6 +299,23 @@ TEST_F(RedisCluster, APausedRedisIsDetectedAndRejoined) {
     b.adapter->publish(Event{"app", "c", "after", std::nullopt, std::nullopt, std::nullopt});
     EXPECT_TRUE(eventually([&] { return !a.node.events().empty(); }));
     EXPECT_EQ(a.node.events(), std::vector<std::string>{"after|"});
+}
+
+TEST_F(RedisCluster, AnOutageLongerThanTheLeaseCausesNoMemberChurn) {
+    auto& a = add_node("a");
+    auto& b = add_node("b");
+    b.node.set(*b.adapter, "presence-c", 1, "u1", "{}");
+    EXPECT_TRUE(eventually([&] { return a.node.member_events().size() == 1; }));
+    std::this_thread::sleep_for(1s);  // both up for longer than the lease: they reap normally
+    redis_->pause();
+    EXPECT_TRUE(eventually([&] { return !a.adapter->clustered() && !b.adapter->clustered(); }, 3s));
+    std::this_thread::sleep_for(1500ms);  // every lease lapses
+    redis_->resume();
+    EXPECT_TRUE(eventually([&] { return a.adapter->clustered() && b.adapter->clustered(); }, 8s));
+    std::this_thread::sleep_for(2s);  // beyond the reconnection grace: a reap would show by now
+    EXPECT_EQ(a.node.member_events(), std::vector<std::string>{"+u1"});
+    EXPECT_EQ(b.node.member_events(), std::vector<std::string>{"+u1"});
+    EXPECT_EQ(a.adapter->view().members("app", "presence-c").size(), 1U);
 }
 
 TEST_F(RedisCluster, MembersThatLeftDuringAnOutageAreRemovedFromRostersAfter) {

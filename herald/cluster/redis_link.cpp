@@ -99,6 +99,10 @@ struct Session {
     bool write_waiting = false;
     bool up = false;
     bool finished = false;  // down reported, or closed on purpose
+    // hiredis is freeing the context itself (its connect or disconnect callback runs): freeing
+    // it again from there would be a double free, since hiredis 0.14 does not defer a free
+    // requested inside the connect callback.
+    bool freed_by_hiredis = false;
 };
 
 struct RedisLinkState {
@@ -186,6 +190,7 @@ void on_connect(const redisAsyncContext* ac, int status) {
     if (status == REDIS_OK) {
         return;  // the handshake's replies decide
     }
+    s.freed_by_hiredis = true;
     if (const auto link = s.link.lock()) {
         link->finish(s, ac->errstr);
     }
@@ -193,6 +198,7 @@ void on_connect(const redisAsyncContext* ac, int status) {
 
 void on_disconnect(const redisAsyncContext* ac, int status) {
     auto& s = session_of(ac->ev.data);
+    s.freed_by_hiredis = true;
     if (const auto link = s.link.lock()) {
         link->finish(s, status == REDIS_OK ? std::string("connection closed") : ac->errstr);
     }
@@ -290,7 +296,7 @@ void RedisLink::open() {
                      const auto why = what + " failed: " + (reply ? reply->text : "no reply");
                      state_->finish(*s, why);
                      boost::asio::post(state_->loop.io_context(), [s] {
-                         if (s->ac != nullptr) {
+                         if (s->ac != nullptr && !s->freed_by_hiredis) {
                              redisAsyncFree(s->ac);
                          }
                      });
@@ -313,7 +319,7 @@ void RedisLink::close() {
     }
     s->finished = true;
     s->up = false;
-    if (s->ac != nullptr) {
+    if (s->ac != nullptr && !s->freed_by_hiredis) {
         // Replies still pending get nullopt; cleanup() detaches the descriptor.
         redisAsyncFree(s->ac);
     }
@@ -321,7 +327,7 @@ void RedisLink::close() {
 
 void RedisLink::command(const std::vector<std::string>& args, ReplyHandler done) {
     const auto& s = state_->session;
-    if (!s || s->finished || s->ac == nullptr) {
+    if (!s || s->finished || s->ac == nullptr || s->freed_by_hiredis) {
         if (done) {
             done(std::nullopt);
         }
@@ -332,7 +338,7 @@ void RedisLink::command(const std::vector<std::string>& args, ReplyHandler done)
 
 void RedisLink::subscribe(const std::vector<std::string>& channels) {
     const auto& s = state_->session;
-    if (!s || s->finished || s->ac == nullptr) {
+    if (!s || s->finished || s->ac == nullptr || s->freed_by_hiredis) {
         return;
     }
     std::vector<std::string> args{"SUBSCRIBE"};

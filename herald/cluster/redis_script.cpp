@@ -115,9 +115,11 @@ elseif cmd == 'member' then
 elseif cmd == 'beat' then
   local now = now_ms()
   local known = leased()
-  local dead = redis.call('ZRANGEBYSCORE', NODES, '-inf', now)
-  for _, d in ipairs(dead) do
-    if d ~= node then drop_node(d, node) end
+  if ARGV[5] == '1' then
+    local dead = redis.call('ZRANGEBYSCORE', NODES, '-inf', now)
+    for _, d in ipairs(dead) do
+      if d ~= node then drop_node(d, node) end
+    end
   end
   if not known then return 0 end
   redis.call('ZADD', NODES, now + tonumber(ARGV[4]), node)

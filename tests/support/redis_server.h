@@ -51,6 +51,9 @@ public:
         launch();
     }
 
+    // Starts an empty one on the same port after kill_now().
+    void start() { launch(); }
+
     void kill_now() {
         if (pid_ > 0) {
             ::kill(pid_, SIGCONT);
