@@ -114,6 +114,18 @@ elseif cmd == 'member' then
   return 1
 elseif cmd == 'beat' then
   local now = now_ms()
+  local lease = tonumber(ARGV[4])
+  -- No heartbeat ran for half a lease although nodes beat every quarter: Redis itself was
+  -- stalled (stopped, swapping), not the nodes. Their silence is not theirs: move every lease on
+  -- by the gap instead of reaping them all when heartbeats queued meanwhile finally run.
+  local last = tonumber(redis.call('GET', P .. 'clock') or '0')
+  redis.call('SET', P .. 'clock', now)
+  if last > 0 and now - last > lease / 2 then
+    local all = redis.call('ZRANGE', NODES, 0, -1, 'WITHSCORES')
+    for i = 1, #all, 2 do
+      redis.call('ZADD', NODES, tonumber(all[i + 1]) + (now - last), all[i])
+    end
+  end
   local known = leased()
   if ARGV[5] == '1' then
     local dead = redis.call('ZRANGEBYSCORE', NODES, '-inf', now)
@@ -122,7 +134,7 @@ elseif cmd == 'beat' then
     end
   end
   if not known then return 0 end
-  redis.call('ZADD', NODES, now + tonumber(ARGV[4]), node)
+  redis.call('ZADD', NODES, now + lease, node)
   return 1
 elseif cmd == 'sync' then
   redis.call('ZADD', NODES, now_ms() + tonumber(ARGV[4]), node)
