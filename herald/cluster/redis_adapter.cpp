@@ -256,6 +256,8 @@ struct RedisAdapter::Impl {
     void sync() {
         dirty_counts.clear();
         dirty_members.clear();
+        counts_in_flight.clear();  // replies of older calls change nothing the sync does not
+        members_in_flight.clear();
         auto args = script("sync");
         args.push_back(std::to_string(options.lease.count()));
         for (auto& channel : node->local_channels()) {
@@ -377,23 +379,56 @@ struct RedisAdapter::Impl {
         }
     }
 
+    // One script call per dirty key, and at most one in flight per key: changes that arrive
+    // meanwhile merge into the next call (the values are absolute), so a burst of subscriptions
+    // to one channel costs one call per Redis round trip, not one per subscription.
     void flush() {
         if (phase != Phase::Up) {
             return;
         }
-        for (const auto& [app, channel] : std::exchange(dirty_counts, {})) {
+        const auto gen = generation;
+        for (auto it = dirty_counts.begin(); it != dirty_counts.end();) {
+            if (!counts_in_flight.insert(*it).second) {
+                ++it;
+                continue;
+            }
+            const auto& [app, channel] = *it;
             auto args = script("count");
             args.insert(args.end(),
                         {app, channel, std::to_string(node->local_subscriptions(app, channel))});
-            command(args, [this](const RedisValue& v) { check_leased(v); });
+            command(args, [this, gen, key = *it](const RedisValue& v) {
+                if (gen == generation) {
+                    counts_in_flight.erase(key);
+                    check_leased(v);
+                    schedule_flush_if_dirty();
+                }
+            });
+            it = dirty_counts.erase(it);
         }
-        for (const auto& [key, exclude] : std::exchange(dirty_members, {})) {
-            const auto& [app, channel, user] = key;
+        for (auto it = dirty_members.begin(); it != dirty_members.end();) {
+            if (!members_in_flight.insert(it->first).second) {
+                ++it;
+                continue;
+            }
+            const auto& [app, channel, user] = it->first;
             const auto info = node->local_member(app, channel, user);
             auto args = script("member");
             args.insert(args.end(),
-                        {app, channel, user, info ? "1" : "0", info.value_or(""), exclude});
-            command(args, [this](const RedisValue& v) { check_leased(v); });
+                        {app, channel, user, info ? "1" : "0", info.value_or(""), it->second});
+            command(args, [this, gen, key = it->first](const RedisValue& v) {
+                if (gen == generation) {
+                    members_in_flight.erase(key);
+                    check_leased(v);
+                    schedule_flush_if_dirty();
+                }
+            });
+            it = dirty_members.erase(it);
+        }
+    }
+
+    void schedule_flush_if_dirty() {
+        if (!dirty_counts.empty() || !dirty_members.empty()) {
+            schedule_flush();
         }
     }
 
@@ -519,6 +554,8 @@ struct RedisAdapter::Impl {
     std::optional<View::Presence> outage;  // the others' members when the link was lost
     std::set<std::pair<std::string, std::string>> dirty_counts;
     std::map<std::tuple<std::string, std::string, std::string>, std::string> dirty_members;
+    std::set<std::pair<std::string, std::string>> counts_in_flight;
+    std::set<std::tuple<std::string, std::string, std::string>> members_in_flight;
 };
 
 RedisAdapter::RedisAdapter(RedisOptions options)
