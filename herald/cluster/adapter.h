@@ -51,6 +51,8 @@ public:
     virtual void member_changed(std::string_view app_id, std::string_view channel,
                                 const pusher::Member& member, bool added, std::string_view exclude,
                                 bool decided_here) = 0;
+    // Another node's subscription count on a channel changed (the view holds it already).
+    virtual void subscriptions_changed(std::string_view app_id, std::string_view channel) = 0;
     // A channel became occupied or vacated cluster-wide; called on exactly one node (the one
     // whose change, or whose reaping of a dead node, caused it).
     virtual void occupancy_changed(std::string_view app_id, std::string_view channel,

@@ -487,6 +487,9 @@ struct RedisAdapter::Impl {
 
     void receive(const CountMessage& m) {
         update_view(m);
+        if (m.owner != node_id) {
+            node->subscriptions_changed(m.app_id, m.channel);
+        }
         if (m.transition != Transition::None && m.by == node_id) {
             node->occupancy_changed(m.app_id, m.channel, m.transition == Transition::Added);
         }

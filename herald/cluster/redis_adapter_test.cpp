@@ -40,6 +40,8 @@ public:
         member_events_.push_back((added ? "+" : "-") + member.user_id);
     }
 
+    void subscriptions_changed(std::string_view /*app*/, std::string_view /*channel*/) override {}
+
     void occupancy_changed(std::string_view /*app*/, std::string_view channel,
                            bool occupied) override {
         const std::lock_guard lock(mutex_);

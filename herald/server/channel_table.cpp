@@ -108,7 +108,7 @@ void ChannelTable::remember(std::size_t app, std::string_view channel, CachedEve
 
 CountDecision ChannelTable::decide_count(std::size_t app, std::string_view channel,
                                          SteadyClock::time_point now, std::uint64_t throttle_above,
-                                         SteadyClock::duration interval) {
+                                         SteadyClock::duration interval, std::uint64_t elsewhere) {
     const auto k = key(app, channel);
     auto& s = shard(k);
     const std::lock_guard lock(s.mutex);
@@ -118,11 +118,11 @@ CountDecision ChannelTable::decide_count(std::size_t app, std::string_view chann
         return decision;
     }
     auto& record = it->second;
-    decision.count = record.subscriptions;
+    decision.count = record.subscriptions + elsewhere;
     if (record.count_pending) {
         return decision;  // the deferred update will carry this change too
     }
-    if (record.subscriptions <= throttle_above || now - record.count_sent >= interval) {
+    if (decision.count <= throttle_above || now - record.count_sent >= interval) {
         record.count_sent = now;
         decision.send_now = true;
     } else {

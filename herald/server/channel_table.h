@@ -71,10 +71,11 @@ public:
                   SteadyClock::time_point expires);
 
     // A channel's subscriber count changed: counts above `throttle_above` go out at most once per
-    // `interval`, the last change of a burst at the end of it.
+    // `interval`, the last change of a burst at the end of it. `elsewhere`: the subscribers on
+    // other nodes, added to this node's.
     CountDecision decide_count(std::size_t app, std::string_view channel,
                                SteadyClock::time_point now, std::uint64_t throttle_above,
-                               SteadyClock::duration interval);
+                               SteadyClock::duration interval, std::uint64_t elsewhere = 0);
     // The deferred count of a channel, now due (nullopt: nothing pending or channel gone).
     std::optional<std::uint64_t> release_count(std::size_t app, std::string_view channel,
                                                SteadyClock::time_point now);

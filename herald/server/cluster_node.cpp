@@ -40,6 +40,16 @@ void ClusterNode::member_changed(std::string_view app_id, std::string_view chann
                    exclude.empty() ? std::nullopt : std::optional<std::string>(exclude));
 }
 
+void ClusterNode::subscriptions_changed(std::string_view app_id, std::string_view channel) {
+    const auto app = index_of(app_id);
+    const auto kind = pusher::classify_channel(channel);
+    // §4.15: presence channels have member events instead; a user's channel is not counted.
+    if (app && hub_.apps().apps()[*app].subscription_count_events && !pusher::is_presence(kind) &&
+        kind != pusher::ChannelKind::ServerToUser) {
+        hub_.count_subscriptions(*app, std::string(channel));
+    }
+}
+
 void ClusterNode::occupancy_changed(std::string_view app_id, std::string_view channel,
                                     bool occupied) {
     spdlog::debug("cluster: app {} channel {} {}", app_id, channel,

@@ -143,7 +143,8 @@ void Hub::deliver(std::size_t worker, std::size_t app, const std::string& channe
 void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
     const auto decision = table_.decide_count(app, channel, SteadyClock::now(),
                                               pusher::kSubscriptionCountThrottleAbove,
-                                              pusher::kSubscriptionCountInterval);
+                                              pusher::kSubscriptionCountInterval,
+                                              cluster_->view().subscriptions(app_id(app), channel));
     if (decision.send_now) {
         broadcast(app, channel, pusher::subscription_count(channel, decision.count));
     } else if (decision.deferred) {
@@ -166,8 +167,10 @@ void Hub::flush_counts(SteadyClock::time_point now) {
     }
     for (const auto& pending : due) {
         if (const auto count = table_.release_count(pending.app, pending.channel, now)) {
+            const auto elsewhere =
+                    cluster_->view().subscriptions(app_id(pending.app), pending.channel);
             broadcast(pending.app, pending.channel,
-                      pusher::subscription_count(pending.channel, *count));
+                      pusher::subscription_count(pending.channel, *count + elsewhere));
         }
     }
 }

@@ -18,6 +18,7 @@ import {
 import { settle, startCluster, startRedis } from './cluster_harness.mjs';
 
 const kLeaseMs = 1500;
+const kClusterApp = { ...kApp, subscription_count_events: true };
 const kOutageMs = Number(process.env.HERALD_CLUSTER_OUTAGE_MS ?? 3000);
 const h = { redis: null, nodes: [], appServer: null, sdks: [], pools: [] };
 let serial = 0;
@@ -26,9 +27,9 @@ const json = async (promise) => (await promise).json();
 
 before(async () => {
     h.redis = await startRedis();
-    h.nodes = await startCluster(h.redis, 3, { leaseMs: kLeaseMs });
-    h.appServer = await startAppServer(h.nodes[0]);
-    h.sdks = h.nodes.map((node) => sdkFor(node));
+    h.nodes = await startCluster(h.redis, 3, { app: kClusterApp, leaseMs: kLeaseMs });
+    h.appServer = await startAppServer(h.nodes[0], kClusterApp);
+    h.sdks = h.nodes.map((node) => sdkFor(node, kClusterApp));
 });
 after(async () => {
     await h.appServer?.close();
@@ -42,7 +43,7 @@ after(async () => {
 function t(name, fn, timeout = 60_000) {
     const logs = { diagnostics: () => `--- pusher-js:\n${h.pools.flatMap((p) => p.logs).join('\n') || '(nothing)'}` };
     return serverTest(name, () => [...h.nodes, logs], async () => {
-        h.pools = h.nodes.map((node) => new ClientPool(node, h.appServer));
+        h.pools = h.nodes.map((node) => new ClientPool(node, h.appServer, kClusterApp));
         try {
             await fn(h.pools);
         } finally {
@@ -71,7 +72,8 @@ describe('cluster: delivery across nodes', () => {
         await h.sdks[2].triggerBatch([{ channel: name, name: 'batched', data: 'two' }]);
         for (const channel of channels) await flush(channel);
         for (const log of logs) {
-            assert.deepEqual(log.filter((e) => e.event !== 'sentinel').map((e) => e.event), ['greeting', 'batched']);
+            const events = log.map((e) => e.event).filter((e) => e !== 'sentinel' && e !== 'pusher:subscription_count');
+            assert.deepEqual(events, ['greeting', 'batched']);
         }
     });
 
@@ -98,6 +100,19 @@ describe('cluster: delivery across nodes', () => {
         assert.deepEqual(got.map((g) => g.data), [{ from: 0 }, { from: 0 }]);
         await flush(channels[0]);
         assert.equal(logs[0].filter((e) => e.event === 'client-hello').length, 0);
+    });
+
+    t('subscription_count events count the subscribers of every node', async (pools) => {
+        const name = unique('cluster-count-');
+        const first = await subscribed(await pools[0].connect(), name);
+        const counts = [];
+        first.bind('pusher:subscription_count', (data) => counts.push(data.subscription_count));
+        await subscribed(await pools[1].connect(), name);
+        await until(() => counts.at(-1) === 2, `subscription_count 2 on node 0 (got ${counts})`);
+        await subscribed(await pools[2].connect(), name);
+        await until(() => counts.at(-1) === 3, `subscription_count 3 on node 0 (got ${counts})`);
+        pools[1].disconnectAll();
+        await until(() => counts.at(-1) === 2, `subscription_count 2 after a leave (got ${counts})`);
     });
 
     t('a cache channel\'s last event is served by every node', async (pools) => {
