@@ -35,7 +35,8 @@ constexpr std::string_view kUsage =
         "                  [--duration 3] [--hold 60] [--window 2] [--rate EVENTS_PER_SEC]\n"
         "                  [--batch 1] [--requests-in-flight 8] [--message-bytes 100]\n"
         "                  [--app-id ID --app-key KEY --app-secret SECRET] [--in-flight 256]\n"
-        "                  [--connect-timeout 30] [--drain 2] [--server-pid PID]";
+        "                  [--connect-timeout 30] [--drain 2] [--server-pid PID]\n"
+        "                  [--subscriber-ports P1,P2,...] (subscribers spread over cluster nodes)";
 
 SubscriberOptions subscriber_options(const Options& options) {
     SubscriberOptions result;
@@ -46,6 +47,13 @@ SubscriberOptions subscriber_options(const Options& options) {
     result.app_key = options.text("app-key", "");
     if (result.port == 0 || (result.protocol == Protocol::Pusher && result.app_key.empty())) {
         fail(kUsage, false);
+    }
+    auto ports = options.text("subscriber-ports", "");
+    for (std::size_t start = 0; start < ports.size();) {
+        const auto comma = std::min(ports.find(',', start), ports.size());
+        result.spread.push_back(
+                static_cast<std::uint16_t>(std::stoul(ports.substr(start, comma - start))));
+        start = comma + 1;
     }
     return result;
 }
@@ -126,10 +134,11 @@ public:
         std::printf(
                 "msgs_per_sec %.0f frames %.0f seconds %.3f connections %zu closed %zu "
                 "frames_per_read %.2f server_cpu %.3f msgs_per_server_cpu_sec %.0f "
-                "events_per_sec %.1f\n",
+                "events_per_sec %.1f events_total %llu\n",
                 frames / elapsed, frames, elapsed, wanted_, subscribers_.closed(),
                 reads > 0 ? frames / reads : 0.0, cpu / elapsed, cpu > 0 ? frames / cpu : 0.0,
-                events / elapsed);
+                events / elapsed,
+                static_cast<unsigned long long>(publisher_ ? publisher_->events_accepted() : 0));
         std::fflush(stdout);
     }
 

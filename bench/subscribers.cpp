@@ -85,7 +85,10 @@ void Subscribers::start_connect() {
     }
     sockaddr_in address{};
     address.sin_family = AF_INET;
-    address.sin_port = htons(options_.port);
+    address.sin_port =
+            htons(options_.spread.empty()
+                          ? options_.port
+                          : options_.spread[connections_.size() % options_.spread.size()]);
     inet_pton(AF_INET, options_.host.c_str(), &address.sin_addr);
     if (connect(c.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
         errno != EINPROGRESS) {

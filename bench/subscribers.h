@@ -29,6 +29,7 @@ enum class Protocol : std::uint8_t {
 struct SubscriberOptions {
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
+    std::vector<std::uint16_t> spread;  // non-empty: connection i goes to spread[i % size] (nodes)
     Protocol protocol = Protocol::Pusher;
     std::string app_key;
 };

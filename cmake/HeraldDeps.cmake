@@ -14,6 +14,7 @@ find_package(yaml-cpp REQUIRED)
 find_package(CURL 7.68 REQUIRED)       # curl_multi_poll/curl_multi_wakeup (the SDK's async thread)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)  # Debian ships no CMake config
+pkg_check_modules(hiredis REQUIRED IMPORTED_TARGET hiredis)
 if(HERALD_TESTS)
     find_package(GTest REQUIRED)
 endif()

@@ -70,6 +70,10 @@ void apply_redis_url(std::string_view t, const std::string& o, Settings& s) {
     s.redis_url.set(check_redis_url(t, o), o);
 }
 
+void apply_cluster_lease(std::string_view t, const std::string& o, Settings& s) {
+    s.cluster_lease.set(parse_lease_ms(t, o), o);
+}
+
 void apply_app_id(std::string_view t, const std::string& o, Settings& s) {
     s.app.id.set(check_app_name(t, o), o);
 }
@@ -95,7 +99,7 @@ struct Variable {
 
 constexpr std::string_view kConfigVariable = "HERALD_CONFIG";
 
-const std::array<Variable, 18> kVariables = {{
+const std::array<Variable, 19> kVariables = {{
         {"HERALD_HOST", apply_host},
         {"HERALD_PORT", apply_port},
         {"HERALD_API_HOST", apply_api_host},
@@ -108,6 +112,7 @@ const std::array<Variable, 18> kVariables = {{
         {"HERALD_LOG_LEVEL", apply_log_level},
         {"HERALD_PID_FILE", apply_pid_file},
         {"HERALD_REDIS_URL", apply_redis_url},
+        {"HERALD_CLUSTER_LEASE_MS", apply_cluster_lease},
         {"HERALD_APP_ID", apply_app_id},
         {"HERALD_APP_KEY", apply_app_key},
         {"HERALD_APP_SECRET", apply_app_secret},
@@ -189,6 +194,7 @@ Settings command_line_settings(const CommandLine& a) {
     apply_given(a.log_level, apply_log_level, s);
     apply_given(a.pid_file, apply_pid_file, s);
     apply_given(a.redis_url, apply_redis_url, s);
+    apply_given(a.cluster_lease, apply_cluster_lease, s);
     if (a.tls_certificate_chain) {
         s.tls_certificate_chain.set(*a.tls_certificate_chain, a.tls_certificate_chain.origin);
     }

@@ -42,6 +42,7 @@ struct CommandLine {
     Given<std::string> log_level;
     Given<std::string> pid_file;
     Given<std::string> redis_url;              // --redis-url, -r/--redis_address
+    Given<std::string> cluster_lease;          // --cluster-lease-ms
     Given<std::string> tls_certificate_chain;  // --cert-file, -c/--cert_file
     Given<std::string> tls_private_key;        // --private-key-file, -p/--private_key_file
     Given<std::string> app_id;

@@ -386,6 +386,11 @@ std::string redis_url_of(const Field& f) {
     return check_redis_url(string_of(f), f.origin());
 }
 
+std::chrono::milliseconds lease_of(const Field& f) {
+    return check_lease_ms(integer_of(f, "a whole number of milliseconds from 200 to 600000"),
+                          f.origin(), shown(f.node));
+}
+
 void parse_tls(const Field& f, Settings& s) {
     struct TlsKey {
         std::string_view name;
@@ -455,7 +460,7 @@ struct TopKey {
     void (*parse)(const Field&, Settings&);
 };
 
-const std::array<TopKey, 18> kTopKeys = {{
+const std::array<TopKey, 19> kTopKeys = {{
         {"host", set<&Settings::host, host_of>},
         {"port", set<&Settings::port, port_of>},
         {"api_host", set<&Settings::api_host, host_of>},
@@ -470,6 +475,7 @@ const std::array<TopKey, 18> kTopKeys = {{
         {"log_level", set<&Settings::log_level, log_level_of>},
         {"pid_file", set<&Settings::pid_file, file_of>},
         {"redis_url", set<&Settings::redis_url, redis_url_of>},
+        {"cluster_lease_ms", set<&Settings::cluster_lease, lease_of>},
         {"tls", parse_tls},
         {"webhooks", parse_webhooks},
         {"apps",

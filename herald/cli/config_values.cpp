@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "herald/cluster/redis_url.h"
 #include "herald/webhooks/target.h"
 
 namespace herald::cli {
@@ -15,6 +16,8 @@ namespace herald::cli {
 namespace {
 
 constexpr std::int64_t kMaxSeconds = 86400;
+constexpr std::int64_t kMinLeaseMs = 200;
+constexpr std::int64_t kMaxLeaseMs = 600000;
 constexpr std::size_t kMaxHintDistance = 2;
 
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
@@ -156,13 +159,20 @@ std::string check_path_prefix(std::string_view text, std::string_view origin) {
 }
 
 std::string check_redis_url(std::string_view text, std::string_view origin) {
-    const bool ok = (text.starts_with("redis://") && text.size() > 8) ||
-                    (text.starts_with("rediss://") && text.size() > 9);
-    if (!ok) {
+    const auto parsed = cluster::parse_redis_url(text);
+    if (!parsed.endpoint) {
         fail(origin, in_quotes(text),
-             "a redis:// or rediss:// URL (e.g. \"redis://127.0.0.1:6379/0\")");
+             "redis://[[user]:password@]host[:port][/db] (" + parsed.error + ")");
     }
     return std::string(text);
+}
+
+std::chrono::milliseconds check_lease_ms(std::int64_t value, std::string_view origin,
+                                         std::string_view shown) {
+    if (value < kMinLeaseMs || value > kMaxLeaseMs) {
+        fail(origin, shown, "a whole number of milliseconds from 200 to 600000");
+    }
+    return std::chrono::milliseconds(value);
 }
 
 std::string check_app_name(std::string_view text, std::string_view origin) {
@@ -203,6 +213,14 @@ std::size_t parse_count(std::string_view text, std::int64_t minimum, std::string
              minimum <= 0 ? "a non-negative integer" : "a positive integer");
     }
     return check_count(*value, minimum, origin, in_quotes(text));
+}
+
+std::chrono::milliseconds parse_lease_ms(std::string_view text, std::string_view origin) {
+    const auto value = to_integer(text);
+    if (!value) {
+        fail(origin, in_quotes(text), "a whole number of milliseconds from 200 to 600000");
+    }
+    return check_lease_ms(*value, origin, in_quotes(text));
 }
 
 std::chrono::seconds parse_seconds(std::string_view text, std::string_view origin) {

@@ -70,7 +70,13 @@ struct HostPort {
 [[nodiscard]] std::string check_host(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_log_level(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_path_prefix(std::string_view text, std::string_view origin);
+// redis://[[user]:password@]host[:port][/db]; rediss:// is refused (no TLS in hiredis 0.14).
 [[nodiscard]] std::string check_redis_url(std::string_view text, std::string_view origin);
+// The cluster lease (cluster_lease_ms): 200 ms to 10 minutes.
+[[nodiscard]] std::chrono::milliseconds check_lease_ms(std::int64_t value, std::string_view origin,
+                                                       std::string_view shown);
+[[nodiscard]] std::chrono::milliseconds parse_lease_ms(std::string_view text,
+                                                       std::string_view origin);
 [[nodiscard]] std::string check_app_name(std::string_view text, std::string_view origin);
 // http:// or https://, a host, no whitespace or control characters.
 [[nodiscard]] std::string check_webhook_url(std::string_view text, std::string_view origin);

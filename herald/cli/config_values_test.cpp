@@ -131,8 +131,8 @@ TEST(ConfigValues, PathPrefixRejectsRelativePathsAndQueries) {
 
 TEST(ConfigValues, RedisUrlNeedsRedisScheme) {
     EXPECT_EQ(check_redis_url("redis://127.0.0.1:6379/0", "r"), "redis://127.0.0.1:6379/0");
-    EXPECT_EQ(check_redis_url("rediss://cache:6380", "r"), "rediss://cache:6380");
-    for (const auto* bad : {"", "127.0.0.1:6379", "redis://", "http://x"}) {
+    EXPECT_EQ(check_redis_url("redis://:pw@cache:6380", "r"), "redis://:pw@cache:6380");
+    for (const auto* bad : {"", "127.0.0.1:6379", "redis://", "http://x", "rediss://cache:6380"}) {
         EXPECT_NE(error_of([&] { (void)check_redis_url(bad, "r"); }), "") << bad;
     }
 }

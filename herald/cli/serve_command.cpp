@@ -103,8 +103,12 @@ void ServeCommand::add_server_options() {
             ->type_name("FILE")
             ->group(kServerGroup);
     text(cmd, "--redis-url,-r,--redis_address", "--redis-url", a.redis_url,
-         "Redis for clustering (not yet supported)")
+         "Redis shared by the nodes of a cluster: redis://[:password@]host[:port][/db]")
             ->type_name("URL")
+            ->group(kServerGroup);
+    text(cmd, "--cluster-lease-ms", "--cluster-lease-ms", a.cluster_lease,
+         "Milliseconds after which a silent node's members are removed (default 10000)")
+            ->type_name("MS")
             ->group(kServerGroup);
     text(cmd, "--cert-file,-c,--cert_file", "--cert-file", a.tls_certificate_chain,
          "TLS certificate chain, PEM")

@@ -146,6 +146,7 @@ void overlay(Settings& base, const Settings& top) {
     take(base.log_level, top.log_level);
     take(base.pid_file, top.pid_file);
     take(base.redis_url, top.redis_url);
+    take(base.cluster_lease, top.cluster_lease);
     take(base.tls_certificate_chain, top.tls_certificate_chain);
     take(base.tls_private_key, top.tls_private_key);
     take(base.apps, top.apps);
@@ -174,6 +175,7 @@ ServerConfig resolve(const Settings& s) {
     if (s.redis_url) {
         config.redis_url = *s.redis_url;
     }
+    assign(config.cluster_lease, s.cluster_lease);
     resolve_tls(s, config);
     config.apps = resolve_apps(s);
     assign(config.webhooks, s.webhooks);

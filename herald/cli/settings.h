@@ -47,6 +47,7 @@ struct Settings {
     Given<std::string> log_level;
     Given<std::string> pid_file;
     Given<std::string> redis_url;
+    Given<std::chrono::milliseconds> cluster_lease;
     Given<std::string> tls_certificate_chain;
     Given<std::string> tls_private_key;
     Given<std::vector<server::App>> apps;  // a TOML file's [[apps]], already checked

@@ -122,7 +122,7 @@ void ChannelTable::remember(std::size_t app, std::string_view channel, CachedEve
 
 CountDecision ChannelTable::decide_count(std::size_t app, std::string_view channel,
                                          SteadyClock::time_point now, std::uint64_t throttle_above,
-                                         SteadyClock::duration interval) {
+                                         SteadyClock::duration interval, std::uint64_t elsewhere) {
     const auto k = key(app, channel);
     auto& s = shard(k);
     const std::lock_guard lock(s.mutex);
@@ -132,11 +132,11 @@ CountDecision ChannelTable::decide_count(std::size_t app, std::string_view chann
         return decision;
     }
     auto& record = it->second;
-    decision.count = record.subscriptions;
+    decision.count = record.subscriptions + elsewhere;
     if (record.count_pending) {
         return decision;  // the deferred update will carry this change too
     }
-    if (record.subscriptions <= throttle_above || now - record.count_sent >= interval) {
+    if (decision.count <= throttle_above || now - record.count_sent >= interval) {
         record.count_sent = now;
         decision.send_now = true;
     } else {
@@ -209,6 +209,42 @@ std::vector<std::string> ChannelTable::members(std::size_t app, std::string_view
     if (it != s.records.end()) {
         for (const auto& entry : it->second.members) {
             out.push_back(entry.first);
+        }
+    }
+    return out;
+}
+
+std::optional<std::string> ChannelTable::member_info(std::size_t app, std::string_view channel,
+                                                     std::string_view user_id) {
+    const auto k = key(app, channel);
+    auto& s = shard(k);
+    const std::lock_guard lock(s.mutex);
+    const auto it = s.records.find(k);
+    if (it == s.records.end()) {
+        return std::nullopt;
+    }
+    const auto member = it->second.members.find(user_id);
+    if (member == it->second.members.end()) {
+        return std::nullopt;
+    }
+    return member->second.user_info;
+}
+
+std::vector<ChannelTable::Snapshot> ChannelTable::snapshot() {
+    std::vector<Snapshot> out;
+    for (auto& s : shards_) {
+        const std::lock_guard lock(s.mutex);
+        for (const auto& [k, record] : s.records) {
+            if (record.subscriptions == 0) {
+                continue;
+            }
+            const auto space = k.find(' ');
+            Snapshot item{
+                    std::stoul(k.substr(0, space)), k.substr(space + 1), record.subscriptions, {}};
+            for (const auto& [user, entry] : record.members) {
+                item.members.push_back(pusher::Member{user, entry.user_info});
+            }
+            out.push_back(std::move(item));
         }
     }
     return out;

@@ -76,10 +76,11 @@ public:
                   SteadyClock::time_point expires);
 
     // A channel's subscriber count changed: counts above `throttle_above` go out at most once per
-    // `interval`, the last change of a burst at the end of it.
+    // `interval`, the last change of a burst at the end of it. `elsewhere`: the subscribers on
+    // other nodes, added to this node's.
     CountDecision decide_count(std::size_t app, std::string_view channel,
                                SteadyClock::time_point now, std::uint64_t throttle_above,
-                               SteadyClock::duration interval);
+                               SteadyClock::duration interval, std::uint64_t elsewhere = 0);
     // The deferred count of a channel, now due (nullopt: nothing pending or channel gone).
     std::optional<std::uint64_t> release_count(std::size_t app, std::string_view channel,
                                                SteadyClock::time_point now);
@@ -87,6 +88,19 @@ public:
     [[nodiscard]] ChannelState state(std::size_t app, std::string_view channel);
     [[nodiscard]] std::vector<ChannelSummary> occupied(std::size_t app, std::string_view prefix);
     [[nodiscard]] std::vector<std::string> members(std::size_t app, std::string_view channel);
+    // The user's user_info while it has a connection in the channel.
+    [[nodiscard]] std::optional<std::string> member_info(std::size_t app, std::string_view channel,
+                                                         std::string_view user_id);
+
+    struct Snapshot {
+        std::size_t app = 0;
+        std::string channel;
+        std::uint64_t subscriptions = 0;
+        std::vector<pusher::Member> members;
+    };
+
+    // Every channel with subscribers, shard by shard (for the cluster's re-registration).
+    [[nodiscard]] std::vector<Snapshot> snapshot();
 
 private:
     struct PresenceEntry {

@@ -46,9 +46,10 @@ struct ServerConfig {
     std::string log_level = "info";  // trace, debug, info, warn, error, off
     std::optional<std::string> pid_file;
     std::optional<TlsFiles> tls;
-    std::optional<std::string> redis_url;  // issue #5; refused until it lands
-    std::vector<App> apps;                 // empty: the development app
-    webhooks::Settings webhooks;           // used when some app has a webhook target
+    std::optional<std::string> redis_url;  // set: one node of a cluster sharing this Redis
+    std::chrono::milliseconds cluster_lease{10000};  // a silent node is reaped after this
+    std::vector<App> apps;                           // empty: the development app
+    webhooks::Settings webhooks;                     // used when some app has a webhook target
 
     friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };

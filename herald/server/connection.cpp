@@ -246,12 +246,14 @@ void Connection::join(const std::string& channel, ChannelKind kind,
     hub.local(worker_).add(app_index_, *subscription);
     subscriptions_.emplace(channel, std::move(subscription));
     if (result.member_added) {
-        hub.broadcast(app_index_, channel, pusher::member_added(channel, *member), socket_id_);
+        hub.member_joined(app_index_, channel, *member, socket_id_);
     }
+    hub.subscriptions_changed(app_index_, channel);
     if (!announce) {
         return;
     }
-    send(member ? pusher::presence_subscription_succeeded(channel, result.roster)
+    send(member ? pusher::presence_subscription_succeeded(
+                          channel, hub.roster(app_index_, channel, std::move(result.roster)))
                 : pusher::subscription_succeeded(channel));
     if (pusher::is_cache(kind)) {
         send(result.cache ? pusher::channel_event(result.cache->event, channel,
@@ -288,8 +290,9 @@ void Connection::leave(const std::string& channel) {
     const auto* user_id = subscription.user_id ? &*subscription.user_id : nullptr;
     const auto result = hub.table().leave(app_index_, channel, worker_, user_id);
     if (result.member_removed) {
-        hub.broadcast(app_index_, channel, pusher::member_removed(channel, *user_id));
+        hub.member_left(app_index_, channel, *user_id);
     }
+    hub.subscriptions_changed(app_index_, channel);
     if (!user_id && result.subscriptions > 0) {
         count_subscriptions(channel);
     }
@@ -350,11 +353,11 @@ void Connection::handle(const pusher::ClientEvent& event) {
         events->client_event(app_index_, channel, event.event, event.data.text, socket_id_,
                              user_id ? std::string_view(*user_id) : std::string_view{});
     }
-    context_.hub.broadcast(app_index_, channel,
-                           pusher::channel_event(event.event, channel, event.data,
-                                                 user_id ? std::optional<std::string_view>(*user_id)
-                                                         : std::nullopt),
-                           socket_id_);
+    context_.hub.send(app_index_, channel,
+                      pusher::channel_event(
+                              event.event, channel, event.data,
+                              user_id ? std::optional<std::string_view>(*user_id) : std::nullopt),
+                      socket_id_);
 }
 
 ConnectionRef Connection::ref() {

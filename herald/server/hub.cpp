@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <iterator>
+#include <map>
+#include <set>
 #include <utility>
 
 #include "herald/pusher/channel.h"
@@ -28,10 +30,83 @@ void Hub::publish(const App& app, const Publication& publication) {
     }
     const auto user_id = publication.user_id ? std::optional<std::string_view>(*publication.user_id)
                                              : std::nullopt;
-    broadcast(index, publication.channel,
-              pusher::channel_event(publication.event, publication.channel,
-                                    pusher::EventData::string(publication.data), user_id),
-              publication.exclude);
+    auto message = pusher::channel_event(publication.event, publication.channel,
+                                         pusher::EventData::string(publication.data), user_id);
+    if (cluster_->clustered()) {
+        cluster::Event event{app_id(index),       publication.channel, message,
+                             publication.exclude, std::nullopt,        std::nullopt};
+        if (pusher::is_cache(pusher::classify_channel(publication.channel))) {
+            event.event = publication.event;
+            event.data = publication.data;
+        }
+        cluster_->publish(std::move(event));
+    }
+    broadcast(index, publication.channel, std::move(message), publication.exclude);
+}
+
+void Hub::send(std::size_t app, std::string_view channel, std::string message,
+               std::optional<std::string> exclude) {
+    if (cluster_->clustered()) {
+        cluster_->publish(cluster::Event{app_id(app), std::string(channel), message, exclude,
+                                         std::nullopt, std::nullopt});
+    }
+    broadcast(app, channel, std::move(message), std::move(exclude));
+}
+
+void Hub::deliver_remote(const cluster::Event& event) {
+    const auto* app = apps_.by_id(event.app_id);
+    if (app == nullptr) {
+        return;
+    }
+    const auto index = apps_.index_of(*app);
+    if (event.event && event.data) {
+        table_.remember(index, event.channel, CachedEvent{*event.event, *event.data},
+                        SteadyClock::now() + pusher::kCacheTtl);
+    }
+    broadcast(index, event.channel, event.payload, event.exclude);
+}
+
+void Hub::member_joined(std::size_t app, const std::string& channel, const pusher::Member& member,
+                        const std::string& exclude) {
+    const bool clustered = cluster_->clustered();
+    cluster_->touch(app_id(app), channel, member.user_id, exclude);
+    if (!clustered) {
+        broadcast(app, channel, pusher::member_added(channel, member), exclude);
+    }
+}
+
+void Hub::member_left(std::size_t app, const std::string& channel, const std::string& user_id) {
+    const bool clustered = cluster_->clustered();
+    cluster_->touch(app_id(app), channel, user_id);
+    if (!clustered) {
+        broadcast(app, channel, pusher::member_removed(channel, user_id));
+    }
+}
+
+void Hub::subscriptions_changed(std::size_t app, const std::string& channel) {
+    if (!channel.starts_with(pusher::kServerToUserPrefix)) {
+        cluster_->touch(app_id(app), channel);
+    }
+}
+
+std::vector<pusher::Member> Hub::roster(std::size_t app, const std::string& channel,
+                                        std::vector<pusher::Member> local) {
+    auto remote = cluster_->view().members(app_id(app), channel);
+    if (remote.empty()) {
+        return local;
+    }
+    std::map<std::string, std::string> all;
+    for (auto* list : {&remote, &local}) {
+        for (auto& member : *list) {
+            all[std::move(member.user_id)] = std::move(member.user_info);
+        }
+    }
+    std::vector<pusher::Member> out;
+    out.reserve(all.size());
+    for (auto& [id, info] : all) {
+        out.push_back(pusher::Member{id, std::move(info)});
+    }
+    return out;
 }
 
 void Hub::broadcast(std::size_t app, std::string_view channel, std::string message,
@@ -68,7 +143,8 @@ void Hub::deliver(std::size_t worker, std::size_t app, const std::string& channe
 void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
     const auto decision = table_.decide_count(app, channel, SteadyClock::now(),
                                               pusher::kSubscriptionCountThrottleAbove,
-                                              pusher::kSubscriptionCountInterval);
+                                              pusher::kSubscriptionCountInterval,
+                                              cluster_->view().subscriptions(app_id(app), channel));
     if (decision.send_now) {
         if (events_ != nullptr) {
             events_->subscription_count(app, channel, decision.count);
@@ -94,11 +170,13 @@ void Hub::flush_counts(SteadyClock::time_point now) {
     }
     for (const auto& pending : due) {
         if (const auto count = table_.release_count(pending.app, pending.channel, now)) {
+            const auto elsewhere =
+                    cluster_->view().subscriptions(app_id(pending.app), pending.channel);
             if (events_ != nullptr) {
-                events_->subscription_count(pending.app, pending.channel, *count);
+                events_->subscription_count(pending.app, pending.channel, *count + elsewhere);
             }
             broadcast(pending.app, pending.channel,
-                      pusher::subscription_count(pending.channel, *count));
+                      pusher::subscription_count(pending.channel, *count + elsewhere));
         }
     }
 }
@@ -112,11 +190,34 @@ void Hub::post_to(const ConnectionRef& ref, std::function<void(Connection&)> fn)
 }
 
 ChannelState Hub::channel(const App& app, std::string_view name) {
-    return table_.state(apps_.index_of(app), name);
+    const auto index = apps_.index_of(app);
+    auto state = table_.state(index, name);
+    const auto& view = cluster_->view();
+    state.subscription_count += view.subscriptions(app.id, name);
+    state.occupied = state.subscription_count > 0;
+    if (pusher::is_presence(pusher::classify_channel(name))) {
+        state.user_count = presence_users(app, name).size();
+    }
+    return state;
 }
 
 std::vector<ChannelSummary> Hub::channels(const App& app, std::string_view prefix) {
     auto all = table_.occupied(apps_.index_of(app), prefix);
+    auto remote = cluster_->view().channels(app.id, prefix);
+    if (!remote.empty()) {
+        std::map<std::string, std::set<std::string>> users;
+        for (auto& channel : remote) {
+            users[channel.name].insert(channel.users.begin(), channel.users.end());
+        }
+        for (const auto& summary : all) {
+            const auto local = table_.members(apps_.index_of(app), summary.name);
+            users[summary.name].insert(local.begin(), local.end());
+        }
+        all.clear();
+        for (auto& [name, members] : users) {
+            all.push_back(ChannelSummary{name, members.size()});
+        }
+    }
     // §4.12: a user's delivery channel is not a channel of the app's.
     std::erase_if(all, [](const ChannelSummary& summary) {
         return summary.name.starts_with(pusher::kServerToUserPrefix);
@@ -125,11 +226,25 @@ std::vector<ChannelSummary> Hub::channels(const App& app, std::string_view prefi
 }
 
 std::vector<std::string> Hub::presence_users(const App& app, std::string_view channel) {
-    return table_.members(apps_.index_of(app), channel);
+    auto local = table_.members(apps_.index_of(app), channel);
+    const auto remote = cluster_->view().members(app.id, channel);
+    if (remote.empty()) {
+        return local;
+    }
+    std::set<std::string> all(local.begin(), local.end());
+    for (const auto& member : remote) {
+        all.insert(member.user_id);
+    }
+    return {all.begin(), all.end()};
 }
 
 void Hub::terminate_user(const App& app, std::string_view user_id) {
-    for (const auto& ref : users_.connections(apps_.index_of(app), user_id)) {
+    terminate_local(apps_.index_of(app), user_id);
+    cluster_->terminate_user(app.id, user_id);
+}
+
+void Hub::terminate_local(std::size_t app, std::string_view user_id) {
+    for (const auto& ref : users_.connections(app, user_id)) {
         post_to(ref, [](Connection& connection) {
             connection.close(pusher::ErrorCode::ConnectionUnauthorized,
                              "Connection terminated by the application");

@@ -4,6 +4,8 @@
 // LocalChannels. A publication is written and framed once, then posted to the workers whose
 // connections subscribe to its channel; each walks its local list and queues the shared frame
 // (ARCHITECTURE.md, "How a broadcast flows"). Implements ChannelService for the REST API.
+// Through a cluster::Adapter it also sends publications to the other nodes, lets the cluster decide
+// presence transitions, and adds the other nodes' state to REST answers and presence rosters.
 // Owner: the server. publish/channel/channels/... are thread-safe; local(worker) belongs to that
 // worker's thread.
 #pragma once
@@ -17,6 +19,8 @@
 #include <string_view>
 #include <vector>
 
+#include "herald/cluster/adapter.h"
+#include "herald/cluster/local_adapter.h"
 #include "herald/net/worker_pool.h"
 #include "herald/server/app.h"
 #include "herald/server/channel_events.h"
@@ -44,6 +48,33 @@ public:
     // connection with socket id `exclude`. Any thread.
     void broadcast(std::size_t app, std::string_view channel, std::string message,
                    std::optional<std::string> exclude = std::nullopt);
+
+    // broadcast() on this node, and the same message to the subscribers on the other nodes.
+    void send(std::size_t app, std::string_view channel, std::string message,
+              std::optional<std::string> exclude = std::nullopt);
+
+    // A publication of another node (cluster thread): remembered on cache channels, delivered to
+    // the local subscribers.
+    void deliver_remote(const cluster::Event& event);
+
+    // This node's first connection of a member joined (its last one left) a presence channel:
+    // the cluster decides whether that is member_added (member_removed) everywhere; a single node
+    // sends it at once. `exclude`: the joining connection. Any thread.
+    void member_joined(std::size_t app, const std::string& channel, const pusher::Member& member,
+                       const std::string& exclude);
+    void member_left(std::size_t app, const std::string& channel, const std::string& user_id);
+    // A connection subscribed to or left a channel. Any thread.
+    void subscriptions_changed(std::size_t app, const std::string& channel);
+    // The presence roster for subscription_succeeded: this node's members and the others'.
+    [[nodiscard]] std::vector<pusher::Member> roster(std::size_t app, const std::string& channel,
+                                                     std::vector<pusher::Member> local);
+    // Closes this node's connections signed in as `user_id`. Any thread.
+    void terminate_local(std::size_t app, std::string_view user_id);
+
+    // Before the server starts; the adapter outlives the hub's use of it.
+    void attach(cluster::Adapter& adapter) noexcept { cluster_ = &adapter; }
+
+    [[nodiscard]] cluster::Adapter& cluster() noexcept { return *cluster_; }
 
     // §4.15: tells the channel's subscribers its new subscription count (throttled above 100).
     // Any thread.
@@ -84,8 +115,12 @@ private:
         SteadyClock::time_point due{};
     };
 
+    [[nodiscard]] const std::string& app_id(std::size_t app) const { return apps_.apps()[app].id; }
+
     const AppRegistry& apps_;
     net::WorkerPool& pool_;
+    cluster::LocalAdapter single_node_;
+    cluster::Adapter* cluster_ = &single_node_;
     std::mutex counts_mutex_;
     std::vector<PendingCount> pending_counts_;
     ChannelTable table_;

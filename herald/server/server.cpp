@@ -8,7 +8,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "herald/cluster/redis_adapter.h"
+#include "herald/cluster/redis_url.h"
 #include "herald/pusher/socket_id.h"
+#include "herald/server/cluster_node.h"
 #include "herald/server/connection.h"
 #include "herald/server/context.h"
 #include "herald/server/hub.h"
@@ -90,6 +93,24 @@ struct CountTicker final : net::Tickable {
 
     Hub* hub = nullptr;
 };
+
+// The Redis cluster of `config`, or nullptr for a single node.
+std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config) {
+    if (!config.redis_url) {
+        return nullptr;
+    }
+    auto parsed = cluster::parse_redis_url(*config.redis_url);
+    if (!parsed.endpoint) {
+        throw std::runtime_error("redis_url: " + parsed.error);
+    }
+    cluster::RedisOptions options;
+    options.endpoint = std::move(*parsed.endpoint);
+    options.lease = config.cluster_lease;
+    for (const auto& app : config.apps) {
+        options.apps.push_back(cluster::AppCredentials{app.id, app.key, app.secret});
+    }
+    return std::make_unique<cluster::RedisAdapter>(std::move(options));
+}
 
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
@@ -181,6 +202,8 @@ struct PusherServer::Impl {
     Hub hub;
     RestApi rest;
     ServerContext context;
+    ClusterNode cluster_node{hub};
+    std::unique_ptr<cluster::RedisAdapter> cluster;  // stops before the hub goes
     std::unique_ptr<ws::Server> api_server;
     bool started = false;
     bool stopped = false;
@@ -195,10 +218,13 @@ PusherServer::~PusherServer() {
 
 void PusherServer::start() {
     auto& impl = *impl_;
-    if (impl.config.redis_url) {
-        throw std::runtime_error(
-                "redis_url is set but clustering through Redis is not yet "
-                "supported");
+    impl.cluster = redis_cluster(impl.config);
+    if (impl.cluster) {
+        // Occupancy and membership become cluster-wide decisions, reported once, by one node.
+        impl.cluster_node.set_events(impl.hub.events());
+        impl.hub.table().set_events(nullptr);
+        impl.cluster->start(impl.cluster_node);  // checks the apps against the other nodes'
+        impl.hub.attach(*impl.cluster);
     }
     if (impl.webhooks) {
         impl.webhooks->start();
@@ -237,8 +263,12 @@ void PusherServer::stop(std::chrono::milliseconds grace) {
         impl.api_server->stop(grace);
     }
     impl.server.stop(grace);
+    if (impl.cluster) {
+        impl.cluster->stop();  // withdraws this node's members and counts at once
+    }
     if (impl.webhooks) {
-        impl.webhooks->stop();  // after the workers: their last departures are webhooks too
+        impl.webhooks
+                ->stop();  // after the workers and the cluster: their departures are webhooks too
     }
 }
 

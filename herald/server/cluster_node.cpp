@@ -1,0 +1,100 @@
+// herald/server/cluster_node.cpp
+#include "herald/server/cluster_node.h"
+
+#include <spdlog/spdlog.h>
+
+#include "herald/pusher/channel.h"
+#include "herald/pusher/server_message.h"
+
+namespace herald::server {
+
+std::optional<std::size_t> ClusterNode::index_of(std::string_view app_id) const {
+    const auto* app = hub_.apps().by_id(app_id);
+    if (app == nullptr) {
+        return std::nullopt;
+    }
+    return hub_.apps().index_of(*app);
+}
+
+void ClusterNode::deliver(const cluster::Event& event) {
+    hub_.deliver_remote(event);
+}
+
+void ClusterNode::terminate(std::string_view app_id, std::string_view user_id) {
+    if (const auto app = index_of(app_id)) {
+        hub_.terminate_local(*app, user_id);
+    }
+}
+
+void ClusterNode::member_changed(std::string_view app_id, std::string_view channel,
+                                 const pusher::Member& member, bool added, std::string_view exclude,
+                                 bool decided_here) {
+    const auto app = index_of(app_id);
+    if (!app) {
+        return;
+    }
+    if (events_ != nullptr && decided_here) {
+        if (added) {
+            events_->member_added(*app, channel, member.user_id);
+        } else {
+            events_->member_removed(*app, channel, member.user_id);
+        }
+    }
+    const auto name = std::string(channel);
+    auto message = added ? pusher::member_added(name, member)
+                         : pusher::member_removed(name, member.user_id);
+    hub_.broadcast(*app, name, std::move(message),
+                   exclude.empty() ? std::nullopt : std::optional<std::string>(exclude));
+}
+
+void ClusterNode::subscriptions_changed(std::string_view app_id, std::string_view channel) {
+    const auto app = index_of(app_id);
+    const auto kind = pusher::classify_channel(channel);
+    // §4.15: presence channels have member events instead; a user's channel is not counted.
+    if (app && hub_.apps().apps()[*app].subscription_count_events && !pusher::is_presence(kind) &&
+        kind != pusher::ChannelKind::ServerToUser) {
+        hub_.count_subscriptions(*app, std::string(channel));
+    }
+}
+
+void ClusterNode::occupancy_changed(std::string_view app_id, std::string_view channel,
+                                    bool occupied) {
+    spdlog::debug("cluster: app {} channel {} {}", app_id, channel,
+                  occupied ? "occupied" : "vacated");
+    const auto app = index_of(app_id);
+    if (events_ == nullptr || !app || channel.starts_with(pusher::kServerToUserPrefix)) {
+        return;
+    }
+    if (occupied) {
+        events_->channel_occupied(*app, channel);
+    } else {
+        events_->channel_vacated(*app, channel);
+    }
+}
+
+std::uint64_t ClusterNode::local_subscriptions(std::string_view app_id, std::string_view channel) {
+    const auto app = index_of(app_id);
+    return app ? hub_.table().state(*app, channel).subscription_count : 0;
+}
+
+std::optional<std::string> ClusterNode::local_member(std::string_view app_id,
+                                                     std::string_view channel,
+                                                     std::string_view user_id) {
+    const auto app = index_of(app_id);
+    return app ? hub_.table().member_info(*app, channel, user_id) : std::nullopt;
+}
+
+std::vector<cluster::LocalChannel> ClusterNode::local_channels() {
+    std::vector<cluster::LocalChannel> out;
+    for (auto& item : hub_.table().snapshot()) {
+        if (item.channel.starts_with(pusher::kServerToUserPrefix)) {
+            continue;
+        }
+        out.push_back(cluster::LocalChannel{hub_.apps().apps()[item.app].id,
+                                            std::move(item.channel), item.subscriptions,
+                                            std::move(item.members)});
+    }
+    return out;
+}
+
+}  // namespace herald::server

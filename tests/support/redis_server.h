@@ -1,0 +1,116 @@
+// tests/support/redis_server.h
+//
+// A real redis-server for tests: started on a free 127.0.0.1 port with persistence off
+// (--save "" --appendonly no), killed when the object goes. It can be paused (SIGSTOP), resumed
+// and restarted empty on the same port, for the outage tests. Tests skip when redis-server is not
+// installed (scripts/install-deps.sh installs it).
+// Owner: the test thread.
+#pragma once
+
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <thread>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace herald::support {
+
+class RedisServer {
+public:
+    RedisServer() : port_(free_port()) { launch(); }
+
+    ~RedisServer() { kill_now(); }
+
+    RedisServer(const RedisServer&) = delete;
+    RedisServer& operator=(const RedisServer&) = delete;
+
+    [[nodiscard]] static bool available() {
+        return std::system("command -v redis-server >/dev/null 2>&1") == 0;
+    }
+
+    [[nodiscard]] bool running() const noexcept { return pid_ > 0; }
+
+    [[nodiscard]] std::uint16_t port() const noexcept { return port_; }
+
+    [[nodiscard]] std::string url() const { return "redis://127.0.0.1:" + std::to_string(port_); }
+
+    void pause() const { ::kill(pid_, SIGSTOP); }
+
+    void resume() const { ::kill(pid_, SIGCONT); }
+
+    // Kills it and starts an empty one on the same port.
+    void restart() {
+        kill_now();
+        launch();
+    }
+
+    // Starts an empty one on the same port after kill_now().
+    void start() { launch(); }
+
+    void kill_now() {
+        if (pid_ > 0) {
+            ::kill(pid_, SIGCONT);
+            ::kill(pid_, SIGKILL);
+            ::waitpid(pid_, nullptr, 0);
+            pid_ = -1;
+        }
+    }
+
+private:
+    static std::uint16_t free_port() {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof(addr);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), len);
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+        ::close(fd);
+        return ntohs(addr.sin_port);
+    }
+
+    [[nodiscard]] bool answers() const {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(port_);
+        bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+        if (ok) {
+            constexpr char kPing[] = "PING\r\n";
+            char reply[8] = {};
+            ok = ::write(fd, kPing, sizeof(kPing) - 1) == sizeof(kPing) - 1 &&
+                 ::read(fd, reply, sizeof(reply)) > 0 && reply[0] == '+';
+        }
+        ::close(fd);
+        return ok;
+    }
+
+    void launch() {
+        const auto port = std::to_string(port_);
+        pid_ = ::fork();
+        if (pid_ == 0) {
+            const int null_fd = ::open("/dev/null", O_WRONLY);
+            ::dup2(null_fd, STDOUT_FILENO);
+            ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
+                     "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+            ::_exit(127);
+        }
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!answers() && std::chrono::steady_clock::now() < deadline) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+
+    std::uint16_t port_;
+    pid_t pid_ = -1;
+};
+
+}  // namespace herald::support
