@@ -1,0 +1,98 @@
+// tests/interop/pusher/cluster_webhooks.test.mjs
+//
+// Webhooks from a two-node cluster sharing one real redis-server, to one receiver that checks
+// every request with the official `pusher` SDK: a channel with subscribers on both nodes is
+// occupied once and vacated once, and a user connected to a presence channel through both nodes
+// is added once and removed once (protocol.md §9.3; the cluster decides each transition once).
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { after, before, describe } from 'node:test';
+import { makeTempDir, serverTest } from '../lib/harness.mjs';
+import { kApp, RawPool, signChannel, sleep, startHerald, until } from './harness.mjs';
+import { startRedis } from './cluster_harness.mjs';
+import { startReceiver } from './webhook_receiver.mjs';
+
+const kHookWaitMs = 10_000;
+const kQuietMs = 1_500;  // after the first webhook, time for a duplicate to show up (grace 300 ms)
+const h = { redis: null, receiver: null, nodes: [], pool: null };
+let serial = 0;
+const unique = (prefix) => `${prefix}${process.pid}-${++serial}`;
+
+before(async () => {
+    h.redis = await startRedis();
+    h.receiver = await startReceiver();
+    const dir = makeTempDir('cluster-webhooks');
+    const app = { ...kApp, webhooks: [{ url: h.receiver.url() }] };
+    for (const i of [0, 1]) {
+        const webhooks = {
+            batch_window_ms: 20, grace_ms: 300, shutdown_flush_ms: 500,
+            spool_path: path.join(dir, `node-${i}.spool`), dead_letter_path: path.join(dir, `node-${i}.dead`),
+        };
+        h.nodes.push(await startHerald({
+            apps: [app], name: `herald node ${i}`,
+            top: { redis_url: h.redis.url, cluster_lease_ms: 1500, webhooks },
+        }));
+    }
+});
+after(async () => {
+    for (const node of h.nodes) await node.stopCleanly();
+    await h.receiver?.close();
+    h.redis?.stop();
+});
+
+function t(name, fn) {
+    const log = {
+        diagnostics: () => `--- receiver: ${h.receiver.requests.map((r) => `${r.valid ? '' : 'INVALID '}${r.body}`).join('\n')}`,
+    };
+    return serverTest(name, () => [...h.nodes, log], async () => {
+        h.pool = new RawPool();
+        try {
+            await fn(h.pool);
+        } finally {
+            h.pool.terminateAll();
+        }
+    }, { timeout: 60_000 });
+}
+
+const named = (name, channel) => h.receiver.events().filter((e) => e.name === name && e.channel === channel);
+
+// Waits for the first `name` webhook on `channel`, then a while for a duplicate; returns them all.
+async function settled(name, channel) {
+    await until(() => named(name, channel).length > 0, `${name} for ${channel}`, kHookWaitMs);
+    await sleep(kQuietMs);
+    return named(name, channel);
+}
+
+describe('cluster webhooks', () => {
+    t('subscribers on two nodes: channel_occupied once, channel_vacated once', async (pool) => {
+        const channel = unique('cluster-hook-');
+        const one = await pool.connect(h.nodes[0].wsUrl(kApp.key));
+        await one.subscribed(channel);
+        const two = await pool.connect(h.nodes[1].wsUrl(kApp.key));
+        await two.subscribed(channel);
+        assert.equal((await settled('channel_occupied', channel)).length, 1);
+        one.terminate();
+        two.terminate();
+        assert.equal((await settled('channel_vacated', channel)).length, 1);
+        assert.deepEqual(h.receiver.invalid, [], 'a webhook failed the SDK check');
+    });
+
+    t('one user through both nodes: member_added once, member_removed once', async (pool) => {
+        const channel = unique('presence-cluster-hook-');
+        const member = { user_id: 'both-nodes', user_info: { n: 1 } };
+        const clients = [];
+        for (const node of h.nodes) {
+            const client = await pool.connect(node.wsUrl(kApp.key));
+            await client.subscribed(channel, signChannel(node, client.socketId, channel, member));
+            clients.push(client);
+        }
+        const added = await settled('member_added', channel);
+        assert.deepEqual(added.map((e) => e.user_id), ['both-nodes']);
+        clients[0].terminate();
+        await sleep(kQuietMs);
+        assert.equal(named('member_removed', channel).length, 0, 'removed while still on the other node');
+        clients[1].terminate();
+        const removed = await settled('member_removed', channel);
+        assert.deepEqual(removed.map((e) => e.user_id), ['both-nodes']);
+    });
+});
