@@ -2,6 +2,9 @@
 #   A static library herald_<name> (alias herald::<name>). DEPS are other herald modules (PUBLIC),
 #   LIBS external targets (PUBLIC when the module's headers need them, listed in PUBLIC_LIBS).
 # herald_tests(NAME files...)   one GoogleTest binary per module, every case a ctest.
+# herald_integration_tests(NAME files...)  a second one, herald_<name>_integration_tests, for the
+#                               cases that start threads (loopback servers, background workers):
+#                               labels integration and threads, so the tsan preset runs them.
 # herald_fuzzer(NAME file)      a libFuzzer binary under HERALD_FUZZ, else a corpus replay ctest.
 
 set(HERALD_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
@@ -41,6 +44,26 @@ function(herald_tests name)
                           GTest::gtest GTest::gtest_main)
     herald_warnings(herald_${name}_tests)
     gtest_discover_tests(herald_${name}_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+endfunction()
+
+function(herald_integration_tests name)
+    if(NOT HERALD_TESTS)
+        return()
+    endif()
+    set(target herald_${name}_integration_tests)
+    add_executable(${target} ${ARGN})
+    target_link_libraries(${target} PRIVATE herald::${name} herald_test_support GTest::gtest
+                          GTest::gtest_main)
+    herald_warnings(${target})
+    gtest_discover_tests(${target} PROPERTIES TIMEOUT 60 DISCOVERY_TIMEOUT 60)
+    # Two labels cannot go through gtest_discover_tests' PROPERTIES (it flattens the list), so
+    # they are set by a file ctest reads after the discovered tests, which it names in
+    # <target>_TESTS.
+    set(labels ${CMAKE_CURRENT_BINARY_DIR}/${target}_labels.cmake)
+    file(WRITE ${labels} "if(${target}_TESTS)\n"
+               "  set_tests_properties(\${${target}_TESTS} PROPERTIES LABELS \"integration;threads\")\n"
+               "endif()\n")
+    set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${labels})
 endfunction()
 
 function(herald_fuzzer name file)

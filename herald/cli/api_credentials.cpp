@@ -1,9 +1,8 @@
 #include "herald/cli/api_credentials.h"
 
-#include <charconv>
-
 #include <CLI/CLI.hpp>
 
+#include "herald/cli/config_values.h"
 #include "herald/sdk/errors.h"
 
 namespace herald::cli {
@@ -39,16 +38,15 @@ sdk::Options base_options(const CredentialFlags& flags, const Environment& env) 
     }
 }
 
-template <typename Number>
-Number parse_number(const std::string& text, const char* flag, Number low, Number high) {
-    Number value{};
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc{} || ptr != end || value < low || value > high) {
-        throw sdk::ConfigurationError(std::string(flag) + " '" + text + "' is not a number from " +
-                                      std::to_string(low) + " to " + std::to_string(high));
+// A flag's number, read by the configuration's parsers (config_values.h), whose errors become
+// the SDK's configuration errors like every other problem with the credentials.
+template <typename Parse>
+auto number_flag(Parse parse) {
+    try {
+        return parse();
+    } catch (const ConfigError& e) {
+        throw sdk::ConfigurationError(e.what());
     }
-    return value;
 }
 
 }  // namespace
@@ -69,6 +67,7 @@ void add_credential_flags(CLI::App& command, CredentialFlags& flags) {
     text("--cluster", flags.cluster, "Hosted Pusher cluster: api-CLUSTER.pusher.com");
     text("--timeout", flags.timeout_seconds, "Seconds to wait for an answer (default 10)");
     text("--proxy", flags.proxy, "HTTP proxy URL");
+    text("--ca-file", flags.ca_file, "PEM file of the CA that signed the server's certificate");
     text("--encryption-master-key", flags.master_key,
          "Base64 master key for private-encrypted- channels");
     command.add_flag_function(
@@ -94,16 +93,17 @@ sdk::Options api_options(const CredentialFlags& flags, const Environment& env) {
     apply(flags.host, options.host);
     apply(flags.cluster, options.cluster);
     apply(flags.proxy, options.proxy);
+    apply(flags.ca_file, options.ca_file);
     apply(flags.master_key, options.encryption_master_key_base64);
     if (flags.port) {
-        options.port = parse_number<std::uint16_t>(*flags.port, "--port", 1, 65535);
+        options.port = number_flag([&] { return parse_port(*flags.port, "--port"); });
     }
     if (flags.use_tls) {
         options.use_tls = *flags.use_tls;
     }
     if (flags.timeout_seconds) {
-        options.timeout = std::chrono::seconds(
-                parse_number<int>(*flags.timeout_seconds, "--timeout", 1, 3600));
+        options.timeout =
+                number_flag([&] { return parse_seconds(*flags.timeout_seconds, "--timeout"); });
     }
     options.verify_tls = !flags.insecure;
     if (options.app_id.empty() && options.key.empty() && options.secret.empty()) {

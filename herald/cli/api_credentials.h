@@ -2,8 +2,8 @@
 //
 // Where the client subcommands (trigger, channels, channel, users, auth) find the app and the
 // API: flags first (--url, then --app-id, --key, --secret, --host, --port, --cluster, --tls,
-// --no-tls, ...), over HERALD_URL, else PUSHER_URL. The result is herald::sdk options; what is
-// missing is reported with a hint.
+// --no-tls, --ca-file, --insecure, ...), over HERALD_URL, else PUSHER_URL. The result is
+// herald::sdk options; what is missing is reported with a hint.
 // Owner: the subcommand being run.
 #pragma once
 
@@ -30,6 +30,7 @@ struct CredentialFlags {
     std::optional<bool> use_tls;
     std::optional<std::string> timeout_seconds;
     std::optional<std::string> proxy;
+    std::optional<std::string> ca_file;
     bool insecure = false;
     std::optional<std::string> master_key;
 };

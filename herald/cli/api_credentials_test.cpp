@@ -59,7 +59,14 @@ TEST(ApiCredentials, ErrorsSayWhatIsMissingAndWhereItCameFrom) {
     CredentialFlags port;
     port.url = "http://k:s@h/apps/1";
     port.port = "70000";
-    EXPECT_NE(error_of(port, {}).find("--port '70000'"), std::string::npos);
+    EXPECT_EQ(error_of(port, {}),
+              R"(config error: --port = "70000": expected a port number (0-65535))");
+    port.port = "0";
+    EXPECT_EQ(error_of(port, {}), "port 0 is not a port to connect to");
+    CredentialFlags timeout;
+    timeout.url = port.url;
+    timeout.timeout_seconds = "soon";
+    EXPECT_NE(error_of(timeout, {}).find(R"(--timeout = "soon")"), std::string::npos);
 }
 
 }  // namespace

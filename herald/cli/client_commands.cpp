@@ -62,10 +62,15 @@ CLI::App* ClientCommands::add(CLI::App& parent, const std::string& name, const s
 
 ClientCommands::ClientCommands(CLI::App& parent) {
     auto& a = args_;
-    trigger_ = add(parent, "trigger", "Send an event to a channel through the REST API");
-    trigger_->add_option("CHANNEL", a.channel, "Channel name")->required();
-    trigger_->add_option("EVENT", a.event, "Event name")->required();
-    trigger_->add_option("DATA", a.data, "Event data, sent as it is (usually JSON)")->required();
+    trigger_ = add(parent, "trigger",
+                   "Send an event to channels through the REST API: CHANNEL... EVENT DATA");
+    // One positional list, split in trigger(): CLI11 cannot end a list of positionals with
+    // fixed ones when options follow them. A comma belongs to a channel name, as in Pusher.
+    trigger_->add_option("CHANNEL", a.trigger_words,
+                         "1 to 100 channel names, then the event name and the data (sent as it "
+                         "is, usually JSON)")
+            ->required()
+            ->type_name("... EVENT DATA");
     trigger_->add_option("--socket-id", a.socket_id_flag, "Do not deliver to this connection");
     trigger_->add_option("--info", a.info, "Attributes to return, e.g. subscription_count");
 
@@ -112,14 +117,11 @@ std::string ClientCommands::execute(const std::string& command, const Environmen
         const sdk::Json answer = sdk::Json::parse(auth.json());
         return (a.pretty ? key_value_lines(answer) : auth.json() + "\n");
     }
-    sdk::Json answer;
     if (command == "trigger") {
-        answer = client.trigger(a.channel, a.event, a.data, {a.socket_id_flag, a.info});
-        if (a.pretty) {
-            return "sent " + a.event + " to " + a.channel + "\n" +
-                   (answer.find("channels") != nullptr ? channels_table(answer) : "");
-        }
-    } else if (command == "channels") {
+        return trigger(client);
+    }
+    sdk::Json answer;
+    if (command == "channels") {
         answer = client.channels({a.prefix, a.info});
         if (a.pretty) {
             return channels_table(answer);
@@ -136,6 +138,29 @@ std::string ClientCommands::execute(const std::string& command, const Environmen
         }
     }
     return answer.dump() + "\n";
+}
+
+std::string ClientCommands::trigger(sdk::Client& client) const {
+    const auto& a = args_;
+    const std::vector<std::string>& words = a.trigger_words;
+    if (words.size() < 3) {
+        throw sdk::Error(
+                "give CHANNEL... EVENT DATA: at least one channel, then the event name "
+                "and the data");
+    }
+    const std::vector<std::string> channels(words.begin(), words.end() - 2);
+    const std::string& event = words[words.size() - 2];
+    const sdk::Json answer =
+            client.trigger(channels, event, words.back(), {a.socket_id_flag, a.info});
+    if (!a.pretty) {
+        return answer.dump() + "\n";
+    }
+    std::string names;
+    for (const std::string& channel : channels) {
+        names += (names.empty() ? "" : ", ") + channel;
+    }
+    return "sent " + event + " to " + names + "\n" +
+           (answer.find("channels") != nullptr ? channels_table(answer) : "");
 }
 
 std::optional<int> ClientCommands::run(const Environment& env, std::FILE* out,

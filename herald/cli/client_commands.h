@@ -1,7 +1,7 @@
 // herald/cli/client_commands.h
 //
 // The `herald` subcommands that talk to a running server through herald::sdk, or sign for it:
-//   herald trigger CHANNEL EVENT DATA [--socket-id ID] [--info ATTRS]
+//   herald trigger CHANNEL... EVENT DATA [--socket-id ID] [--info ATTRS]   (1 to 100 channels)
 //   herald channels [--prefix P] [--info ATTRS]
 //   herald channel NAME [--info ATTRS]
 //   herald users NAME
@@ -16,9 +16,14 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "herald/cli/api_credentials.h"
 #include "herald/cli/config_load.h"
+
+namespace herald::sdk {
+class Client;
+}  // namespace herald::sdk
 
 namespace herald::cli {
 
@@ -33,8 +38,7 @@ public:
 private:
     struct Args {
         std::string channel;
-        std::string event;
-        std::string data;
+        std::vector<std::string> trigger_words;  // CHANNEL... EVENT DATA, split in execute()
         std::string socket_id;
         std::optional<std::string> socket_id_flag;
         std::optional<std::string> info;
@@ -46,6 +50,7 @@ private:
 
     CLI::App* add(CLI::App& parent, const std::string& name, const std::string& help);
     [[nodiscard]] std::string execute(const std::string& command, const Environment& env) const;
+    [[nodiscard]] std::string trigger(sdk::Client& client) const;
 
     CredentialFlags credentials_;
     Args args_;

@@ -84,6 +84,31 @@ TEST(ClientCommands, BadInputAndMissingCredentialsExitWithTwoAndSayWhy) {
     const auto bad_channel = run({"trigger", "a b", "e", "{}"}, kVectorEnv);
     EXPECT_EQ(bad_channel.status, 2);
     EXPECT_TRUE(bad_channel.out.empty());
+    const auto one_bad_among_many = run({"trigger", "a", "b c", "d", "e", "{}"}, kVectorEnv);
+    EXPECT_EQ(one_bad_among_many.status, 2);
+    EXPECT_NE(one_bad_among_many.err.find("invalid channel name 'b c'"), std::string::npos);
+}
+
+TEST(ClientCommands, TriggerTakesOneToAHundredChannelsBeforeEventAndData) {
+    const auto no_channel = run({"trigger", "e", "{}", "--info", "x"}, kVectorEnv);
+    EXPECT_EQ(no_channel.status, 2);
+    EXPECT_NE(no_channel.err.find("give CHANNEL... EVENT DATA"), std::string::npos)
+            << no_channel.err;
+    std::vector<std::string> args{"trigger"};
+    for (int i = 0; i < 101; ++i) {
+        args.push_back("c" + std::to_string(i));
+    }
+    args.insert(args.end(), {"e", "{}"});
+    const auto too_many = run(args, kVectorEnv);
+    EXPECT_EQ(too_many.status, 2);
+    EXPECT_NE(too_many.err.find("101"), std::string::npos) << too_many.err;
+    // 100 channels pass the checks and reach the (unreachable) server: exit 1, not 2.
+    args.erase(args.begin() + 1);
+    args.push_back("--timeout");
+    args.push_back("2");
+    const auto hundred = run(args, kVectorEnv);
+    EXPECT_EQ(hundred.status, 1) << hundred.err;
+    EXPECT_NE(hundred.err.find("POST /apps/3/events: no answer"), std::string::npos) << hundred.err;
 }
 
 TEST(ClientCommands, AnUnreachableServerExitsWithOne) {

@@ -152,11 +152,15 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
 }
 
 std::string percent_encode(std::string_view text) {
+    return percent_encode(text, is_unreserved);
+}
+
+std::string percent_encode(std::string_view text, bool (*keep)(char) noexcept) {
     static constexpr char kHex[] = "0123456789ABCDEF";
     std::string out;
     out.reserve(text.size());
     for (const char c : text) {
-        if (is_unreserved(c)) {
+        if (keep(c)) {
             out.push_back(c);
             continue;
         }

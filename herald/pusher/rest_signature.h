@@ -32,6 +32,10 @@ using QueryParams = std::vector<QueryParam>;
 // Escapes everything but RFC 3986 unreserved characters and ',' as %XX (upper-case hex).
 [[nodiscard]] std::string percent_encode(std::string_view text);
 
+// Escapes every byte `keep` refuses as %XX (upper-case hex): another set of characters kept
+// as they are, such as a URL path segment's.
+[[nodiscard]] std::string percent_encode(std::string_view text, bool (*keep)(char) noexcept);
+
 // §8.2 verification step 2: split on '&' (empty elements skipped), each element at its first
 // '=', both sides form-decoded. Duplicates stay, in order.
 [[nodiscard]] QueryParams parse_query(std::string_view raw_query);

@@ -45,7 +45,8 @@ struct AsyncResult {
     }
 };
 
-// Runs on the client's background thread: return quickly, never destroy the client in it.
+// Runs on the client's background thread: return quickly, never destroy the client in it. What
+// it throws is logged (LogLevel::Error) and goes no further.
 using Callback = std::function<void(AsyncResult)>;
 
 class Client;

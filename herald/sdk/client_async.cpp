@@ -5,6 +5,21 @@
 
 namespace herald::sdk {
 
+// A callback that throws must neither end the background thread nor vanish without a trace:
+// what it threw goes to the logger. (AsyncHttp still swallows a logger that throws in turn.)
+void Client::State::deliver(const Callback& callback, AsyncResult result) const {
+    std::string what;
+    try {
+        callback(std::move(result));
+        return;
+    } catch (const std::exception& e) {
+        what = e.what();
+    } catch (...) {
+        what = "something that is not a std::exception";
+    }
+    log(LogLevel::Error, "the callback of an asynchronous call threw: " + what);
+}
+
 AsyncHttp& Client::State::async() {
     const std::lock_guard lock(async_mutex);
     if (!async_http) {
@@ -26,7 +41,7 @@ void Client::send_async(SignedRequest request, Callback callback) {
             state->log(LogLevel::Warning, e.what());
             result.error = std::current_exception();
         }
-        callback(std::move(result));
+        state->deliver(callback, std::move(result));
     });
 }
 

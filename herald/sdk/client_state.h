@@ -23,6 +23,9 @@ struct Client::State {
 
     void log(LogLevel level, const std::string& text) const;
 
+    // Runs an asynchronous call's callback on the background thread; what it throws is logged.
+    void deliver(const Callback& callback, AsyncResult result) const;
+
     // The background thread, started by the first asynchronous call.
     AsyncHttp& async();
 

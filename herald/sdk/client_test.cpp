@@ -1,6 +1,6 @@
-// The client against a small in-process HTTP server: what goes on the wire, how answers and
-// failures become results or exceptions, keep-alive, timeouts, the asynchronous forms, and the
-// argument checks that stop a request before anything is sent.
+// The blocking client against a small in-process HTTP server: what goes on the wire, how answers
+// and failures become results or exceptions, keep-alive, timeouts, and the argument checks that
+// stop a request before anything is sent. The asynchronous forms are in client_async_test.cpp.
 #include "herald/sdk/client.h"
 
 #include <chrono>
@@ -16,22 +16,9 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::CannedReply;
+using testing::kMasterKey;
+using testing::local_options;
 using testing::TestHttpServer;
-
-const std::string kMasterKey = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";  // protocol E2
-
-Options local_options(std::uint16_t port) {
-    Options options;
-    options.app_id = "42";
-    options.key = "the-key";
-    options.secret = "the-secret";
-    options.host = "127.0.0.1";
-    options.port = port;
-    options.use_tls = false;
-    options.timeout = milliseconds(5000);
-    options.encryption_master_key_base64 = kMasterKey;
-    return options;
-}
 
 std::string query_value(const std::string& target, const std::string& key) {
     const auto at = target.find(key + "=");
@@ -182,35 +169,6 @@ TEST(Client, AServerThatNeverAnswersTimesOutSyncAndAsync) {
     ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
     EXPECT_THROW(future.get(), NetworkError);
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(4));
-}
-
-TEST(Client, AsyncCallsReturnAtOnceAndAnswerThroughTheCallback) {
-    TestHttpServer server(/*silent=*/true);
-    Options options = local_options(server.port());
-    options.timeout = milliseconds(60'000);
-    auto client = std::make_unique<Client>(options);
-    std::promise<AsyncResult> delivered;
-    const auto start = std::chrono::steady_clock::now();
-    client->trigger_async({"c"}, "e", "d", {},
-                          [&delivered](AsyncResult r) { delivered.set_value(std::move(r)); });
-    auto pending = client->post_async("/events", Json::object());
-    EXPECT_LT(std::chrono::steady_clock::now() - start, milliseconds(500));  // nothing blocked
-    client.reset();  // destroying the client completes what is unfinished
-    auto result = delivered.get_future().get();
-    EXPECT_FALSE(result.ok());
-    EXPECT_THROW(static_cast<void>(result.get()), NetworkError);
-    EXPECT_THROW(pending.get(), NetworkError);
-}
-
-TEST(Client, AThrowingCallbackDoesNotStopLaterCalls) {
-    TestHttpServer server;
-    Client client(local_options(server.port()));
-    client.get_async("/channels", {}, [](const AsyncResult&) { throw std::runtime_error("x"); });
-    std::promise<Json> second;
-    client.get_async("/channels", {}, [&second](AsyncResult r) { second.set_value(r.value); });
-    auto future = second.get_future();
-    ASSERT_EQ(future.wait_for(std::chrono::seconds(5)), std::future_status::ready);
-    EXPECT_EQ(future.get(), Json::object());
 }
 
 TEST(Client, EncryptedTriggersAreSealedWithTheChannelKey) {

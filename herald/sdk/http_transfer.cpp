@@ -84,10 +84,8 @@ HttpResult Transfer::finish(void* easy, int code) const {
     const auto curl_code = static_cast<CURLcode>(code);
     if (curl_code != CURLE_OK) {
         result.timed_out = curl_code == CURLE_OPERATION_TIMEDOUT;
-        result.error = error_[0] != '\0' ? error_.get() : curl_easy_strerror(curl_code);
-        if (curl_code == CURLE_WRITE_ERROR && response_.size() >= kMaxResponseBytes) {
-            result.error = "the answer is larger than 8 MiB";
-        }
+        result.error = explain_failure(
+                curl_code, error_[0] != '\0' ? error_.get() : curl_easy_strerror(curl_code));
         return result;
     }
     long status = 0;
@@ -96,6 +94,24 @@ HttpResult Transfer::finish(void* easy, int code) const {
     result.status = static_cast<int>(status);
     result.body = response_;
     return result;
+}
+
+std::string Transfer::explain_failure(int code, const std::string& reason) const {
+    switch (static_cast<CURLcode>(code)) {
+        case CURLE_WRITE_ERROR:
+            return response_.size() >= kMaxResponseBytes ? "the answer is larger than 8 MiB"
+                                                         : reason;
+        case CURLE_PEER_FAILED_VERIFICATION:  // an unknown CA, an expired or mismatched certificate
+            return "the server's TLS certificate is not trusted (" + reason +
+                   "): give the CA that signed it as ca_file (herald: --ca-file), or turn "
+                   "verification off for testing only (verify_tls = false, herald: --insecure)";
+        case CURLE_SSL_CACERT_BADFILE:
+            return (settings_.ca_file.empty() ? std::string("the system's CA certificates")
+                                              : "the CA file '" + settings_.ca_file + "'") +
+                   " could not be loaded (" + reason + ")";
+        default:
+            return reason;
+    }
 }
 
 std::size_t Transfer::on_body(char* data, std::size_t size, std::size_t count, void* self) {

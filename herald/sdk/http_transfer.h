@@ -55,6 +55,9 @@ public:
     [[nodiscard]] const SignedRequest& request() const noexcept { return request_; }
 
 private:
+    // libcurl's `reason` for failing with `code` (a CURLcode), with what to do about it where
+    // the fix is known (a certificate that is not trusted, a CA file that cannot be loaded).
+    [[nodiscard]] std::string explain_failure(int code, const std::string& reason) const;
     static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self);
 
     const HttpSettings& settings_;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <fstream>
 
 #include "herald/pusher/rest_signature.h"
 #include "herald/sdk/errors.h"
@@ -231,6 +232,10 @@ Endpoint resolve_endpoint(const Options& options) {
     }
     if (options.timeout.count() <= 0 || options.connect_timeout.count() <= 0) {
         throw ConfigurationError("timeout and connect_timeout must be positive");
+    }
+    // Checked here, not at the first request, where libcurl would only say it could not load it.
+    if (!options.ca_file.empty() && !std::ifstream(options.ca_file).good()) {
+        throw ConfigurationError("ca_file '" + options.ca_file + "' cannot be read");
     }
     return endpoint;
 }

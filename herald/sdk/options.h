@@ -85,8 +85,9 @@ struct Endpoint {
     [[nodiscard]] std::string base_url() const;
 };
 
-// Checks `options` (credentials present, host and cluster well formed, master key 32 bytes) and
-// resolves where requests go. Throws ConfigurationError naming the first problem.
+// Checks `options` (credentials present, host and cluster well formed, master key 32 bytes, the
+// CA file readable) and resolves where requests go. Throws ConfigurationError naming the first
+// problem.
 [[nodiscard]] Endpoint resolve_endpoint(const Options& options);
 
 }  // namespace herald::sdk

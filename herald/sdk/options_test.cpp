@@ -137,6 +137,9 @@ TEST(Options, ConfigurationErrorsNameTheField) {
     o = credentials();
     o.timeout = std::chrono::milliseconds(0);
     EXPECT_NE(error(o).find("timeout"), std::string::npos);
+    o = credentials();
+    o.ca_file = "/nonexistent/ca.pem";
+    EXPECT_EQ(error(o), "ca_file '/nonexistent/ca.pem' cannot be read");
 }
 
 }  // namespace

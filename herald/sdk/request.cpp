@@ -59,20 +59,7 @@ SignedRequest sign_request(std::string_view key, std::string_view secret, std::s
 }
 
 std::string encode_path_segment(std::string_view segment) {
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(segment.size());
-    for (const char c : segment) {
-        if (is_pchar(c)) {
-            out.push_back(c);
-            continue;
-        }
-        const auto b = static_cast<unsigned char>(c);
-        out.push_back('%');
-        out.push_back(kHex[b >> 4U]);
-        out.push_back(kHex[b & 0x0FU]);
-    }
-    return out;
+    return pusher::percent_encode(segment, is_pchar);
 }
 
 void check_socket_id(std::string_view socket_id) {

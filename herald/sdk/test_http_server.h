@@ -3,11 +3,13 @@
 // For the SDK's unit tests: a tiny HTTP/1.1 server on 127.0.0.1 (port chosen by the kernel) on
 // its own thread. It records each request (method, target, headers, body, connection number) and
 // answers with the next canned reply, keeping connections alive. `silent` makes it accept and
-// read but never answer (the timeout test). Stops and joins in its destructor.
+// read but never answer (the timeout test). Stops and joins in its destructor. `local_options`
+// points a client at it.
 // Owner: one test.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <mutex>
@@ -21,7 +23,25 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "herald/sdk/options.h"
+
 namespace herald::sdk::testing {
+
+inline const std::string kMasterKey = "MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTIzNDU2Nzg5MDE=";  // §7.10 E2
+
+// App 42 (the-key, the-secret) over plain HTTP on 127.0.0.1:`port`, with the master key.
+inline Options local_options(std::uint16_t port) {
+    Options options;
+    options.app_id = "42";
+    options.key = "the-key";
+    options.secret = "the-secret";
+    options.host = "127.0.0.1";
+    options.port = port;
+    options.use_tls = false;
+    options.timeout = std::chrono::milliseconds(5000);
+    options.encryption_master_key_base64 = kMasterKey;
+    return options;
+}
 
 struct RecordedRequest {
     std::string method;

@@ -12,24 +12,11 @@ import path from 'node:path';
 import { describe } from 'node:test';
 import { makeTempDir, serverTest } from '../lib/harness.mjs';
 import { freePort, kApp, RawPool, signChannel, sleep, startHerald, until } from './harness.mjs';
-import { startReceiver } from './webhook_receiver.mjs';
+import { startHooked, startReceiver } from './webhook_receiver.mjs';
 
 const kHookWaitMs = 10_000;
 let serial = 0;
 const unique = (prefix) => `${prefix}${process.pid}-${++serial}`;
-
-// `herald serve` whose app sends every webhook to `url`, with test-sized timings.
-function startHooked({ url, dir, hooks = {}, app = {}, name = 'herald(webhooks)' }) {
-    const hooked = {
-        ...kApp, subscription_count_events: true, limits: { max_client_events_per_second: 100000 },
-        webhooks: [{ url }], ...app,
-    };
-    const webhooks = {
-        batch_window_ms: 20, grace_ms: 300, retry_initial_ms: 50, retry_max_ms: 200, shutdown_flush_ms: 500,
-        spool_path: path.join(dir, 'webhooks.spool'), dead_letter_path: path.join(dir, 'webhooks.dead'), ...hooks,
-    };
-    return startHerald({ apps: [hooked], top: { webhooks }, name });
-}
 
 // A test with its own raw clients (terminated at the end) and a record of what to print on failure.
 function t(name, fn, timeout = 60_000) {

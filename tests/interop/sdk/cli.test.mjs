@@ -1,8 +1,9 @@
 // tests/interop/sdk/cli.test.mjs
 //
 // The `herald` client subcommands (trigger, channels, channel, users, auth) against a running
-// `herald serve`, with pusher-js receiving: credentials from HERALD_URL or flags, JSON output and
-// --pretty tables, and exit status 1 with the server's message when it refuses a request.
+// `herald serve`, with pusher-js receiving: one or several channels, credentials from HERALD_URL
+// or flags, JSON output and --pretty tables, and exit status 1 with the server's message when it
+// refuses a request. TLS is in tls.test.mjs.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { binary, runToEnd, serverTest } from '../lib/harness.mjs';
@@ -67,6 +68,19 @@ describe('herald trigger', () => {
         expectSuccess(await herald(['trigger', name, 'sentinel', '{}']));
         await sentinel;
         assert.deepEqual(seen, []);
+    });
+
+    t('several channels before EVENT DATA: each delivers once; 101 channels exit 2 before sending', async (pool) => {
+        const names = [unique('cli-many-a-'), unique('cli-many-b-'), unique('cli-many,c-')];  // a comma belongs to a name
+        const client = await pool.connect();
+        const channels = await Promise.all(names.map((name) => subscribed(client, name)));
+        const got = channels.map((channel) => nextEvent(channel, 'fan-out'));
+        const sent = expectSuccess(await herald(['trigger', ...names, 'fan-out', '{"n":3}', '--pretty']));
+        assert.equal(sent.stdout, `sent fan-out to ${names.join(', ')}\n`);
+        for (const event of await Promise.all(got)) assert.deepEqual(event.data, { n: 3 });
+        const tooMany = await herald(['trigger', ...Array.from({ length: 101 }, (_, i) => `c${i}`), 'e', '{}']);
+        assert.equal(tooMany.code, 2);
+        assert.match(tooMany.stderr, /cannot trigger on 101 channels at once: the limit is 100/);
     });
 
     t('credentials from flags; an encrypted channel with --encryption-master-key is decrypted by pusher-js', async (pool) => {

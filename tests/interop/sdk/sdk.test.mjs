@@ -8,14 +8,15 @@
 // the C++ SDK sends are byte for byte those of the official `pusher` Node SDK.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { serverTest } from '../lib/harness.mjs';
+import { makeTempDir, serverTest } from '../lib/harness.mjs';
 import {
     ClientPool, kApp, kMasterKeyBase64, nextEvent, PusherSdk, RawPusher, record, startHerald, subscribed,
     until, waitConnected,
 } from '../pusher/harness.mjs';
+import { startHooked, startReceiver } from '../pusher/webhook_receiver.mjs';
 import { Driver, startCapture, startProxy, startSilentServer } from './driver.mjs';
 
-const h = { server: null, driver: null, pool: null };
+const h = { server: null, driver: null, pool: null, extra: [] };
 let serial = 0;
 const unique = (prefix) => `${prefix}${process.pid}-${++serial}`;
 const apiUrl = (server, app = kApp, secret = app.secret) =>
@@ -34,12 +35,17 @@ function t(name, fn, timeout = 30_000) {
     const logs = {
         diagnostics: () => `--- pusher-js:\n${h.pool?.logs.join('\n') || '(nothing)'}\n--- sdk_driver stderr:\n${h.driver?.stderr}`,
     };
-    return serverTest(name, () => [h.server, logs], async () => {
+    // h.extra: what else a test started ({ diagnostics(), stop(), stopCleanly() }), stopped when
+    // the test ends; its diagnostics go with a failure.
+    return serverTest(name, () => [h.server, ...h.extra, logs], async () => {
         h.pool = new ClientPool(h.server, { url: () => 'http://127.0.0.1:1/unused' });
+        h.extra = [];
         try {
             await fn(h.pool);
+            for (const extra of h.extra) await extra.stopCleanly?.();
         } finally {
             h.pool.disconnectAll();
+            for (const extra of h.extra) await extra.stop?.();
         }
     }, { timeout });
 }
@@ -336,6 +342,70 @@ describe('herald::sdk webhooks', () => {
         assert.equal((await h.driver.ok({ op: 'webhook', headers: otherSecret, body })).valid, false);
         const notJson = { ...headers, 'content-type': 'text/plain' };
         assert.equal((await h.driver.ok({ op: 'webhook', headers: notJson, body })).valid, false);
+    });
+});
+
+// What the driver's `webhook` op says of a request the receiver got (headers as Node read them).
+const sdkVerdict = async (driver, { headers, body }) => {
+    const verdict = await driver.ok({ op: 'webhook', headers, body });
+    return { valid: verdict.valid, problem: verdict.problem, events: verdict.events, time: verdict.time_ms };
+};
+
+describe('herald::sdk verifies the webhooks herald serve sends', () => {
+    t('occupied, member_added and client_event are decoded; tampered copies, another key or secret are refused', async () => {
+        const receiver = await startReceiver({ verify: (entry) => sdkVerdict(h.driver, entry) });
+        const hooked = await startHooked({ url: receiver.url(), dir: makeTempDir('sdk-hooks'), name: 'herald(sdk webhooks)' });
+        h.extra.push(hooked, {
+            diagnostics: () => `--- receiver:\n${receiver.requests.map((r) => `${r.valid ? '' : `INVALID (${r.problem}) `}${r.body}`).join('\n')}`,
+            stop: () => receiver.close(),
+        });
+        const client = await RawPusher.connect(hooked.wsUrl(kApp.key));
+        try {
+            const channel = unique('presence-sdk-hooks-');
+            const auth = await h.driver.ok({ op: 'authenticate', channel, socket_id: client.socketId, user_id: '7', user_info: { n: 7 } });
+            await client.subscribed(channel, auth);
+            await client.send({ event: 'client-hi', channel, data: { text: 'héllo' } });
+            await client.roundTrip();
+            const named = (name) => receiver.events().filter((e) => e.name === name && e.channel === channel);
+            await until(() => ['channel_occupied', 'member_added', 'client_event'].every((name) => named(name).length === 1),
+                'the channel_occupied, member_added and client_event webhooks', 10_000);
+            assert.deepEqual(receiver.invalid, [], 'herald::sdk refused a webhook Herald signed');
+
+                        const [added] = named('member_added');
+            assert.equal(added.user_id, '7');
+            const [clientEvent] = named('client_event');
+            assert.deepEqual({ ...clientEvent },
+                { name: 'client_event', channel, event: 'client-hi', data: '{"text":"héllo"}', socket_id: client.socketId, user_id: '7' });
+            for (const request of receiver.delivered) {
+                assert.ok(Math.abs(request.time - request.at) < 5_000, `time_ms ${request.time} is now`);
+            }
+
+            // Each request Herald sent, changed in one way, is refused.
+            const otherKey = new Driver(`http://other-key:${kApp.secret}@127.0.0.1:1/apps/${kApp.id}`);
+            const otherSecret = new Driver(`http://${kApp.key}:not-the-secret@127.0.0.1:1/apps/${kApp.id}`);
+            try {
+                for (const request of receiver.delivered) {
+                    const last = request.body.lastIndexOf(channel) + channel.length - 1;
+                    const body = `${request.body.slice(0, last)}X${request.body.slice(last + 1)}`;  // one byte changed
+                    assert.equal(body.length, request.body.length);
+                    const tampered = await sdkVerdict(h.driver, { headers: request.headers, body });
+                    assert.deepEqual([tampered.valid, tampered.problem], [false, 'X-Pusher-Signature does not match the body']);
+                    const renamed = { ...request.headers, 'x-pusher-key': 'other-key' };
+                    const wrongHeader = await sdkVerdict(h.driver, { headers: renamed, body: request.body });
+                    assert.deepEqual([wrongHeader.valid, wrongHeader.problem], [false, "X-Pusher-Key is not this app's key"]);
+                    const byOtherApp = await sdkVerdict(otherKey, request);
+                    assert.deepEqual([byOtherApp.valid, byOtherApp.problem], [false, "X-Pusher-Key is not this app's key"]);
+                    const bySecret = await sdkVerdict(otherSecret, request);
+                    assert.deepEqual([bySecret.valid, bySecret.problem], [false, 'X-Pusher-Signature does not match the body']);
+                    assert.equal((await sdkVerdict(h.driver, request)).valid, true, 'the untouched request still verifies');
+                }
+            } finally {
+                await otherKey.close();
+                await otherSecret.close();
+            }
+        } finally {
+            client.terminate();
+        }
     });
 });
 

@@ -168,6 +168,7 @@ Json webhook(const Client& client, const Json& c) {
                                            {"channel", e.channel},
                                            {"event", e.event},
                                            {"data", e.data},
+                                           {"socket_id", e.socket_id},
                                            {"user_id", e.user_id}}));
         }
         result.set("events", events).set("time_ms", hook.time_ms());
