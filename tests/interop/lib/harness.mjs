@@ -59,17 +59,23 @@ export function makeCertificate(dir) {
 // The returned handle keeps stdout/stderr, and stop() ends the process with SIGTERM (SIGKILL if
 // it does not stop in time) and resolves to how it ended.
 export function startListening(file, args, { name = path.basename(file), env = {} } = {}) {
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
-    running.add(child);
-    const server = new ServerHandle(name, file, args, child);
-    return server.ready();
+    return new ServerHandle(name, file, args, spawnTracked(file, args, env)).ready();
 }
 
-class ServerHandle {
-    constructor(name, file, args, child) {
+// Spawns `file args...` with piped output; it is killed when the test process exits.
+export function spawnTracked(file, args, env = {}) {
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    running.add(child);
+    return child;
+}
+
+// A process started by a suite: its output, how it ended, and a clean stop.
+export class ProcessHandle {
+    constructor(name, file, args, child, { stopTimeoutMs = kStopTimeoutMs } = {}) {
         this.name = name;
         this.command = [file, ...args].join(' ');
         this.child = child;
+        this.stopTimeoutMs = stopTimeoutMs;
         this.stdout = '';
         this.stderr = '';
         this.exit = null;
@@ -78,19 +84,52 @@ class ServerHandle {
         child.stdout.on('data', (chunk) => { this.stdout += chunk; });
         child.stderr.on('data', (chunk) => { this.stderr += chunk; });
         this.exited = new Promise((resolve) => {
-            child.on('exit', (code, signal) => {
+            const done = (exit) => {
                 running.delete(child);
-                this.exit = { code, signal };
-                resolve(this.exit);
-            });
-            child.on('error', (error) => {
-                running.delete(child);
-                this.exit = { code: null, signal: null, error };
-                resolve(this.exit);
-            });
+                this.exit = exit;
+                resolve(exit);
+            };
+            child.on('exit', (code, signal) => done({ code, signal }));
+            child.on('error', (error) => done({ code: null, signal: null, error }));
         });
     }
 
+    url(scheme = 'ws', suffix = '/') {
+        return `${scheme}://${this.host}:${this.port}${suffix}`;
+    }
+
+    // `extra`: lines between the command and the exit (a config file, for example).
+    diagnostics(extra = []) {
+        const lines = [`--- ${this.name}: ${this.command}`, ...extra];
+        if (this.exit) lines.push(`--- exit: ${describeExit(this.exit)}`);
+        lines.push(`--- stdout:\n${tail(this.stdout)}`, `--- stderr:\n${tail(this.stderr)}`, '---');
+        return lines.join('\n');
+    }
+
+    async stop() {
+        if (!this.exit) {
+            this.child.kill('SIGTERM');
+            const timer = setTimeout(() => this.child.kill('SIGKILL'), this.stopTimeoutMs);
+            await this.exited;
+            clearTimeout(timer);
+        }
+        return this.exit;
+    }
+
+    // Stops the process and throws unless it was still running, exited with status 0 on SIGTERM
+    // and printed no sanitizer report.
+    async stopCleanly() {
+        const killedByUs = !this.exit;
+        const exit = await this.stop();
+        const problems = [];
+        if (!killedByUs) problems.push('it had already exited before the end of the suite');
+        if (exit.code !== 0) problems.push(`it did not exit with status 0 on SIGTERM within ${this.stopTimeoutMs} ms`);
+        if (kSanitizerReport.test(this.stderr)) problems.push('a sanitizer reported an error');
+        if (problems.length) throw new Error(`${this.name}: ${problems.join('; ')}\n${this.diagnostics()}`);
+    }
+}
+
+class ServerHandle extends ProcessHandle {
     ready() {
         return new Promise((resolve, reject) => {
             const fail = (why) => {
@@ -113,42 +152,14 @@ class ServerHandle {
             this.exited.then((exit) => fail(`exited early: ${describeExit(exit)}`));
         });
     }
-
-    url(scheme = 'ws', suffix = '/') {
-        return `${scheme}://${this.host}:${this.port}${suffix}`;
-    }
-
-    diagnostics() {
-        const lines = [`--- ${this.name}: ${this.command}`];
-        if (this.exit) lines.push(`--- exit: ${describeExit(this.exit)}`);
-        lines.push(`--- stdout:\n${this.stdout.trimEnd()}`, `--- stderr:\n${this.stderr.trimEnd()}`, '---');
-        return lines.join('\n');
-    }
-
-    async stop() {
-        if (!this.exit) {
-            this.child.kill('SIGTERM');
-            const timer = setTimeout(() => this.child.kill('SIGKILL'), kStopTimeoutMs);
-            await this.exited;
-            clearTimeout(timer);
-        }
-        return this.exit;
-    }
-
-    // Stops the server and throws unless it ended by itself with status 0 on SIGTERM and printed
-    // no sanitizer report.
-    async stopCleanly() {
-        const killedByUs = !this.exit;
-        const exit = await this.stop();
-        const problems = [];
-        if (!killedByUs) problems.push('it had already exited before the end of the suite');
-        if (exit.code !== 0) problems.push(`it did not exit with status 0 on SIGTERM within ${kStopTimeoutMs} ms`);
-        if (kSanitizerReport.test(this.stderr)) problems.push('a sanitizer reported an error');
-        if (problems.length) throw new Error(`${this.name}: ${problems.join('; ')}\n${this.diagnostics()}`);
-    }
 }
 
-function describeExit(exit) {
+function tail(text, max = 20_000) {
+    const trimmed = text.trimEnd();
+    return trimmed.length > max ? `[... ${trimmed.length - max} characters cut ...]\n${trimmed.slice(-max)}` : trimmed;
+}
+
+export function describeExit(exit) {
     if (exit.error) return `spawn error: ${exit.error.message}`;
     return exit.signal ? `killed by ${exit.signal}` : `status ${exit.code}`;
 }

@@ -5,7 +5,6 @@
 // authorizations with the official `pusher` SDK (and serves static files to the browser test),
 // pusher-js clients that are always disconnected at the end, and a raw `ws` client that speaks
 // the JSON envelope. Every process started here is killed when the test process exits.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -15,7 +14,9 @@ import { fileURLToPath } from 'node:url';
 import PusherClient from 'pusher-js';
 import PusherSdk from 'pusher';
 import WebSocket from 'ws';
-import { binary, makeTempDir, within, writeFile } from '../lib/harness.mjs';
+import {
+    binary, describeExit, makeTempDir, ProcessHandle, spawnTracked, within, writeFile,
+} from '../lib/harness.mjs';
 
 export { PusherClient, PusherSdk };
 
@@ -26,19 +27,6 @@ const kStartTimeoutMs = 30_000;  // a sanitizer build starts slowly on a busy ma
 const kStopTimeoutMs = 10_000;
 export const kWaitMs = 5_000;
 export const kSocketIdPattern = /^\d+\.\d+$/;
-const kSanitizerReport = /(ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: \w+Sanitizer)/;
-
-const running = new Set();
-const killAll = () => {
-    for (const child of running) child.kill('SIGKILL');
-};
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => {
-        killAll();
-        process.exit(1);
-    });
-}
 
 // The main test app: client events on, default limits. Others are added per suite.
 export const kApp = {
@@ -109,9 +97,8 @@ export async function startHerald({ apps = [kApp], top = {}, name = 'herald' } =
         const port = await freePort();
         const config = renderToml({ host: '127.0.0.1', port, threads: 2, activity_timeout: 120, ...top }, apps);
         const configFile = writeFile(dir, `herald-${attempt}.toml`, config);
-        const child = spawn(file, ['serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-        running.add(child);
-        const server = new HeraldHandle(name, file, ['serve', '--config', configFile], child, port, config, apps);
+        const args = ['serve', '--config', configFile];
+        const server = new HeraldHandle(name, file, args, spawnTracked(file, args), port, config, apps);
         try {
             return await server.ready();
         } catch (error) {
@@ -123,32 +110,14 @@ export async function startHerald({ apps = [kApp], top = {}, name = 'herald' } =
     throw lastError;
 }
 
-class HeraldHandle {
+class HeraldHandle extends ProcessHandle {
     constructor(name, file, args, child, port, config, apps) {
-        this.name = name;
-        this.command = [file, ...args].join(' ');
-        this.child = child;
+        super(name, file, args, child, { stopTimeoutMs: kStopTimeoutMs });
         this.host = '127.0.0.1';
         this.port = port;
         this.tls = /^\[tls\]$/m.test(config);  // then every URL is wss:// or https://
         this.config = config;
         this.apps = apps;
-        this.stdout = '';
-        this.stderr = '';
-        this.exit = null;
-        child.stdout.setEncoding('utf8');
-        child.stderr.setEncoding('utf8');
-        child.stdout.on('data', (chunk) => { this.stdout += chunk; });
-        child.stderr.on('data', (chunk) => { this.stderr += chunk; });
-        this.exited = new Promise((resolve) => {
-            const done = (exit) => {
-                running.delete(child);
-                this.exit = exit;
-                resolve(exit);
-            };
-            child.on('exit', (code, signal) => done({ code, signal }));
-            child.on('error', (error) => done({ code: null, signal: null, error }));
-        });
     }
 
     async ready() {
@@ -171,53 +140,14 @@ class HeraldHandle {
         }
     }
 
-    url(scheme = 'ws', suffix = '/') {
-        return `${scheme}://${this.host}:${this.port}${suffix}`;
-    }
-
     // The WebSocket URL pusher-js would use for `key` (§2.1), with `query` replacing its query.
     wsUrl(key, query = 'protocol=7&client=js&version=8.6.0&flash=false') {
         return this.url('ws', `/app/${key}${query === null ? '' : `?${query}`}`);
     }
 
     diagnostics() {
-        const lines = [`--- ${this.name}: ${this.command}`, `--- config:\n${this.config.trimEnd()}`];
-        if (this.exit) lines.push(`--- exit: ${describeExit(this.exit)}`);
-        lines.push(`--- stdout:\n${tail(this.stdout)}`, `--- stderr:\n${tail(this.stderr)}`, '---');
-        return lines.join('\n');
+        return super.diagnostics([`--- config:\n${this.config.trimEnd()}`]);
     }
-
-    async stop() {
-        if (!this.exit) {
-            this.child.kill('SIGTERM');
-            const timer = setTimeout(() => this.child.kill('SIGKILL'), kStopTimeoutMs);
-            await this.exited;
-            clearTimeout(timer);
-        }
-        return this.exit;
-    }
-
-    // Stops the server; throws unless it was still running, exited with status 0 on SIGTERM and
-    // printed no sanitizer report.
-    async stopCleanly() {
-        const killedByUs = !this.exit;
-        const exit = await this.stop();
-        const problems = [];
-        if (!killedByUs) problems.push('it had already exited before the end of the suite');
-        if (exit.code !== 0) problems.push(`it did not exit with status 0 on SIGTERM within ${kStopTimeoutMs} ms`);
-        if (kSanitizerReport.test(this.stderr)) problems.push('a sanitizer reported an error');
-        if (problems.length) throw new Error(`${this.name}: ${problems.join('; ')}\n${this.diagnostics()}`);
-    }
-}
-
-function tail(text, max = 20_000) {
-    const trimmed = text.trimEnd();
-    return trimmed.length > max ? `[... ${trimmed.length - max} characters cut ...]\n${trimmed.slice(-max)}` : trimmed;
-}
-
-function describeExit(exit) {
-    if (exit.error) return `spawn error: ${exit.error.message}`;
-    return exit.signal ? `killed by ${exit.signal}` : `status ${exit.code}`;
 }
 
 export function sleep(ms) {
