@@ -12,6 +12,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -142,6 +143,32 @@ int listen_tcp(const std::string& host, std::uint16_t port) {
     }
     if (listen(fd, SOMAXCONN) != 0) {
         fail("listen");
+    }
+    return fd;
+}
+
+int connect_tcp(const std::string& host, std::uint16_t port, int epoll, std::uint32_t events,
+                std::uint64_t tag, std::string_view what) {
+    const std::string name(what);
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        fail(name + " socket");
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    if (inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
+        fail("not an IPv4 address: " + host, false);
+    }
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
+        errno != EINPROGRESS) {
+        fail(name + " connect");
+    }
+    epoll_event event{};
+    event.events = events;
+    event.data.u64 = tag;
+    if (epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) != 0) {
+        fail(name + " epoll_ctl");
     }
     return fd;
 }

@@ -60,6 +60,11 @@ std::size_t raise_fd_limit(std::size_t wanted);
 
 [[nodiscard]] std::uint16_t local_port(int fd);
 
+// Starts a non-blocking connect to host:port and registers the socket with `epoll` for `events`
+// with `tag` as its data; returns the fd. `what` names the caller in error messages.
+[[nodiscard]] int connect_tcp(const std::string& host, std::uint16_t port, int epoll,
+                              std::uint32_t events, std::uint64_t tag, std::string_view what);
+
 // A line to bench/run.sh on stdout, flushed at once ("listening 40123", "ready 5000", ...).
 void announce(std::string_view line);
 

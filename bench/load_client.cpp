@@ -18,8 +18,6 @@
 #include <vector>
 
 #include "bench/bench_support.h"
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -127,24 +125,7 @@ private:
 
     void start_connect() {
         Connection c;
-        c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-        if (c.fd < 0) {
-            fail("socket");
-        }
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_port = htons(port_);
-        inet_pton(AF_INET, host_.c_str(), &address.sin_addr);
-        if (connect(c.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
-            errno != EINPROGRESS) {
-            fail("connect");
-        }
-        epoll_event event{};
-        event.events = EPOLLIN | EPOLLOUT;
-        event.data.u64 = connections_.size();
-        if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &event) != 0) {
-            fail("epoll_ctl");
-        }
+        c.fd = connect_tcp(host_, port_, epoll_, EPOLLIN | EPOLLOUT, connections_.size(), "client");
         connections_.push_back(std::move(c));
     }
 

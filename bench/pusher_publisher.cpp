@@ -7,8 +7,6 @@
 #include <string_view>
 #include <utility>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -76,24 +74,8 @@ void Publisher::trigger() {
     Request& request = slots_[slot];
     request = Request{};
     request.bytes = http_request(body(clock_nanoseconds(Clock::now())));
-    request.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (request.fd < 0) {
-        fail("publisher socket");
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(options_.port);
-    inet_pton(AF_INET, options_.host.c_str(), &address.sin_addr);
-    if (connect(request.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
-        errno != EINPROGRESS) {
-        fail("publisher connect");
-    }
-    epoll_event event{};
-    event.events = EPOLLOUT;
-    event.data.u64 = kTag | slot;
-    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, request.fd, &event) != 0) {
-        fail("publisher epoll_ctl");
-    }
+    request.fd =
+            connect_tcp(options_.host, options_.port, epoll_, EPOLLOUT, kTag | slot, "publisher");
     ++in_flight_;
     triggered_ += options_.batch;
 }

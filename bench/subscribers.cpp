@@ -4,8 +4,6 @@
 #include <cerrno>
 #include <utility>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -79,27 +77,11 @@ Subscribers::~Subscribers() {
 
 void Subscribers::start_connect() {
     Connection c;
-    c.fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (c.fd < 0) {
-        fail("socket");
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port =
-            htons(options_.spread.empty()
-                          ? options_.port
-                          : options_.spread[connections_.size() % options_.spread.size()]);
-    inet_pton(AF_INET, options_.host.c_str(), &address.sin_addr);
-    if (connect(c.fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 &&
-        errno != EINPROGRESS) {
-        fail("connect");
-    }
-    epoll_event event{};
-    event.events = EPOLLIN | EPOLLOUT;
-    event.data.u64 = connections_.size();
-    if (epoll_ctl(epoll_, EPOLL_CTL_ADD, c.fd, &event) != 0) {
-        fail("epoll_ctl");
-    }
+    const auto port = options_.spread.empty()
+                              ? options_.port
+                              : options_.spread[connections_.size() % options_.spread.size()];
+    c.fd = connect_tcp(options_.host, port, epoll_, EPOLLIN | EPOLLOUT, connections_.size(),
+                       "subscriber");
     connections_.push_back(std::move(c));
 }
 
