@@ -98,3 +98,18 @@ start_bench_server() {
     wait_for_line "$out" '^listening ' 10
     SERVER_PORT=$(awk '/^listening /{print $2; exit}' "$out")
 }
+
+# Calls the script's idle_memory $IDLE_RUNS times (it sets RESULT to "bytes_per_connection
+# before_kib after_kib"), prints each run on stderr and the median bytes per connection on stdout.
+idle_memory_runs() {
+    local run per_connection before after
+    : >"$WORK/idle"
+    for run in $(seq "$IDLE_RUNS"); do
+        idle_memory
+        read -r per_connection before after <<<"$RESULT"
+        echo "$per_connection" >>"$WORK/idle"
+        printf '  run %d  VmRSS %d KiB -> %d KiB: %d bytes per connection\n' \
+               "$run" "$before" "$after" "$per_connection" >&2
+    done
+    median <"$WORK/idle"
+}

@@ -107,15 +107,7 @@ printf 'median of the per-run ratios (each herald run over the ceiling run just 
        "$pair_ratio"
 
 echo "idle memory: $IDLE_CONNECTIONS idle WebSocket connections, $IDLE_RUNS runs"
-: >"$WORK/idle"
-for run in $(seq "$IDLE_RUNS"); do
-    idle_memory
-    read -r per_connection before after <<<"$RESULT"
-    echo "$per_connection" >>"$WORK/idle"
-    printf '  run %d  VmRSS %d KiB -> %d KiB: %d bytes per connection\n' \
-           "$run" "$before" "$after" "$per_connection"
-done
-idle=$(median <"$WORK/idle")
+idle=$(idle_memory_runs)
 printf 'median RSS per idle connection: %.0f bytes (target <= %d)\n' "$idle" "$TARGET_IDLE_BYTES"
 
 status=0
