@@ -23,7 +23,8 @@ Hub::Hub(const AppRegistry& apps, net::WorkerPool& pool)
 
 void Hub::publish(const App& app, const Publication& publication) {
     const auto index = apps_.index_of(app);
-    if (pusher::is_cache(pusher::classify_channel(publication.channel))) {
+    const bool cache = pusher::is_cache(pusher::classify_channel(publication.channel));
+    if (cache) {
         table_.remember(index, publication.channel,
                         CachedEvent{publication.event, publication.data},
                         SteadyClock::now() + pusher::kCacheTtl);
@@ -33,13 +34,11 @@ void Hub::publish(const App& app, const Publication& publication) {
     auto message = pusher::channel_event(publication.event, publication.channel,
                                          pusher::EventData::string(publication.data), user_id);
     if (cluster_->clustered()) {
-        cluster::Event event{app_id(index),       publication.channel, message,
-                             publication.exclude, std::nullopt,        std::nullopt};
-        if (pusher::is_cache(pusher::classify_channel(publication.channel))) {
-            event.event = publication.event;
-            event.data = publication.data;
-        }
-        cluster_->publish(std::move(event));
+        // Other nodes remember a cache channel's last event too: it travels with the frame.
+        cluster_->publish(cluster::Event{
+                app_id(index), publication.channel, message, publication.exclude,
+                cache ? std::optional<std::string>(publication.event) : std::nullopt,
+                cache ? std::optional<std::string>(publication.data) : std::nullopt});
     }
     broadcast(index, publication.channel, std::move(message), publication.exclude);
 }
