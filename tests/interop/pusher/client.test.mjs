@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import { serverTest, within } from '../lib/harness.mjs';
 import {
-    ClientPool, kApp, kSocketIdPattern, kWaitMs, nextEvent, RawPusher, record, sdkFor, signChannel, sleep,
-    signedIn, startAppServer, startHerald, subscribed, until,
+    ClientPool, kApp, kSocketIdPattern, kWaitMs, nextEvent, poolTest, RawPusher, record, sdkFor, signChannel,
+    sleep, signedIn, startAppServer, startHerald, subscribed, until,
 } from './harness.mjs';
 
 const h = { server: null, appServer: null, sdk: null, pool: null };
@@ -29,15 +29,7 @@ after(async () => {
 // A test with a fresh pool of pusher-js clients, all disconnected at the end; a failure prints
 // the server's output and the clients' state changes and errors.
 function t(name, fn, timeout = 30_000) {
-    const logs = { diagnostics: () => `--- pusher-js:\n${h.pool?.logs.join('\n') || '(nothing)'}` };
-    return serverTest(name, () => [h.server, logs], async () => {
-        h.pool = new ClientPool(h.server, h.appServer);
-        try {
-            await fn(h.pool);
-        } finally {
-            h.pool.disconnectAll();
-        }
-    }, { timeout });
+    return poolTest(h, name, fn, { timeout });
 }
 
 // Proves that `channel` (already subscribed on `client`) received everything sent before: a

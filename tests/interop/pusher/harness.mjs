@@ -15,7 +15,7 @@ import PusherClient from 'pusher-js';
 import PusherSdk from 'pusher';
 import WebSocket from 'ws';
 import {
-    binary, describeExit, makeTempDir, ProcessHandle, spawnTracked, within, writeFile,
+    binary, describeExit, makeTempDir, ProcessHandle, serverTest, spawnTracked, within, writeFile,
 } from '../lib/harness.mjs';
 
 export { PusherClient, PusherSdk };
@@ -313,6 +313,21 @@ export class ClientPool {
 }
 
 PusherClient.log = () => {};
+
+// A test with a fresh pool of pusher-js clients of `app` on `h.server` (authorized by
+// `h.appServer`), kept in `h.pool` and all disconnected at the end; a failure prints the server's
+// output and the clients' state changes and errors.
+export function poolTest(h, name, fn, { timeout = 30_000, app = kApp } = {}) {
+    const logs = { diagnostics: () => `--- pusher-js:\n${h.pool?.logs.join('\n') || '(nothing)'}` };
+    return serverTest(name, () => [h.server, logs], async () => {
+        h.pool = new ClientPool(h.server, h.appServer, app);
+        try {
+            await fn(h.pool);
+        } finally {
+            h.pool.disconnectAll();
+        }
+    }, { timeout });
+}
 
 export function waitConnected(client, ms = kWaitMs) {
     if (client.connection.state === 'connected') return Promise.resolve(client);

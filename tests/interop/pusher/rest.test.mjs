@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe } from 'node:test';
-import { serverTest, within } from '../lib/harness.mjs';
+import { within } from '../lib/harness.mjs';
 import {
-    ClientPool, httpRequest, kApp, kWaitMs, nextEvent, RawPusher, record, sdkFor, signedIn, sleep,
+    httpRequest, kApp, kWaitMs, nextEvent, poolTest, RawPusher, record, sdkFor, signedIn, sleep,
     startAppServer, startHerald, subscribed,
 } from './harness.mjs';
 
@@ -30,15 +30,7 @@ after(async () => {
 });
 
 function t(name, fn, timeout = 30_000) {
-    const logs = { diagnostics: () => `--- pusher-js:\n${h.pool?.logs.join('\n') || '(nothing)'}` };
-    return serverTest(name, () => [h.server, logs], async () => {
-        h.pool = new ClientPool(h.server, h.appServer);
-        try {
-            await fn(h.pool);
-        } finally {
-            h.pool.disconnectAll();
-        }
-    }, { timeout });
+    return poolTest(h, name, fn, { timeout });
 }
 
 // Awaits an SDK call that must fail with HTTP `status`; returns the error's body.

@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import WebSocket from 'ws';
-import { makeCertificate, makeTempDir, serverTest, within } from '../lib/harness.mjs';
+import { makeCertificate, makeTempDir, within } from '../lib/harness.mjs';
 import {
-    ClientPool, kApp, kWaitMs, nextEvent, sdkFor, startAppServer, startHerald, subscribed,
+    kApp, kWaitMs, nextEvent, poolTest, sdkFor, startAppServer, startHerald, subscribed,
 } from './harness.mjs';
 
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';  // the self-signed certificate of this suite
@@ -32,16 +32,7 @@ after(async () => {
     await h.server?.stopCleanly();
 });
 
-function t(name, fn) {
-    return serverTest(name, () => [h.server], async () => {
-        h.pool = new ClientPool(h.server, h.appServer, kTlsApp);
-        try {
-            await fn(h.pool);
-        } finally {
-            h.pool.disconnectAll();
-        }
-    }, { timeout: 30_000 });
-}
+const t = (name, fn) => poolTest(h, name, fn, { app: kTlsApp });
 
 const tlsClient = (pool, params) =>
     pool.connect({ params, options: { forceTLS: true } });  // pusher-js calls its wss:// transport 'ws' too

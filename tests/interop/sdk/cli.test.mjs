@@ -6,9 +6,9 @@
 // refuses a request. TLS is in tls.test.mjs.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { binary, runToEnd, serverTest } from '../lib/harness.mjs';
+import { binary, runToEnd } from '../lib/harness.mjs';
 import {
-    ClientPool, kApp, kMasterKeyBase64, nextEvent, PusherSdk, RawPusher, startAppServer, startHerald, subscribed,
+    kApp, kMasterKeyBase64, nextEvent, poolTest, PusherSdk, RawPusher, startAppServer, startHerald, subscribed,
 } from '../pusher/harness.mjs';
 
 const h = { server: null, appServer: null, pool: null };
@@ -37,16 +37,7 @@ function expectSuccess(result) {
     return result;
 }
 
-function t(name, fn) {
-    return serverTest(name, () => [h.server], async () => {
-        h.pool = new ClientPool(h.server, h.appServer);
-        try {
-            await fn(h.pool);
-        } finally {
-            h.pool.disconnectAll();
-        }
-    }, { timeout: 60_000 });
-}
+const t = (name, fn) => poolTest(h, name, fn, { timeout: 60_000 });
 
 describe('herald trigger', () => {
     t('delivers DATA to pusher-js; --socket-id excludes; --info returns counts as JSON or a table', async (pool) => {
