@@ -3,6 +3,7 @@
 // A received webhook: the input is "KEY\nSIGNATURE\nCONTENT_TYPE\nBODY". Properties: verification
 // never throws; a webhook is valid only when the key is the app's and the signature is the
 // HMAC-SHA256 hex of the body (protocol.md §9.7), and then its events read without throwing.
+// Header values count without surrounding whitespace, as in HTTP (RFC 9110 §5.5).
 // With the right signature substituted, a well-formed body is accepted.
 #include <cstddef>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string_view>
 
 #include "herald/sdk/webhook.h"
+#include "herald/util/ascii.h"
 
 namespace {
 
@@ -45,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto hook = make(key, signature, type, body);
     if (hook.valid()) {
-        if (key != kKey || signature != expected) {
+        if (herald::util::trim(key) != kKey || herald::util::trim(signature) != expected) {
             std::abort();  // accepted without the right key and signature
         }
         static_cast<void>(hook.events());
