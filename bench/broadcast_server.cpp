@@ -1,6 +1,6 @@
 // bench/broadcast_server.cpp
 //
-// Herald's side of the fan-out benchmark: the real ws::Server on one worker. Once --connections
+// Herald's side of the fan-out benchmark: the real web::Server on one worker. Once --connections
 // WebSockets are open, a task on the worker runs the same rounds as the ceiling program: it
 // checks that no connection has more than --max-unsent-bytes buffered, then queues the one
 // ws::Broadcast (framed once) --burst times on every connection, and posts itself again; the
@@ -16,10 +16,10 @@
 
 #include "bench/bench_support.h"
 
+#include "herald/web/connections.h"
+#include "herald/web/server.h"
+#include "herald/web/websocket.h"
 #include "herald/ws/broadcast.h"
-#include "herald/ws/connections.h"
-#include "herald/ws/server.h"
-#include "herald/ws/websocket.h"
 
 namespace herald::bench {
 namespace {
@@ -35,9 +35,9 @@ public:
         : policy_(policy), message_(std::move(message)) {}
 
     // Counts handshakes; once there are enough, the rounds start on the worker's registry.
-    void opened(ws::Server& server) {
+    void opened(web::Server& server) {
         if (++open_ == policy_.connections) {
-            server.post_each_worker([self = shared_from_this()](ws::Connections& connections) {
+            server.post_each_worker([self = shared_from_this()](web::Connections& connections) {
                 announce("broadcasting " + std::to_string(connections.size()));
                 self->round(connections);
             });
@@ -49,12 +49,12 @@ public:
     void report() const { std::fprintf(stderr, "herald: rounds=%zu gated=%zu\n", rounds_, gated_); }
 
 private:
-    void round(ws::Connections& connections) {
+    void round(web::Connections& connections) {
         if (stopped_) {
             return;
         }
         std::size_t most = 0;
-        connections.for_each([&most](ws::WebSocket& socket) {
+        connections.for_each([&most](web::WebSocket& socket) {
             most = std::max(most, socket.buffered_amount());
         });
         if (most > policy_.max_unsent_bytes) {
@@ -63,7 +63,7 @@ private:
             ++rounds_;
             const ws::Broadcast& message = *message_;
             const std::size_t burst = policy_.burst;
-            connections.for_each([&message, burst](ws::WebSocket& socket) {
+            connections.for_each([&message, burst](web::WebSocket& socket) {
                 for (std::size_t i = 0; i < burst; ++i) {
                     socket.send(message);
                 }
@@ -87,15 +87,15 @@ int run(int argc, char** argv) {
     install_signal_handlers();
     const RoundPolicy policy = round_policy(options);
     raise_fd_limit(std::max<std::size_t>(policy.connections, 10000) + 64);
-    ws::ServerOptions server_options;
+    web::ServerOptions server_options;
     server_options.host = options.text("host", "127.0.0.1");
     server_options.port = static_cast<std::uint16_t>(options.count("port", 0));
     server_options.threads = 1;
     server_options.backlog = 4096;
-    ws::Server server(server_options);
+    web::Server server(server_options);
     auto rounds = std::make_shared<Rounds>(
             policy, ws::Broadcast::text(bench_payload(policy.payload_bytes)));
-    server.on_websocket([&server, rounds](const ws::WebSocketPtr& socket) {
+    server.on_websocket([&server, rounds](const web::WebSocketPtr& socket) {
         socket->on_open([&server, rounds] { rounds->opened(server); });
     });
     server.start();
@@ -103,7 +103,7 @@ int run(int argc, char** argv) {
     while (!stop_requested()) {
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
-    server.post_each_worker([rounds](ws::Connections&) { rounds->stop(); });
+    server.post_each_worker([rounds](web::Connections&) { rounds->stop(); });
     server.stop(std::chrono::milliseconds(0));
     rounds->report();
     return 0;

@@ -22,7 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include "herald/util/digest.h"
-#include "herald/ws/client.h"
+#include "herald/web/client.h"
 
 namespace {
 
@@ -67,8 +67,8 @@ Flags parse_flags(int argc, char** argv) {
     return flags;
 }
 
-ws::ClientOptions client_options(const Flags& flags) {
-    ws::ClientOptions options;
+web::ClientOptions client_options(const Flags& flags) {
+    web::ClientOptions options;
     options.deflate.enabled = flags.deflate;
     options.subprotocols = flags.protocols;
     options.tls.ca_file = flags.ca_file;
@@ -90,16 +90,16 @@ class Session {
 public:
     Session(const Flags& flags, std::promise<int>& done) : flags_(flags), done_(done) {}
 
-    void attach(ws::WebSocket& socket) {
+    void attach(web::WebSocket& socket) {
         socket.on_open([this, &socket] { send_all(socket); });
-        socket.on_message([this, &socket](const ws::Message& m) { received(socket, m); });
+        socket.on_message([this, &socket](const web::Message& m) { received(socket, m); });
         socket.on_error([this](std::string_view error) { error_ = std::string(error); });
         socket.on_close(
                 [this](std::uint16_t code, std::string_view reason) { closed(code, reason); });
     }
 
 private:
-    void send_all(ws::WebSocket& socket) {
+    void send_all(web::WebSocket& socket) {
         opened_ = true;
         for (const auto& message : flags_.messages) {
             socket.send(message);
@@ -111,7 +111,7 @@ private:
         close_if_done(socket);
     }
 
-    void received(ws::WebSocket& socket, const ws::Message& message) {
+    void received(web::WebSocket& socket, const web::Message& message) {
         if (message.binary) {
             std::cout << "binary " << message.data.size() << " "
                       << util::to_hex(util::sha1(message.data)) << "\n";
@@ -122,7 +122,7 @@ private:
         close_if_done(socket);
     }
 
-    void close_if_done(ws::WebSocket& socket) {
+    void close_if_done(web::WebSocket& socket) {
         if (received_ >= expected_) {
             socket.close(1000);
         }
@@ -159,8 +159,8 @@ int main(int argc, char** argv) {
     auto result = done.get_future();
     Session session(flags, done);
     try {
-        ws::Client client(client_options(flags));
-        client.connect(flags.url, [&session](ws::WebSocket& socket) { session.attach(socket); });
+        web::Client client(client_options(flags));
+        client.connect(flags.url, [&session](web::WebSocket& socket) { session.attach(socket); });
         const auto limit = std::chrono::duration<double>(flags.timeout_seconds);
         if (result.wait_for(limit) != std::future_status::ready) {
             std::cout.flush();

@@ -22,7 +22,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "herald/ws/server.h"
+#include "herald/web/server.h"
 
 namespace {
 
@@ -66,8 +66,8 @@ Flags parse_flags(int argc, char** argv) {
     return flags;
 }
 
-ws::ServerOptions server_options(const Flags& flags) {
-    ws::ServerOptions options;
+web::ServerOptions server_options(const Flags& flags) {
+    web::ServerOptions options;
     options.host = flags.host;
     options.port = flags.port;
     options.threads = flags.threads;
@@ -94,9 +94,9 @@ http::Response serve_page(const http::Request& request) {
     return response;
 }
 
-void echo(const ws::WebSocketPtr& socket) {
-    ws::WebSocket* self = socket.get();  // the handlers belong to the socket: no cycle
-    socket->on_message([self](const ws::Message& message) {
+void echo(const web::WebSocketPtr& socket) {
+    web::WebSocket* self = socket.get();  // the handlers belong to the socket: no cycle
+    socket->on_message([self](const web::Message& message) {
         if (message.binary) {
             self->send_binary(message.data);
         } else {
@@ -118,7 +118,8 @@ std::uint64_t first_count(std::string_view last_event_id) {
 
 using Timer = boost::asio::steady_timer;
 
-void count(const ws::EventStreamPtr& stream, const std::shared_ptr<Timer>& timer, std::uint64_t n) {
+void count(const web::EventStreamPtr& stream, const std::shared_ptr<Timer>& timer,
+           std::uint64_t n) {
     const std::string text = std::to_string(n);
     if (!stream->send(text, "counter", text)) {
         return;
@@ -131,7 +132,7 @@ void count(const ws::EventStreamPtr& stream, const std::shared_ptr<Timer>& timer
     });
 }
 
-void serve_events(const ws::EventStreamPtr& stream) {
+void serve_events(const web::EventStreamPtr& stream) {
     if (stream->path() != "/events") {
         stream->close();
         return;
@@ -169,7 +170,7 @@ int main(int argc, char** argv) {
     spdlog::set_default_logger(spdlog::stderr_color_mt("echo_server"));
     const sigset_t stop_signals = block_stop_signals();
     try {
-        ws::Server server(server_options(flags));
+        web::Server server(server_options(flags));
         server.on_websocket(echo);
         server.on_event_stream(serve_events);
         server.on_http(serve_page);

@@ -126,7 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         } else if (line[1] == 'u') {
             text = R"({"event":"pusher:unsubscribe","data":{"channel":")" + text + "\"}}";
         }
-        c.receive(ws::Message{false, text});
+        c.receive(web::Message{false, text});
         world.run_posted();
     }
     for (auto& c : connections) {

@@ -89,7 +89,7 @@ void Connection::close(ErrorCode code, std::string_view message) {
     socket_->close(pusher::to_int(code), message.substr(0, pusher::kMaxCloseReasonBytes));
 }
 
-void Connection::receive(const ws::Message& message) {
+void Connection::receive(const web::Message& message) {
     if (!open_) {
         return;
     }

@@ -25,7 +25,7 @@
 #include "herald/server/context.h"
 #include "herald/server/local_channels.h"
 #include "herald/server/transport.h"
-#include "herald/ws/websocket.h"
+#include "herald/web/websocket.h"
 
 namespace herald::server {
 
@@ -42,7 +42,7 @@ public:
     // Counts the connection against its app's quota (or refuses it, §2.3 steps 1 and 8), then
     // sends connection_established and starts the activity timer.
     void open();
-    void receive(const ws::Message& message);
+    void receive(const web::Message& message);
     // The WebSocket has closed: leave every channel, sign out.
     void closed();
 

@@ -63,7 +63,7 @@ protected:
     }
 
     void receive(std::size_t c, const std::string& text) {
-        connections_[c]->receive(ws::Message{false, text});
+        connections_[c]->receive(web::Message{false, text});
         run_posted();
     }
 

@@ -19,7 +19,7 @@
 #include "herald/server/upgrade_gate.h"
 #include "herald/server/webhook_events.h"
 #include "herald/util/random.h"
-#include "herald/ws/server.h"
+#include "herald/web/server.h"
 
 namespace herald::server {
 
@@ -41,8 +41,8 @@ std::size_t worker_count(std::size_t configured) {
     return n;
 }
 
-ws::ServerOptions websocket_options(const ServerConfig& config, const Endpoint& endpoint) {
-    ws::ServerOptions options;
+web::ServerOptions websocket_options(const ServerConfig& config, const Endpoint& endpoint) {
+    web::ServerOptions options;
     options.host = endpoint.host;
     options.port = endpoint.port;
     options.threads = worker_count(config.threads);
@@ -69,7 +69,7 @@ std::string_view query_of(std::string_view target) {
 
 class WebSocketTransport final : public Transport {
 public:
-    explicit WebSocketTransport(ws::WebSocket& socket) : socket_(socket) {}
+    explicit WebSocketTransport(web::WebSocket& socket) : socket_(socket) {}
 
     void send(std::string_view text) override { socket_.send(text); }
 
@@ -80,7 +80,7 @@ public:
     }
 
 private:
-    ws::WebSocket& socket_;  // outlives the transport: its handlers own the Connection
+    web::WebSocket& socket_;  // outlives the transport: its handlers own the Connection
 };
 
 // Sends the throttled subscription counts (§4.15) once per tick of the first worker.
@@ -149,7 +149,7 @@ struct PusherServer::Impl {
         return c;
     }
 
-    void accept(const ws::WebSocketPtr& socket) {
+    void accept(const web::WebSocketPtr& socket) {
         const auto target = std::string_view(socket->url());
         const UpgradeRequest request{socket->path(), query_of(target), socket->header("Origin"),
                                      config.tls.has_value()};
@@ -168,7 +168,7 @@ struct PusherServer::Impl {
                 std::make_shared<Connection>(context, *verdict.app, socket->worker(),
                                              std::make_unique<WebSocketTransport>(*socket));
         socket->on_open([connection] { connection->open(); });
-        socket->on_message([connection](const ws::Message& m) { connection->receive(m); });
+        socket->on_message([connection](const web::Message& m) { connection->receive(m); });
         socket->on_close([connection](std::uint16_t, std::string_view) { connection->closed(); });
     }
 
@@ -198,13 +198,13 @@ struct PusherServer::Impl {
     AppRegistry apps;
     std::unique_ptr<WebhookEvents> webhooks;  // outlives the workers that report to it
     CountTicker ticker;  // destroyed after the server's workers, whose tick list links it
-    ws::Server server;
+    web::Server server;
     Hub hub;
     RestApi rest;
     ServerContext context;
     ClusterNode cluster_node{hub};
     std::unique_ptr<cluster::RedisAdapter> cluster;  // stops before the hub goes
-    std::unique_ptr<ws::Server> api_server;
+    std::unique_ptr<web::Server> api_server;
     bool started = false;
     bool stopped = false;
 };
@@ -229,10 +229,10 @@ void PusherServer::start() {
     if (impl.webhooks) {
         impl.webhooks->start();
     }
-    impl.server.on_websocket([&impl](const ws::WebSocketPtr& s) { impl.accept(s); });
+    impl.server.on_websocket([&impl](const web::WebSocketPtr& s) { impl.accept(s); });
     if (impl.config.api_listen) {
         auto options = websocket_options(impl.config, *impl.config.api_listen);
-        impl.api_server = std::make_unique<ws::Server>(std::move(options), impl.server.pool());
+        impl.api_server = std::make_unique<web::Server>(std::move(options), impl.server.pool());
         impl.api_server->on_http([&impl](const http::Request& r) { return impl.answer(r); });
         impl.server.on_http([](const http::Request& r) {
             return http::text_response(404, "Not found: " + std::string(r.path()) +

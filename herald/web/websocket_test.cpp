@@ -1,16 +1,16 @@
-// herald/ws/websocket_test.cpp
+// herald/web/websocket_test.cpp
 //
 // Integration: a ws::Server and a ws::Client over loopback exchanging messages, pings and close
 // handshakes, with and without permessage-deflate.
-#include "herald/ws/websocket.h"
+#include "herald/web/websocket.h"
 
 #include <string>
 
 #include <gtest/gtest.h>
 
-#include "herald/ws/echo_fixture.h"
+#include "herald/web/echo_fixture.h"
 
-namespace herald::ws {
+namespace herald::web {
 namespace {
 
 using namespace std::chrono_literals;
@@ -219,4 +219,4 @@ TEST_F(WebSocketSession, BufferedAmountCountsQueuedBytesUntilFlushed) {
 }
 
 }  // namespace
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,4 +1,4 @@
-// herald/ws/event_stream.h
+// herald/web/event_stream.h
 //
 // One Server-Sent Events response kept open (HTML Living Standard §9.2): send() writes events,
 // comment() writes keep-alive comments (also sent by themselves when the stream has been quiet for
@@ -20,7 +20,7 @@
 #include "herald/net/session.h"
 #include "herald/ws/request_head.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 struct ConnectionsTag;
 class Connections;
@@ -85,7 +85,7 @@ private:
     bool queue(std::string bytes);
 
     util::ByteQueue out_;
-    RequestHead head_;
+    ws::RequestHead head_;
     std::string last_event_id_;
     std::function<void()> on_close_;
     std::shared_ptr<Connections> registry_;
@@ -96,4 +96,4 @@ private:
 
 using EventStreamPtr = std::shared_ptr<EventStream>;
 
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,12 +1,12 @@
-// herald/ws/websocket.cpp
-#include "herald/ws/websocket.h"
+// herald/web/websocket.cpp
+#include "herald/web/websocket.h"
 
 #include <utility>
 
-#include "herald/ws/client_phase.h"
-#include "herald/ws/connections.h"
+#include "herald/web/client_phase.h"
+#include "herald/web/connections.h"
 
-namespace herald::ws {
+namespace herald::web {
 namespace {
 
 constexpr std::size_t kMaxPendingPings = 64;  // pings awaiting their pong callback
@@ -20,7 +20,7 @@ WebSocket::WebSocket(net::Worker& worker, net::StreamPtr stream, Accepted accept
       server_side_(true) {
     peer_.emplace(accepted.peer);
     if (accepted.request != nullptr) {
-        head_ = RequestHead(*accepted.request);
+        head_ = ws::RequestHead(*accepted.request);
     }
     // Queued first, so whatever the owner sends from on_websocket follows the 101.
     peer_->outgoing().push(std::move(accepted.response));
@@ -78,7 +78,7 @@ bool WebSocket::send_binary(std::string_view bytes) {
     return true;
 }
 
-bool WebSocket::send(const Broadcast& message) {
+bool WebSocket::send(const ws::Broadcast& message) {
     if (state_ != ReadyState::Open || overflowed_) {
         return false;
     }
@@ -91,7 +91,7 @@ bool WebSocket::ping(std::string_view payload, std::function<void()> on_pong) {
     if (state_ != ReadyState::Open || overflowed_) {
         return false;
     }
-    payload = payload.substr(0, kMaxControlPayload);
+    payload = payload.substr(0, ws::kMaxControlPayload);
     peer_->ping(payload);
     if (on_pong) {
         if (pings_.size() == kMaxPendingPings) {
@@ -117,17 +117,18 @@ void WebSocket::close(std::uint16_t code, std::string_view reason) {
     request_flush();
 }
 
-std::optional<DeflateParams> WebSocket::deflate() const {
+std::optional<ws::DeflateParams> WebSocket::deflate() const {
     return peer_ ? peer_->deflate() : std::nullopt;
 }
 
 std::size_t WebSocket::buffered_amount() const noexcept {
-    // Peer::outgoing() has no const overload; reading the size changes nothing.
-    return pre_open_.size_bytes() + (peer_ ? const_cast<Peer&>(*peer_).outgoing().size_bytes() : 0);
+    // ws::Peer::outgoing() has no const overload; reading the size changes nothing.
+    return pre_open_.size_bytes() +
+           (peer_ ? const_cast<ws::Peer&>(*peer_).outgoing().size_bytes() : 0);
 }
 
 util::ByteQueue& WebSocket::outgoing() {
-    // The client's request goes out before anything the Peer queues after the handshake.
+    // The client's request goes out before anything the ws::Peer queues after the handshake.
     if (!pre_open_.empty() || !peer_) {
         return pre_open_;
     }
@@ -146,9 +147,9 @@ void WebSocket::receive(std::span<char> data) {
     last_seen_ = net::Worker::now();
     ping_outstanding_ = false;  // anything at all proves the other side is alive
     while (!data.empty() && has_stream()) {
-        const DecodeEvent event = peer_->receive(data);
+        const ws::DecodeEvent event = peer_->receive(data);
         data = data.subspan(event.used_bytes);
-        if (event.kind == DecodeEvent::Kind::NeedMore) {
+        if (event.kind == ws::DecodeEvent::Kind::NeedMore) {
             break;
         }
         handle(event);
@@ -156,22 +157,22 @@ void WebSocket::receive(std::span<char> data) {
     after_receive();
 }
 
-void WebSocket::handle(const DecodeEvent& event) {
+void WebSocket::handle(const ws::DecodeEvent& event) {
     switch (event.kind) {
-        case DecodeEvent::Kind::Message:
+        case ws::DecodeEvent::Kind::Message:
             if (state_ == ReadyState::Open && on_message_) {
-                on_message_(Message{event.opcode == Opcode::Binary, event.payload});
+                on_message_(Message{event.opcode == ws::Opcode::Binary, event.payload});
             }
             break;
-        case DecodeEvent::Kind::Pong:
+        case ws::DecodeEvent::Kind::Pong:
             handle_pong(event.payload);
             break;
-        case DecodeEvent::Kind::Fail:
+        case ws::DecodeEvent::Kind::Fail:
             dropped_ = true;  // RFC 6455 §7.1.7: no need to wait for the other side's close
             report_error(event.payload);
             break;
         default:
-            break;  // pings are answered by the Peer; a close is handled after the loop
+            break;  // pings are answered by the ws::Peer; a close is handled after the loop
     }
 }
 
@@ -193,7 +194,7 @@ void WebSocket::after_receive() {
     if (!has_stream()) {
         return;
     }
-    if (peer_->state() == PeerState::Closed && !close_seen_) {
+    if (peer_->state() == ws::PeerState::Closed && !close_seen_) {
         close_seen_ = true;
         // RFC 6455 §7.1.1: the server closes TCP first; a client waits for it (bounded).
         state_ = ReadyState::Closing;
@@ -265,7 +266,7 @@ void WebSocket::tick_open(net::Clock::time_point now) {
     const auto quiet = now - last_seen_;
     const auto& o = *options_;
     if (o.idle_timeout.count() > 0 && quiet >= o.idle_timeout) {
-        drop(to_int(CloseCode::GoingAway), "idle timeout");
+        drop(to_int(ws::CloseCode::GoingAway), "idle timeout");
         return;
     }
     if (o.ping_interval.count() <= 0) {
@@ -273,7 +274,7 @@ void WebSocket::tick_open(net::Clock::time_point now) {
     }
     if (ping_outstanding_) {
         if (now - state_since_ >= o.pong_timeout) {
-            drop(to_int(CloseCode::GoingAway), "ping timeout");
+            drop(to_int(ws::CloseCode::GoingAway), "ping timeout");
         }
     } else if (quiet >= o.ping_interval) {
         peer_->ping();
@@ -284,12 +285,12 @@ void WebSocket::tick_open(net::Clock::time_point now) {
 }
 
 void WebSocket::on_closed(const std::error_code& /*reason*/) {
-    std::uint16_t code = to_int(CloseCode::Abnormal);
+    std::uint16_t code = to_int(ws::CloseCode::Abnormal);
     std::string reason;
     if (state_ == ReadyState::Connecting && client_) {
         reason = client_->error.empty() ? "connection closed during the opening handshake"
                                         : client_->error;
-    } else if (peer_ && (peer_->state() == PeerState::Closed || dropped_)) {
+    } else if (peer_ && (peer_->state() == ws::PeerState::Closed || dropped_)) {
         code = peer_->close_code();
         reason = peer_->close_reason();
     }
@@ -321,4 +322,4 @@ void WebSocket::report_error(std::string_view message) {
     }
 }
 
-}  // namespace herald::ws
+}  // namespace herald::web

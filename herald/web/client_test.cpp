@@ -1,8 +1,8 @@
-// herald/ws/client_test.cpp
+// herald/web/client_test.cpp
 //
 // Integration: the client's failure paths (refused, refused handshake, silent server, dropped
 // connection) and a TLS round trip with a throwaway self-signed certificate.
-#include "herald/ws/client.h"
+#include "herald/web/client.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -12,10 +12,10 @@
 #include <gtest/gtest.h>
 
 #include "herald/net/listener.h"
-#include "herald/ws/echo_fixture.h"
+#include "herald/web/echo_fixture.h"
 #include "herald/ws/handshake.h"
 
-namespace herald::ws {
+namespace herald::web {
 namespace {
 
 using namespace std::chrono_literals;
@@ -118,7 +118,7 @@ TEST(WsClient, DroppedConnectionAfterOpenIsReportedAs1006) {
         const std::string response =
                 "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 "Sec-WebSocket-Accept: " +
-                accept_key(key) + "\r\n\r\n";
+                ws::accept_key(key) + "\r\n\r\n";
         boost::asio::write(socket, boost::asio::buffer(response));
         socket.close();
     });
@@ -229,4 +229,4 @@ TEST_F(WsTls, VerificationFailsWithoutTrustAndPassesWhenDisabled) {
 }
 
 }  // namespace
-}  // namespace herald::ws
+}  // namespace herald::web

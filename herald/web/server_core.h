@@ -1,4 +1,4 @@
-// herald/ws/server_core.h
+// herald/web/server_core.h
 //
 // What a server shares with each connection still in its first request: options, handlers, the
 // TLS context and the per-worker registries. Held by std::shared_ptr so a connection never
@@ -10,15 +10,15 @@
 #include <vector>
 
 #include "herald/net/tls.h"
-#include "herald/ws/connections.h"
+#include "herald/web/connections.h"
+#include "herald/web/server.h"
 #include "herald/ws/handshake.h"
-#include "herald/ws/server.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 struct ServerCore {
     ServerOptions options;
-    ServerHandshakeOptions handshake;
+    ws::ServerHandshakeOptions handshake;
     std::shared_ptr<const SessionOptions> session;
     EventStreamOptions event_stream;
     net::TlsContextPtr tls;
@@ -28,4 +28,4 @@ struct ServerCore {
     std::vector<std::shared_ptr<Connections>> registries;  // by worker index
 };
 
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,8 +1,8 @@
-// herald/ws/server_test.cpp
+// herald/web/server_test.cpp
 //
 // Integration: routing of plain HTTP and event-stream requests, broadcasts over the per-worker
 // registries, slow consumers, and that closed connections give their descriptors back.
-#include "herald/ws/server.h"
+#include "herald/web/server.h"
 
 #include <atomic>
 #include <string>
@@ -11,9 +11,9 @@
 #include <gtest/gtest.h>
 
 #include "herald/net/testing.h"
-#include "herald/ws/echo_fixture.h"
+#include "herald/web/echo_fixture.h"
 
-namespace herald::ws {
+namespace herald::web {
 namespace {
 
 using namespace std::chrono_literals;
@@ -129,7 +129,7 @@ TEST_F(ServerBroadcast, OneFrameIsSharedByEveryConnection) {
         ASSERT_EQ(recorders.back()->next()->kind, "open");
     }
     ASSERT_TRUE(net::testing::eventually([&] { return server_->websocket_count() == kClients; }));
-    const auto message = Broadcast::text("to everyone");
+    const auto message = ws::Broadcast::text("to everyone");
     std::promise<long> references;
     server_->post_each_worker([&](Connections& connections) {
         std::size_t sent = 0;
@@ -144,7 +144,7 @@ TEST_F(ServerBroadcast, OneFrameIsSharedByEveryConnection) {
         ASSERT_TRUE(event);
         EXPECT_EQ(event->data, "to everyone");
     }
-    server_->post_broadcast(Broadcast::binary("again"));
+    server_->post_broadcast(ws::Broadcast::binary("again"));
     for (auto* recorder : recorders) {
         const auto event = recorder->next();
         ASSERT_TRUE(event);
@@ -169,7 +169,7 @@ TEST_F(ServerBroadcast, SlowConsumerIsDroppedWhileOthersKeepReceiving) {
     constexpr int kMessages = 150;
     const std::string chunk(100 * 1024, 'z');
     for (int i = 0; i < kMessages; ++i) {
-        server_->post_broadcast(Broadcast::binary(chunk));
+        server_->post_broadcast(ws::Broadcast::binary(chunk));
         const auto event = fast.next(10s);
         ASSERT_TRUE(event) << "message " << i;
         ASSERT_EQ(event->kind, "binary") << event->data;
@@ -193,7 +193,7 @@ TEST_F(ServerBroadcast, ClosedConnectionsGiveTheirDescriptorsBack) {
         }
         for (int i = 0; i < 10; ++i) {
             auto& raw = raws[static_cast<std::size_t>(i)];
-            raw->send_frame(Opcode::Close, close_payload(1000, ""));
+            raw->send_frame(ws::Opcode::Close, ws::close_payload(1000, ""));
             raw->read_frame();
         }
         ASSERT_TRUE(net::testing::eventually([&] { return server_->websocket_count() == 20; }));
@@ -204,4 +204,4 @@ TEST_F(ServerBroadcast, ClosedConnectionsGiveTheirDescriptorsBack) {
 }
 
 }  // namespace
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,15 +1,15 @@
-// herald/ws/server.cpp
-#include "herald/ws/server.h"
+// herald/web/server.cpp
+#include "herald/web/server.h"
 
 #include <thread>
 #include <utility>
 
 #include "herald/net/tcp_stream.h"
 #include "herald/net/tls_stream.h"
-#include "herald/ws/request_session.h"
-#include "herald/ws/server_core.h"
+#include "herald/web/request_session.h"
+#include "herald/web/server_core.h"
 
-namespace herald::ws {
+namespace herald::web {
 namespace {
 
 std::shared_ptr<ServerCore> make_core(ServerOptions options) {
@@ -129,7 +129,7 @@ void Server::post_each_worker(std::function<void(Connections&)> fn) {
     }
 }
 
-void Server::post_broadcast(BroadcastPtr message) {
+void Server::post_broadcast(ws::BroadcastPtr message) {
     post_each_worker([message = std::move(message)](Connections& connections) {
         connections.for_each([&](WebSocket& socket) { socket.send(*message); });
     });
@@ -151,4 +151,4 @@ std::size_t Server::event_stream_count() const noexcept {
     return total;
 }
 
-}  // namespace herald::ws
+}  // namespace herald::web

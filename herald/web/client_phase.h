@@ -1,4 +1,4 @@
-// herald/ws/client_phase.h
+// herald/web/client_phase.h
 //
 // What a client WebSocket needs between connect() and on_open: where to connect, the handshake
 // to send and check, and the response parser. Freed once the connection is open.
@@ -10,17 +10,17 @@
 
 #include "herald/http/parser.h"
 #include "herald/net/tls.h"
+#include "herald/web/websocket.h"
 #include "herald/ws/handshake.h"
 #include "herald/ws/peer.h"
 #include "herald/ws/url.h"
-#include "herald/ws/websocket.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 struct WebSocket::ClientPhase {
-    WsUrl url;
-    ClientHandshakeOptions handshake;
-    PeerOptions peer;  // deflate is filled in from the server's answer
+    ws::WsUrl url;
+    ws::ClientHandshakeOptions handshake;
+    ws::PeerOptions peer;  // deflate is filled in from the server's answer
     net::TlsContextPtr tls;
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds handshake_timeout{10000};
@@ -30,4 +30,4 @@ struct WebSocket::ClientPhase {
     std::string error;  // why the connection failed, for on_error and on_close
 };
 
-}  // namespace herald::ws
+}  // namespace herald::web

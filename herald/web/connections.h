@@ -1,4 +1,4 @@
-// herald/ws/connections.h
+// herald/web/connections.h
 //
 // One worker's open WebSockets and event streams of one server: what a broadcast walks. Sessions
 // join when they open and leave when they end, so a walk touches only live connections.
@@ -10,10 +10,10 @@
 
 #include "herald/net/intrusive_list.h"
 #include "herald/net/worker.h"
-#include "herald/ws/event_stream.h"
-#include "herald/ws/websocket.h"
+#include "herald/web/event_stream.h"
+#include "herald/web/websocket.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 class Connections {
 public:
@@ -74,4 +74,4 @@ private:
     std::atomic<std::size_t> event_stream_count_{0};
 };
 
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,4 +1,4 @@
-// herald/ws/request_session.h
+// herald/web/request_session.h
 //
 // A server connection until its first HTTP request is read: TLS handshake (if any) and request
 // parsing under the handshake timeout, then the hand-over of the stream to a WebSocket or an
@@ -11,9 +11,9 @@
 
 #include "herald/http/parser.h"
 #include "herald/net/session.h"
-#include "herald/ws/server_core.h"
+#include "herald/web/server_core.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 class RequestSession final : public net::Session {
 public:
@@ -47,4 +47,4 @@ private:
 // True for a GET whose Accept field lists text/event-stream.
 [[nodiscard]] bool is_event_stream_request(const http::Request& request);
 
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,10 +1,10 @@
-// herald/ws/websocket.h
+// herald/web/websocket.h
 //
-// One WebSocket connection over net (server or client side): the sans-I/O Peer driven by a
+// One WebSocket connection over net (server or client side): the sans-I/O ws::Peer driven by a
 // net::Session. The API follows the familiar event style: on_open / on_message / on_close /
 // on_error callbacks, send(), ping(), close(). The close handshake is run properly (RFC 6455
 // §7): after our close frame we wait for the other side's (bounded by close_timeout); a server
-// closes TCP once the handshake is done; a protocol violation sends the Peer's close frame and
+// closes TCP once the handshake is done; a protocol violation sends the ws::Peer's close frame and
 // then closes. on_close fires exactly once, with 1006 when the connection dropped without a close
 // frame. Idle connections hold no read buffer and no timer (the worker's buffer and tick).
 // Owner: its worker. Every method except post() must be called on that worker's thread.
@@ -28,7 +28,7 @@
 #include "herald/ws/peer.h"
 #include "herald/ws/request_head.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 enum class ReadyState : std::uint8_t {
     Connecting,  // client: connecting or waiting for the handshake response
@@ -68,7 +68,7 @@ public:
 
     // What the server side knows after a successful opening handshake.
     struct Accepted {
-        PeerOptions peer;
+        ws::PeerOptions peer;
         std::string protocol;
         const http::Request* request = nullptr;  // copied: target and fields
         util::SharedBytes response;              // the 101, queued before anything else
@@ -100,7 +100,7 @@ public:
     // Each returns false (and sends nothing) unless the connection is open.
     bool send(std::string_view text);
     bool send_binary(std::string_view bytes);
-    bool send(const Broadcast& message);  // queues the shared frame: no copy per connection
+    bool send(const ws::Broadcast& message);  // queues the shared frame: no copy per connection
 
     // `on_pong` runs when a pong with the same payload arrives.
     bool ping(std::string_view payload = {}, std::function<void()> on_pong = {});
@@ -127,7 +127,7 @@ public:
 
     [[nodiscard]] http::Fields headers() const { return head_.headers(); }
 
-    [[nodiscard]] std::optional<DeflateParams> deflate() const;
+    [[nodiscard]] std::optional<ws::DeflateParams> deflate() const;
 
     // Bytes queued and not yet written to the socket.
     [[nodiscard]] std::size_t buffered_amount() const noexcept;
@@ -167,7 +167,7 @@ private:
     void on_tick(net::Clock::time_point now) override;
 
     void receive(std::span<char> data);
-    void handle(const DecodeEvent& event);
+    void handle(const ws::DecodeEvent& event);
     void handle_pong(std::string_view payload);
     void after_receive();
     void after_send();
@@ -185,10 +185,10 @@ private:
 
     std::shared_ptr<const SessionOptions> options_;
     std::size_t max_queued_bytes_ = options_->max_queued_bytes;  // after options_, see above
-    std::optional<Peer> peer_;
+    std::optional<ws::Peer> peer_;
     std::unique_ptr<ClientPhase> client_;
-    util::ByteQueue pre_open_;  // client: the request, before the Peer exists
-    RequestHead head_;
+    util::ByteQueue pre_open_;  // client: the request, before the ws::Peer exists
+    ws::RequestHead head_;
     std::string protocol_;
     std::vector<PendingPing> pings_;
     OpenHandler on_open_;
@@ -202,11 +202,11 @@ private:
     ReadyState state_ = ReadyState::Connecting;
     bool server_side_ = false;
     bool ping_outstanding_ = false;
-    bool close_seen_ = false;  // the Peer finished (or failed) the close handshake
-    bool dropped_ = false;     // we ended it ourselves: report the Peer's close code
+    bool close_seen_ = false;  // the ws::Peer finished (or failed) the close handshake
+    bool dropped_ = false;     // we ended it ourselves: report the ws::Peer's close code
     bool overflowed_ = false;  // the queue passed its cap: nothing more is queued
 };
 
 using WebSocketPtr = std::shared_ptr<WebSocket>;
 
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,10 +1,10 @@
-// herald/ws/server.h
+// herald/web/server.h
 //
 // A WebSocket and Server-Sent Events server over net: it accepts TCP or TLS on every worker, reads
 // the first HTTP request under the handshake timeout and routes it: an upgrade request becomes a
 // WebSocket (on_websocket), a request accepting text/event-stream an EventStream
 // (on_event_stream), anything else goes to on_http (404 by default). Each worker keeps a registry
-// of its connections so a Broadcast is queued on all of them without locks (post_each_worker).
+// of its connections so a ws::Broadcast is queued on all of them without locks (post_each_worker).
 // Owner: the thread that creates it; handlers run on the workers (so they must be thread-safe
 // with respect to whatever they share).
 #pragma once
@@ -23,13 +23,13 @@
 #include "herald/net/listener.h"
 #include "herald/net/tls.h"
 #include "herald/net/worker_pool.h"
+#include "herald/web/connections.h"
+#include "herald/web/event_stream.h"
+#include "herald/web/websocket.h"
 #include "herald/ws/broadcast.h"
-#include "herald/ws/connections.h"
 #include "herald/ws/deflate.h"
-#include "herald/ws/event_stream.h"
-#include "herald/ws/websocket.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 struct ServerOptions {
     std::string host = "127.0.0.1";
@@ -46,7 +46,7 @@ struct ServerOptions {
     std::size_t max_queued_bytes = 16 * 1024 * 1024;  // per connection; over it: dropped
     std::uint16_t overflow_close_code = 1008;
     std::vector<std::string> subprotocols;
-    DeflateOptions deflate;
+    ws::DeflateOptions deflate;
     http::ParserLimits http_limits;
     std::chrono::milliseconds event_stream_keepalive{15000};
     int backlog = 1024;
@@ -90,7 +90,7 @@ public:
     void post_each_worker(std::function<void(Connections&)> fn);
 
     // Queues `message` on every open WebSocket (one shared frame; flushed at the end of the turn).
-    void post_broadcast(BroadcastPtr message);
+    void post_broadcast(ws::BroadcastPtr message);
 
     // Open WebSockets and event streams on all workers (any thread; a snapshot).
     [[nodiscard]] std::size_t websocket_count() const noexcept;
@@ -107,4 +107,4 @@ private:
     bool stopped_ = false;
 };
 
-}  // namespace herald::ws
+}  // namespace herald::web

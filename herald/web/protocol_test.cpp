@@ -1,14 +1,14 @@
-// herald/ws/protocol_test.cpp
+// herald/web/protocol_test.cpp
 //
 // Integration: the server against a raw TCP peer that is silent, slow or breaks the protocol.
 #include <string>
 
 #include <gtest/gtest.h>
 
+#include "herald/web/echo_fixture.h"
 #include "herald/ws/close_code.h"
-#include "herald/ws/echo_fixture.h"
 
-namespace herald::ws {
+namespace herald::web {
 namespace {
 
 using namespace std::chrono_literals;
@@ -39,11 +39,11 @@ TEST_F(ServerProtocol, HandshakeTimeoutAlsoCoversAnUnfinishedRequest) {
 TEST_F(ServerProtocol, FramesRightBehindTheRequestAreNotLost) {
     start_server();
     RawClient raw(server_->port());
-    const MaskKey mask{1, 2, 3, 4};
+    const ws::MaskKey mask{1, 2, 3, 4};
     raw.send(
             "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n" +
-            encode_frame(Opcode::Text, "early", true, false, &mask));
+            ws::encode_frame(ws::Opcode::Text, "early", true, false, &mask));
     const auto head = raw.read_until("\r\n\r\n");
     ASSERT_TRUE(head);
     EXPECT_EQ(head->rfind("HTTP/1.1 101", 0), 0U);
@@ -60,7 +60,7 @@ TEST_F(ServerProtocol, IdleTimeoutSendsGoingAwayThenCloses) {
     ASSERT_TRUE(raw.handshake());
     const auto frame = raw.read_frame(3s);
     ASSERT_TRUE(frame);
-    EXPECT_EQ(frame->opcode, Opcode::Close);
+    EXPECT_EQ(frame->opcode, ws::Opcode::Close);
     EXPECT_EQ(frame->code, 1001);
     EXPECT_EQ(frame->payload, "idle timeout");
     EXPECT_TRUE(raw.wait_closed(3s));
@@ -78,10 +78,10 @@ TEST_F(ServerProtocol, PeerThatDoesNotAnswerPingsIsClosed) {
     ASSERT_TRUE(raw.handshake());
     const auto ping = raw.read_frame(3s);
     ASSERT_TRUE(ping);
-    EXPECT_EQ(ping->opcode, Opcode::Ping);
+    EXPECT_EQ(ping->opcode, ws::Opcode::Ping);
     const auto close = raw.read_frame(3s);
     ASSERT_TRUE(close);
-    EXPECT_EQ(close->opcode, Opcode::Close);
+    EXPECT_EQ(close->opcode, ws::Opcode::Close);
     EXPECT_EQ(close->payload, "ping timeout");
     EXPECT_TRUE(raw.wait_closed(3s));
 }
@@ -96,14 +96,14 @@ TEST_F(ServerProtocol, PeerThatAnswersPingsStaysOpen) {
     for (int i = 0; i < 4; ++i) {
         const auto ping = raw.read_frame(3s);
         ASSERT_TRUE(ping);
-        ASSERT_EQ(ping->opcode, Opcode::Ping);
-        raw.send_frame(Opcode::Pong, ping->payload);
+        ASSERT_EQ(ping->opcode, ws::Opcode::Ping);
+        raw.send_frame(ws::Opcode::Pong, ping->payload);
     }
-    raw.send_frame(Opcode::Text, "still here");
+    raw.send_frame(ws::Opcode::Text, "still here");
     std::optional<testing::RawFrame> echo;
     do {
         echo = raw.read_frame(3s);
-    } while (echo && echo->opcode == Opcode::Ping);
+    } while (echo && echo->opcode == ws::Opcode::Ping);
     ASSERT_TRUE(echo);
     EXPECT_EQ(echo->payload, "still here");
 }
@@ -114,9 +114,9 @@ struct BadFrameCase {
     std::uint16_t code;
 };
 
-std::string masked(Opcode opcode, std::string_view payload, bool fin = true) {
-    const MaskKey mask{9, 8, 7, 6};
-    return encode_frame(opcode, payload, fin, false, &mask);
+std::string masked(ws::Opcode opcode, std::string_view payload, bool fin = true) {
+    const ws::MaskKey mask{9, 8, 7, 6};
+    return ws::encode_frame(opcode, payload, fin, false, &mask);
 }
 
 class ServerRejectsBadFrames : public EchoFixture,
@@ -129,7 +129,7 @@ TEST_P(ServerRejectsBadFrames, WithTheRightCloseCode) {
     raw.send(GetParam().bytes);
     const auto frame = raw.read_frame(3s);
     ASSERT_TRUE(frame);
-    EXPECT_EQ(frame->opcode, Opcode::Close);
+    EXPECT_EQ(frame->opcode, ws::Opcode::Close);
     EXPECT_EQ(frame->code, GetParam().code);
     EXPECT_TRUE(raw.wait_closed(3s));  // the server closes TCP without waiting
     const auto close = server_events_.next_of("close");
@@ -140,12 +140,12 @@ TEST_P(ServerRejectsBadFrames, WithTheRightCloseCode) {
 
 INSTANTIATE_TEST_SUITE_P(
         Cases, ServerRejectsBadFrames,
-        ::testing::Values(BadFrameCase{"Unmasked", encode_frame(Opcode::Text, "hi"), 1002},
-                          BadFrameCase{"ReservedOpcode", masked(Opcode{0x3}, "x"), 1002},
-                          BadFrameCase{"InvalidUtf8", masked(Opcode::Text, "\xc3\x28"), 1007},
-                          BadFrameCase{"FragmentedPing", masked(Opcode::Ping, "p", false), 1002},
-                          BadFrameCase{"ContinuationFirst", masked(Opcode::Continuation, "x"),
-                                       1002}),
+        ::testing::Values(
+                BadFrameCase{"Unmasked", ws::encode_frame(ws::Opcode::Text, "hi"), 1002},
+                BadFrameCase{"ReservedOpcode", masked(ws::Opcode{0x3}, "x"), 1002},
+                BadFrameCase{"InvalidUtf8", masked(ws::Opcode::Text, "\xc3\x28"), 1007},
+                BadFrameCase{"FragmentedPing", masked(ws::Opcode::Ping, "p", false), 1002},
+                BadFrameCase{"ContinuationFirst", masked(ws::Opcode::Continuation, "x"), 1002}),
         [](const auto& test) { return std::string(test.param.name); });
 
 TEST_F(ServerProtocol, DropWithoutCloseFrameIsReportedAs1006) {
@@ -166,10 +166,10 @@ TEST_F(ServerProtocol, CloseHandshakeInitiatedByThePeerIsAnsweredThenTcpCloses) 
     start_server();
     RawClient raw(server_->port());
     ASSERT_TRUE(raw.handshake());
-    raw.send_frame(Opcode::Close, close_payload(4321, "done"));
+    raw.send_frame(ws::Opcode::Close, ws::close_payload(4321, "done"));
     const auto reply = raw.read_frame(3s);
     ASSERT_TRUE(reply);
-    EXPECT_EQ(reply->opcode, Opcode::Close);
+    EXPECT_EQ(reply->opcode, ws::Opcode::Close);
     EXPECT_EQ(reply->code, 4321);
     EXPECT_TRUE(raw.wait_closed(3s));
     const auto close = server_events_.next_of("close");
@@ -189,7 +189,7 @@ TEST_F(ServerProtocol, ServerCloseWaitsForTheReplyThenClosesTcp) {
     EXPECT_EQ(frame->code, 1000);
     // Not closed yet: the server waits for our close frame.
     EXPECT_FALSE(raw.read_some(100ms));
-    raw.send_frame(Opcode::Close, close_payload(1000, ""));
+    raw.send_frame(ws::Opcode::Close, ws::close_payload(1000, ""));
     EXPECT_TRUE(raw.wait_closed(3s));
 }
 
@@ -221,4 +221,4 @@ TEST_F(ServerProtocol, BadUpgradeRequestGetsAnHttpError) {
 }
 
 }  // namespace
-}  // namespace herald::ws
+}  // namespace herald::web

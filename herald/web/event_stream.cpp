@@ -1,21 +1,21 @@
-// herald/ws/event_stream.cpp
-#include "herald/ws/event_stream.h"
+// herald/web/event_stream.cpp
+#include "herald/web/event_stream.h"
 
 #include <utility>
 
 #include "herald/util/shared_bytes.h"
-#include "herald/ws/connections.h"
+#include "herald/web/connections.h"
 #include "herald/ws/sse_format.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 EventStream::EventStream(net::Worker& worker, net::StreamPtr stream, const http::Request& request,
                          EventStreamOptions options)
     : Session(worker, std::move(stream)),
       head_(request),
-      last_event_id_(strip_line_breaks(request.fields.get("Last-Event-ID").value_or(""))),
+      last_event_id_(ws::strip_line_breaks(request.fields.get("Last-Event-ID").value_or(""))),
       options_(options) {
-    out_.push(util::make_shared_bytes(event_stream_head()));
+    out_.push(util::make_shared_bytes(ws::event_stream_head()));
 }
 
 EventStream::~EventStream() {
@@ -42,16 +42,16 @@ void EventStream::start() {
 
 bool EventStream::send(std::string_view data, std::string_view event, std::string_view id,
                        std::optional<std::chrono::milliseconds> retry) {
-    SseEvent item;
+    ws::SseEvent item;
     item.data = data;
     item.event = event;
     item.id = id;
     item.retry = retry;
-    return queue(format_event(item));
+    return queue(ws::format_event(item));
 }
 
 bool EventStream::comment(std::string_view text) {
-    return queue(format_comment(text));
+    return queue(ws::format_comment(text));
 }
 
 bool EventStream::queue(std::string bytes) {
@@ -98,4 +98,4 @@ void EventStream::on_closed(const std::error_code& /*reason*/) {
     }
 }
 
-}  // namespace herald::ws
+}  // namespace herald::web

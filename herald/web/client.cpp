@@ -1,17 +1,18 @@
-// herald/ws/client.cpp
-#include "herald/ws/client.h"
+// herald/web/client.cpp
+#include "herald/web/client.h"
 
 #include <future>
 #include <stdexcept>
 #include <utility>
 
 #include "herald/net/connect.h"
-#include "herald/ws/client_phase.h"
+#include "herald/web/client_phase.h"
 
-namespace herald::ws {
+namespace herald::web {
 namespace {
 
-std::unique_ptr<WebSocket::ClientPhase> make_phase(const WsUrl& url, const ClientOptions& options,
+std::unique_ptr<WebSocket::ClientPhase> make_phase(const ws::WsUrl& url,
+                                                   const ClientOptions& options,
                                                    net::TlsContextPtr tls) {
     auto phase = std::make_unique<WebSocket::ClientPhase>();
     phase->url = url;
@@ -21,7 +22,7 @@ std::unique_ptr<WebSocket::ClientPhase> make_phase(const WsUrl& url, const Clien
     phase->handshake.subprotocols = options.subprotocols;
     phase->handshake.deflate = options.deflate;
     phase->handshake.extra_fields = options.headers;
-    phase->peer.role = Role::Client;
+    phase->peer.role = ws::Role::Client;
     phase->peer.max_message_bytes = options.max_message_bytes;
     phase->peer.deflate_level = options.deflate.level;
     phase->peer.deflate_min_bytes = options.deflate.min_message_bytes;
@@ -32,8 +33,8 @@ std::unique_ptr<WebSocket::ClientPhase> make_phase(const WsUrl& url, const Clien
     return phase;
 }
 
-WsUrl parse_or_throw(std::string_view url) {
-    auto parsed = parse_ws_url(url);
+ws::WsUrl parse_or_throw(std::string_view url) {
+    auto parsed = ws::parse_ws_url(url);
     if (!parsed) {
         throw std::invalid_argument("not a ws:// or wss:// URL: " + std::string(url));
     }
@@ -81,7 +82,7 @@ void WebSocket::connected(const std::error_code& error, net::StreamPtr stream) {
     }
     attach_stream(std::move(stream));
     state_since_ = net::Worker::now();  // the handshake timeout starts now
-    auto request = make_client_request(client_->handshake);
+    auto request = ws::make_client_request(client_->handshake);
     client_->key = std::move(request.key);
     client_->parser = std::make_unique<http::ResponseParser>(client_->limits);
     pre_open_.push(util::make_shared_bytes(http::serialize(request.request)));
@@ -99,14 +100,14 @@ void WebSocket::handshake_bytes(std::span<char> data) {
         return;
     }
     const auto& response = client_->parser->response();
-    const auto result = verify_server_response(response, client_->key, client_->handshake);
+    const auto result = ws::verify_server_response(response, client_->key, client_->handshake);
     if (!result.accepted) {
         fail_connecting("handshake refused (HTTP " + std::to_string(response.status) +
                         "): " + result.error);
         return;
     }
     protocol_ = result.protocol;
-    PeerOptions peer = client_->peer;
+    ws::PeerOptions peer = client_->peer;
     peer.deflate = result.deflate;
     peer_.emplace(peer);
     client_.reset();
@@ -130,7 +131,7 @@ void WebSocket::fail_connecting(std::string_view message, bool report) {
 
 WebSocketPtr connect(net::Worker& worker, std::string_view url, const ClientOptions& options,
                      net::TlsContextPtr tls) {
-    const WsUrl parsed = parse_or_throw(url);
+    const ws::WsUrl parsed = parse_or_throw(url);
     if (parsed.secure && !tls) {
         tls = net::make_client_tls_context(options.tls);
     }
@@ -150,12 +151,12 @@ Client::~Client() {
 }
 
 WebSocketPtr Client::connect(std::string_view url, const std::function<void(WebSocket&)>& setup) {
-    const WsUrl parsed = parse_or_throw(url);
+    const ws::WsUrl parsed = parse_or_throw(url);
     if (parsed.secure) {
         std::call_once(tls_once_, [this] { tls_ = net::make_client_tls_context(options_.tls); });
     }
     std::packaged_task<WebSocketPtr()> task([&] {
-        auto socket = ws::connect(worker_, url, options_, tls_);
+        auto socket = web::connect(worker_, url, options_, tls_);
         if (setup) {
             setup(*socket);
         }
@@ -166,4 +167,4 @@ WebSocketPtr Client::connect(std::string_view url, const std::function<void(WebS
     return result.get();
 }
 
-}  // namespace herald::ws
+}  // namespace herald::web

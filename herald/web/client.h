@@ -1,4 +1,4 @@
-// herald/ws/client.h
+// herald/web/client.h
 //
 // Outgoing WebSocket connections: connect to a ws:// or wss:// URL, run the opening handshake
 // (subprotocols, permessage-deflate, extra fields) and hand back the same WebSocket the server
@@ -19,14 +19,14 @@
 #include "herald/http/parser.h"
 #include "herald/net/tls.h"
 #include "herald/net/worker.h"
+#include "herald/web/websocket.h"
 #include "herald/ws/deflate.h"
-#include "herald/ws/websocket.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 struct ClientOptions {
     std::vector<std::string> subprotocols;               // offered, in order of preference
-    DeflateOptions deflate;                              // enabled: offer permessage-deflate
+    ws::DeflateOptions deflate;                          // enabled: offer permessage-deflate
     std::vector<http::Field> headers;                    // extra request fields
     std::string origin;                                  // Origin field, if any
     net::TlsClientOptions tls;                           // wss: verification and trust
@@ -65,4 +65,4 @@ private:
     net::TlsContextPtr tls_;  // made on the first wss connection, then shared
 };
 
-}  // namespace herald::ws
+}  // namespace herald::web

@@ -1,4 +1,4 @@
-// herald/ws/echo_fixture.h
+// herald/web/echo_fixture.h
 //
 // A test fixture: a ws::Server on 127.0.0.1, port 0, whose WebSockets echo every message with its
 // type and record their events, and a ws::Client to talk to it. Test code only.
@@ -14,11 +14,11 @@
 
 #include <gtest/gtest.h>
 
-#include "herald/ws/client.h"
-#include "herald/ws/io_testing.h"
-#include "herald/ws/server.h"
+#include "herald/web/client.h"
+#include "herald/web/io_testing.h"
+#include "herald/web/server.h"
 
-namespace herald::ws::testing {
+namespace herald::web::testing {
 
 inline ServerOptions quick_server_options() {
     ServerOptions options;
@@ -101,4 +101,4 @@ protected:
     std::vector<WebSocketPtr> server_sockets_;
 };
 
-}  // namespace herald::ws::testing
+}  // namespace herald::web::testing

@@ -1,5 +1,5 @@
-// herald/ws/request_session.cpp
-#include "herald/ws/request_session.h"
+// herald/web/request_session.cpp
+#include "herald/web/request_session.h"
 
 #include <string_view>
 #include <utility>
@@ -8,7 +8,7 @@
 #include "herald/util/shared_bytes.h"
 #include "herald/ws/handshake.h"
 
-namespace herald::ws {
+namespace herald::web {
 
 bool is_event_stream_request(const http::Request& request) {
     if (request.method != "GET") {
@@ -72,7 +72,7 @@ void RequestSession::on_bytes(std::span<char> data) {
 
 void RequestSession::route(http::Request& request, std::span<char> rest) {
     done_ = true;
-    if (is_upgrade_request(request)) {
+    if (ws::is_upgrade_request(request)) {
         upgrade(request, rest);
     } else if (core_->on_event_stream && is_event_stream_request(request)) {
         open_event_stream(request);
@@ -84,7 +84,7 @@ void RequestSession::route(http::Request& request, std::span<char> rest) {
 }
 
 void RequestSession::upgrade(http::Request& request, std::span<char> rest) {
-    auto handshake = accept_handshake(request, core_->handshake);
+    auto handshake = ws::accept_handshake(request, core_->handshake);
     if (!handshake.accepted) {
         respond(std::move(handshake.response));
         return;
@@ -95,7 +95,7 @@ void RequestSession::upgrade(http::Request& request, std::span<char> rest) {
     }
     const auto& options = core_->options;
     WebSocket::Accepted accepted;
-    accepted.peer.role = Role::Server;
+    accepted.peer.role = ws::Role::Server;
     accepted.peer.max_message_bytes = options.max_message_bytes;
     accepted.peer.deflate = handshake.deflate;
     accepted.peer.deflate_level = options.deflate.level;
@@ -126,4 +126,4 @@ void RequestSession::respond(http::Response response) {
     close_after_flush();
 }
 
-}  // namespace herald::ws
+}  // namespace herald::web

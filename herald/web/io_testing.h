@@ -1,4 +1,4 @@
-// herald/ws/io_testing.h
+// herald/web/io_testing.h
 //
 // Helpers for the ws_io integration tests: a recorder of WebSocket events that a test thread can
 // wait on, and a raw blocking TCP client (POSIX sockets with poll timeouts) that speaks bytes and
@@ -25,11 +25,11 @@
 #include <unistd.h>
 
 #include "herald/util/base64.h"
+#include "herald/web/websocket.h"
 #include "herald/ws/decoder.h"
 #include "herald/ws/frame.h"
-#include "herald/ws/websocket.h"
 
-namespace herald::ws::testing {
+namespace herald::web::testing {
 
 using namespace std::chrono_literals;
 
@@ -102,7 +102,7 @@ inline void record(WebSocket& socket, Recorder& recorder) {
 }
 
 struct RawFrame {
-    Opcode opcode = Opcode::Text;
+    ws::Opcode opcode = ws::Opcode::Text;
     std::string payload;
     std::uint16_t code = 0;  // close frames
 };
@@ -196,9 +196,9 @@ public:
     }
 
     // A masked client frame.
-    void send_frame(Opcode opcode, std::string_view payload, bool fin = true) {
-        const MaskKey mask{0x12, 0x34, 0x56, 0x78};
-        send(encode_frame(opcode, payload, fin, false, &mask));
+    void send_frame(ws::Opcode opcode, std::string_view payload, bool fin = true) {
+        const ws::MaskKey mask{0x12, 0x34, 0x56, 0x78};
+        send(ws::encode_frame(opcode, payload, fin, false, &mask));
     }
 
     // The next whole frame from the server; nullopt on timeout or end of stream.
@@ -207,7 +207,7 @@ public:
         while (true) {
             if (!pending_.empty()) {
                 std::string input = std::exchange(pending_, std::string());
-                const DecodeEvent event =
+                const ws::DecodeEvent event =
                         decoder_.decode(std::span<char>(input.data(), input.size()));
                 pending_ = input.substr(event.used_bytes);
                 if (auto frame = to_frame(event)) {
@@ -230,32 +230,32 @@ private:
                                      deadline - std::chrono::steady_clock::now()));
     }
 
-    static std::optional<RawFrame> to_frame(const DecodeEvent& event) {
-        using Kind = DecodeEvent::Kind;
+    static std::optional<RawFrame> to_frame(const ws::DecodeEvent& event) {
+        using Kind = ws::DecodeEvent::Kind;
         switch (event.kind) {
             case Kind::Message:
                 return RawFrame{event.opcode, std::string(event.payload), 0};
             case Kind::Ping:
-                return RawFrame{Opcode::Ping, std::string(event.payload), 0};
+                return RawFrame{ws::Opcode::Ping, std::string(event.payload), 0};
             case Kind::Pong:
-                return RawFrame{Opcode::Pong, std::string(event.payload), 0};
+                return RawFrame{ws::Opcode::Pong, std::string(event.payload), 0};
             case Kind::Close:
-                return RawFrame{Opcode::Close, std::string(event.payload), event.code};
+                return RawFrame{ws::Opcode::Close, std::string(event.payload), event.code};
             default:
                 return std::nullopt;
         }
     }
 
-    static DecoderOptions client_decoder() {
-        DecoderOptions options;
-        options.role = Role::Client;
+    static ws::DecoderOptions client_decoder() {
+        ws::DecoderOptions options;
+        options.role = ws::Role::Client;
         return options;
     }
 
     int fd_ = -1;
     std::string buffered_;
     std::string pending_;
-    FrameDecoder decoder_{client_decoder()};
+    ws::FrameDecoder decoder_{client_decoder()};
 };
 
-}  // namespace herald::ws::testing
+}  // namespace herald::web::testing
