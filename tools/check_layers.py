@@ -1,92 +1,181 @@
 #!/usr/bin/env python3
-"""Checks that modules include only the herald modules their CMakeLists.txt declares as DEPS, and
-that Boost.Asio/Beast stay where docs/ARCHITECTURE.md allows them. Exits 1 listing every violation."""
+"""Checks the module layering of docs/ARCHITECTURE.md against the build and the sources.
+
+The layer table lives in docs/ARCHITECTURE.md (between the `layers:begin` and `layers:end`
+markers), so the page people read and the rule the build obeys are one text. For every target
+declared with herald_module() in herald/*/CMakeLists.txt it checks:
+
+  1. the target is in the table, in the folder the table names, and the table lists every target;
+  2. the table itself points down: every "may use" entry is a known target of a lower layer, and
+     a sans-I/O target uses only sans-I/O targets;
+  3. the target's CMake DEPS are among the targets its row may use;
+  4. each file includes herald headers only from its own target and the target's *direct* DEPS
+     (a file belongs to the target that lists its source; headers and tests go with their stem's
+     source, or with the folder's only target);
+  5. Boost.Asio appears only where the row's Asio column allows it (`headers` or `sources`; the
+     tests of a target that uses net may include it too), Boost.Beast only in the row's sources
+     when its Beast column says `sources`, and a sans-I/O target includes neither Asio nor spdlog.
+
+Exits 1 listing every violation. `--root DIR` checks another tree (the checker's own test does).
+"""
+import argparse
 import pathlib
 import re
 import sys
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-HERALD = ROOT / "herald"
 MODULE_RE = re.compile(r"herald_module\((\w+)(.*?)\)", re.S)
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
-# Where Asio may appear in a .cpp, and Beast at all (headers never, except net/ for Asio).
-ASIO_CPP_OK = ("net/", "http/session", "ws/", "cluster/", "client/")
-BEAST_OK = ("http/",)
+TABLE_RE = re.compile(r"<!-- layers:begin -->(.*?)<!-- layers:end -->", re.S)
+SANS_IO_FORBIDDEN = ("boost/asio", "spdlog/")
+
+
+class Row:
+    def __init__(self, cells):
+        layer, target, folder, uses, kind, asio, beast = cells[:7]
+        self.layer = int(layer)
+        self.target = target.strip("`")
+        self.folder = folder.strip("`").rstrip("/")
+        self.uses = [u.strip("` ") for u in uses.split(",") if u.strip("` -")]
+        self.sans_io = kind == "sans-I/O"
+        self.asio = asio  # "headers", "sources" or "-"
+        self.beast = beast  # "sources" or "-"
+
+
+def read_table(root):
+    """The rows of the layer table in docs/ARCHITECTURE.md, by target name."""
+    text = (root / "docs" / "ARCHITECTURE.md").read_text()
+    match = TABLE_RE.search(text)
+    if not match:
+        raise SystemExit("check_layers: docs/ARCHITECTURE.md has no layer table (layers:begin)")
+    rows = {}
+    for line in match.group(1).splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) < 7 or not cells[0].isdigit():
+            continue  # the heading and its rule
+        row = Row(cells)
+        rows[row.target] = row
+    return rows
 
 
 def parse_list(body, key):
     """The words after KEY up to the next upper-case keyword."""
-    match = re.search(key + r"\s+(.*?)(?=\s[A-Z_]{3,}\s|$)", body, re.S)
+    match = re.search(key + r"\s+(.*?)(?=\s[A-Z_]{3,}\b|$)", body, re.S)
     return match.group(1).split() if match else []
 
 
-def declared_deps():
-    """Maps each file (by folder/stem) and each folder to the herald folders it may include,
-    following DEPS transitively. A folder may hold two targets (the ws core and ws_io): a file
-    belongs to the target that lists its source (or the source of its stem, for headers and tests);
-    other files get the union of the folder's targets."""
-    modules, sources = {}, {}
-    for cmake in HERALD.glob("*/CMakeLists.txt"):
-        folder = cmake.parent.name
+def read_targets(root):
+    """target -> (folder, DEPS, SOURCES) for each herald_module() of herald/*/CMakeLists.txt."""
+    targets = {}
+    for cmake in sorted((root / "herald").glob("*/CMakeLists.txt")):
+        folder = cmake.parent.relative_to(root).as_posix()
         for name, body in MODULE_RE.findall(cmake.read_text()):
-            modules[name] = (folder, parse_list(body, "DEPS"))
-            for src in parse_list(body, "SOURCES"):
-                sources[f"{folder}/{pathlib.Path(src).stem}"] = name
-
-    def closure(name, seen=None):
-        seen = set() if seen is None else seen
-        if name in seen or name not in modules:
-            return set()
-        seen.add(name)
-        folder, deps = modules[name]
-        out = {folder}
-        for dep in deps:
-            out |= closure(dep, seen)
-        return out
-
-    by_stem = {stem: closure(name) for stem, name in sources.items()}
-    by_folder = {}
-    for name, (folder, _) in modules.items():
-        by_folder.setdefault(folder, set()).update(closure(name))
-    return by_stem, by_folder
+            targets[name] = (folder, parse_list(body, "DEPS"), parse_list(body, "SOURCES"))
+    return targets
 
 
-def allowed_for(rel, by_stem, by_folder):
-    folder = rel.split("/")[0]
-    stem = pathlib.Path(rel).stem
-    if stem.endswith("_test"):
-        stem = stem[: -len("_test")]
-    return by_stem.get(f"{folder}/{stem}", by_folder.get(folder, {folder}))
-
-
-def main():
-    by_stem, by_folder = declared_deps()
+def check_table(rows, targets):
     problems = []
-    for path in sorted(HERALD.rglob("*")):
+    for name, (folder, _, _) in targets.items():
+        if name not in rows:
+            problems.append(f"target '{name}' ({folder}) is not in the layer table")
+        elif rows[name].folder != folder:
+            problems.append(f"target '{name}' is in {folder}, the layer table says {rows[name].folder}")
+    for name, row in rows.items():
+        if name not in targets:
+            problems.append(f"the layer table lists '{name}', which no CMakeLists.txt declares")
+        for used in row.uses:
+            if used not in rows:
+                problems.append(f"the layer table lets '{name}' use '{used}', which is not in it")
+            elif rows[used].layer >= row.layer:
+                problems.append(f"the layer table lets '{name}' (layer {row.layer}) use "
+                                f"'{used}' (layer {rows[used].layer}): uses must point down")
+            elif row.sans_io and not rows[used].sans_io:
+                problems.append(f"the layer table lets sans-I/O '{name}' use '{used}', which does I/O")
+    return problems
+
+
+def check_deps(rows, targets):
+    problems = []
+    for name, (folder, deps, _) in targets.items():
+        if name not in rows:
+            continue
+        for dep in deps:
+            if dep not in rows[name].uses:
+                problems.append(f"{folder}/CMakeLists.txt: '{name}' declares DEPS {dep}, but the "
+                                f"layer table does not let it use '{dep}'")
+    return problems
+
+
+def owners(root, targets):
+    """Maps each source file of herald/ to the target it belongs to."""
+    by_source, by_folder = {}, {}
+    for name, (folder, _, sources) in targets.items():
+        by_folder.setdefault(folder, []).append(name)
+        for src in sources:
+            by_source[f"{folder}/{pathlib.Path(src).stem}"] = name
+    result = {}
+    for path in sorted((root / "herald").rglob("*")):
         if path.suffix not in (".h", ".cpp"):
             continue
-        rel = path.relative_to(HERALD).as_posix()
-        module = rel.split("/")[0]
+        rel = path.relative_to(root).as_posix()
+        folder = path.parent.relative_to(root).as_posix()
+        stem = path.stem[: -len("_test")] if path.stem.endswith("_test") else path.stem
+        owner = by_source.get(f"{folder}/{stem}")
+        if owner is None and len(by_folder.get(folder, [])) == 1:
+            owner = by_folder[folder][0]
+        result[rel] = (path, owner)
+    return result
+
+
+def check_files(root, rows, targets):
+    problems = []
+    folder_of = {name: folder for name, (folder, _, _) in targets.items()}
+    for rel, (path, owner) in owners(root, targets).items():
+        if owner is None:
+            problems.append(f"{rel}: belongs to no target (list its source in a herald_module)")
+            continue
+        if owner not in rows:
+            continue  # reported by check_table
+        row = rows[owner]
+        deps = targets[owner][1]
+        allowed = {folder_of[owner]} | {folder_of[d] for d in deps if d in folder_of}
         is_test = path.stem.endswith("_test")
         for inc in INCLUDE_RE.findall(path.read_text()):
             if inc.startswith("herald/"):
-                target = inc.split("/")[1]
-                if target not in allowed_for(rel, by_stem, by_folder):
-                    problems.append(f"{rel}: includes {inc}, but '{module}' does not depend on '{target}'")
-            elif inc.startswith("boost/beast") and not rel.startswith(BEAST_OK) and not is_test:
-                problems.append(f"{rel}: Boost.Beast outside herald/http")
-            elif inc.startswith("boost/beast") and path.suffix == ".h":
-                problems.append(f"{rel}: Boost.Beast in a header")
-            elif inc.startswith("boost/asio") and not is_test:
-                if path.suffix == ".h" and module != "net":
-                    problems.append(f"{rel}: Boost.Asio in a header outside herald/net")
-                elif path.suffix == ".cpp" and not rel.startswith(ASIO_CPP_OK):
-                    problems.append(f"{rel}: Boost.Asio in a .cpp outside the allowed modules")
+                folder = "/".join(inc.split("/")[:2])
+                if folder not in allowed:
+                    problems.append(f"{rel}: includes {inc}, but '{owner}' does not depend "
+                                    f"directly on {folder}")
+            elif row.sans_io and inc.startswith(SANS_IO_FORBIDDEN):
+                problems.append(f"{rel}: includes <{inc}> in sans-I/O '{owner}'")
+            elif inc.startswith("boost/asio"):
+                uses_net = owner == "net" or "net" in deps
+                ok = (row.asio == "headers" or (row.asio == "sources" and path.suffix == ".cpp")
+                      or (is_test and uses_net))
+                if not ok:
+                    problems.append(f"{rel}: includes <{inc}>, but the layer table keeps "
+                                    f"Boost.Asio out of '{owner}'"
+                                    + (" headers" if row.asio == "sources" else ""))
+            elif inc.startswith("boost/beast"):
+                if row.beast != "sources" or path.suffix != ".cpp":
+                    problems.append(f"{rel}: includes <{inc}>, but Boost.Beast belongs in "
+                                    f"the sources of the targets the layer table allows")
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=pathlib.Path,
+                        default=pathlib.Path(__file__).resolve().parent.parent)
+    root = parser.parse_args().root.resolve()
+    rows, targets = read_table(root), read_targets(root)
+    problems = check_table(rows, targets) + check_deps(rows, targets)
+    problems += check_files(root, rows, targets)
     for p in problems:
         print("check_layers:", p)
     if problems:
         return 1
-    print(f"check_layers: ok ({len(by_folder)} module folders)")
+    print(f"check_layers: ok ({len(targets)} targets, {len(rows)} rows in the layer table)")
     return 0
 
 
