@@ -48,6 +48,11 @@ void Session::attach_stream(StreamPtr stream) {
 StreamPtr Session::detach_stream() {
     unlink();
     reading_ = false;
+    read_paused_ = false;
+    if (paused_self_) {
+        // The caller is inside this session: let it go once the current handler is done.
+        worker_.post([self = std::move(paused_self_)] {});
+    }
     return std::move(stream_);
 }
 
@@ -58,11 +63,24 @@ void Session::start_handshake(Stream::Done done) {
 }
 
 void Session::start_reading() {
-    if (!stream_ || reading_) {
+    if (!stream_ || reading_ || read_paused_) {
         return;
     }
     reading_ = true;
     stream_->async_read(self());
+}
+
+void Session::pause_reading() {
+    read_paused_ = true;
+    if (stream_) {
+        paused_self_ = self();
+    }
+}
+
+void Session::resume_reading() {
+    const auto keep = std::move(paused_self_);  // alive until the read below holds it
+    read_paused_ = false;
+    start_reading();
 }
 
 void Session::request_flush() {
@@ -79,6 +97,7 @@ void Session::close_after_flush() {
 }
 
 void Session::close_now(const std::error_code& reason) {
+    const auto keep = std::move(paused_self_);  // released when this call is done
     if (!stream_) {
         return;
     }
@@ -137,9 +156,7 @@ void Session::flush() {
         const bool whole = *written == total_size(span);
         queue.consume(*written);
         if (queue.empty()) {
-            if (close_when_flushed_) {
-                close_now();
-            }
+            drained();
             return;
         }
         count = queue.gather(parts);  // what is left, from the new front
@@ -161,7 +178,19 @@ void Session::on_write(const std::error_code& error, std::size_t bytes) {
         return;
     }
     outgoing().consume(bytes);
+    if (outgoing().empty()) {
+        drained();
+        return;
+    }
     flush();
+}
+
+void Session::drained() {
+    if (close_when_flushed_) {
+        close_now();
+    } else {
+        on_drained();  // may queue more: it asks for its own flush
+    }
 }
 
 void Session::abort() {

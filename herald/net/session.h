@@ -50,8 +50,14 @@ protected:
     // Runs the stream's handshake (TLS; at once for TCP). `done` runs on the worker.
     void start_handshake(Stream::Done done);
 
-    // Keeps one read pending until the stream closes.
+    // Keeps one read pending until the stream closes (or reading is paused).
     void start_reading();
+
+    // Back-pressure: no read is started again until resume_reading(). A read already pending
+    // still delivers its bytes once. While paused the session keeps itself alive (no read is in
+    // flight to do it), until it resumes or closes.
+    void pause_reading();
+    void resume_reading();
 
     // Schedules a flush of outgoing() for the end of this turn.
     void request_flush();
@@ -82,16 +88,22 @@ protected:
 
     void on_tick(Clock::time_point /*now*/) override {}
 
+    // Everything queued was written and the stream stays open: a paused producer may go on.
+    virtual void on_drained() {}
+
 private:
     void on_read(const std::error_code& error, std::span<char> data) final;
     void on_write(const std::error_code& error, std::size_t bytes) final;
     void flush() final;
     void abort() final;
+    void drained();
     void unlink() noexcept;
 
     Worker& worker_;
     StreamPtr stream_;
     bool reading_ = false;
+    bool read_paused_ = false;
+    std::shared_ptr<Session> paused_self_;  // set while paused: see pause_reading()
     bool writing_ = false;
     bool close_when_flushed_ = false;
 };

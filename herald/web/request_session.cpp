@@ -24,6 +24,23 @@ bool is_event_stream_request(const http::Request& request) {
     return found;
 }
 
+bool wants_keep_alive(const http::Request& request) {
+    const std::string connection = request.fields.joined("Connection");
+    if (util::list_contains_token(connection, "close")) {
+        return false;
+    }
+    return request.version >= 11 || util::list_contains_token(connection, "keep-alive");
+}
+
+namespace {
+
+// The response asks for the end of the connection itself (an error page, a refused upgrade).
+bool closes_connection(const http::Response& response) {
+    return util::list_contains_token(response.fields.joined("Connection"), "close");
+}
+
+}  // namespace
+
 RequestSession::RequestSession(net::Worker& worker, net::StreamPtr stream,
                                std::shared_ptr<const ServerCore> core)
     : Session(worker, std::move(stream)),
@@ -32,6 +49,7 @@ RequestSession::RequestSession(net::Worker& worker, net::StreamPtr stream,
 
 void RequestSession::start() {
     deadline_ = net::Worker::now() + core_->options.handshake_timeout;
+    request_started_ = true;  // the first request is under the handshake timeout from accept
     watch_ticks();
     if (!is_tls()) {
         start_reading();
@@ -56,41 +74,102 @@ void RequestSession::on_tick(net::Clock::time_point now) {
 
 void RequestSession::on_bytes(std::span<char> data) {
     if (done_) {
-        return;  // answered: whatever else comes is ignored until the connection closes
+        return;  // closing: whatever else comes is ignored
     }
-    const auto step = parser_.feed(std::string_view(data.data(), data.size()));
-    if (step.status == http::ParseStatus::NeedMore) {
+    if (!held_.empty()) {
+        held_.append(data.data(), data.size());  // the one read that was already pending
         return;
     }
-    if (step.status == http::ParseStatus::Error) {
-        auto response = http::text_response(step.error_status, step.error + "\n");
-        respond(std::move(response));
-        return;
-    }
-    route(parser_.request(), data.subspan(step.used_bytes));
+    serve(data);
 }
 
-void RequestSession::route(http::Request& request, std::span<char> rest) {
-    done_ = true;
-    if (ws::is_upgrade_request(request)) {
-        upgrade(request, rest);
-    } else if (core_->on_event_stream && is_event_stream_request(request)) {
-        open_event_stream(request);
-    } else if (core_->on_http) {
-        respond(core_->on_http(request));
-    } else {
-        respond(http::text_response(404, "not found\n"));
+bool RequestSession::must_wait_for_drain() const noexcept {
+    return unsent_ >= core_->options.max_pipelined_responses;
+}
+
+void RequestSession::serve(std::span<char> data) {
+    while (!done_ && !data.empty()) {
+        if (must_wait_for_drain()) {
+            held_.assign(data.data(), data.size());
+            pause_reading();
+            return;
+        }
+        if (!request_started_) {
+            request_started_ = true;
+            deadline_ = net::Worker::now() + core_->options.handshake_timeout;
+        }
+        const auto step = parser_.feed(std::string_view(data.data(), data.size()));
+        if (step.status == http::ParseStatus::NeedMore) {
+            return;  // the parser keeps the partial request
+        }
+        if (step.status == http::ParseStatus::Error) {
+            respond(http::text_response(step.error_status, step.error + "\n"), false);
+            return;
+        }
+        const auto rest = data.subspan(step.used_bytes);
+        if (!route(parser_.request(), rest)) {
+            return;
+        }
+        parser_.reset();
+        request_started_ = false;
+        deadline_ = net::Worker::now() + core_->options.http_idle_timeout;
+        data = rest;
     }
+}
+
+void RequestSession::on_drained() {
+    unsent_ = 0;
+    if (done_) {
+        return;
+    }
+    std::string held = std::exchange(held_, std::string());
+    if (hand_over_waiting_) {
+        // The answers queued before a parsed upgrade are written: the stream can change hands.
+        hand_over_waiting_ = false;
+        route(parser_.request(), std::span<char>(held.data(), held.size()));
+        return;
+    }
+    serve(std::span<char>(held.data(), held.size()));
+    if (!done_ && held_.empty()) {
+        resume_reading();
+    }
+}
+
+bool RequestSession::route(http::Request& request, std::span<char> rest) {
+    const bool upgrade_request = ws::is_upgrade_request(request);
+    const bool event_stream =
+            !upgrade_request && core_->on_event_stream && is_event_stream_request(request);
+    if ((upgrade_request || event_stream) && (!out_.empty() || writing())) {
+        // The stream can change hands only once the answers queued before are written.
+        held_.assign(rest.data(), rest.size());
+        hand_over_waiting_ = true;
+        pause_reading();
+        return false;
+    }
+    if (upgrade_request) {
+        upgrade(request, rest);
+        return false;
+    }
+    if (event_stream) {
+        open_event_stream(request);
+        return false;
+    }
+    const bool keep_alive = wants_keep_alive(request);
+    if (core_->on_http) {
+        return respond(core_->on_http(request), keep_alive);
+    }
+    return respond(http::text_response(404, "not found\n"), keep_alive);
 }
 
 void RequestSession::upgrade(http::Request& request, std::span<char> rest) {
+    done_ = true;
     auto handshake = ws::accept_handshake(request, core_->handshake);
     if (!handshake.accepted) {
-        respond(std::move(handshake.response));
+        respond(std::move(handshake.response), false);
         return;
     }
     if (!core_->on_websocket) {
-        respond(http::text_response(404, "no WebSocket endpoint here\n"));
+        respond(http::text_response(404, "no WebSocket endpoint here\n"), false);
         return;
     }
     const auto& options = core_->options;
@@ -111,6 +190,7 @@ void RequestSession::upgrade(http::Request& request, std::span<char> rest) {
 }
 
 void RequestSession::open_event_stream(const http::Request& request) {
+    done_ = true;
     auto stream =
             std::make_shared<EventStream>(worker(), detach_stream(), request, core_->event_stream);
     stream->join(core_->registries.at(worker().index()));
@@ -118,12 +198,18 @@ void RequestSession::open_event_stream(const http::Request& request) {
     stream->start();
 }
 
-void RequestSession::respond(http::Response response) {
-    done_ = true;
-    // One request per connection: simple, and all a WebSocket/SSE server needs besides pages.
-    response.fields.set("Connection", "close");
+bool RequestSession::respond(http::Response response, bool keep_alive) {
+    keep_alive = keep_alive && !closes_connection(response);
+    response.fields.set("Connection", keep_alive ? "keep-alive" : "close");
     out_.push(util::make_shared_bytes(http::serialize(response)));
-    close_after_flush();
+    ++unsent_;
+    if (!keep_alive) {
+        done_ = true;
+        close_after_flush();
+        return false;
+    }
+    request_flush();
+    return true;
 }
 
 }  // namespace herald::web

@@ -36,7 +36,9 @@ struct ServerOptions {
     std::uint16_t port = 0;   // 0: any free port (see Server::port())
     std::size_t threads = 1;  // workers of the server's own pool; 0: one per hardware thread
     std::optional<net::TlsServerOptions> tls;            // set: every connection is TLS
-    std::chrono::milliseconds handshake_timeout{10000};  // accept to the end of the first request
+    std::chrono::milliseconds handshake_timeout{10000};  // a request's first byte to its end
+    std::chrono::milliseconds http_idle_timeout{75000};  // keep-alive: between two requests
+    std::size_t max_pipelined_responses = 32;            // answers unsent before reading stops
     std::chrono::milliseconds idle_timeout{0};           // nothing received: close (0: never)
     std::chrono::milliseconds ping_interval{30000};      // quiet this long: ping (0: never)
     std::chrono::milliseconds pong_timeout{10000};       // ... and close if nothing comes back

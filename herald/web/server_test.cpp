@@ -44,7 +44,7 @@ TEST_F(ServerRouting, PlainRequestsGoToTheHttpHandler) {
     });
     server_->start();
     RawClient raw(server_->port());
-    raw.send("GET /page?x=1 HTTP/1.1\r\nHost: x\r\n\r\n");
+    raw.send("GET /page?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     const auto head = raw.read_until("\r\n\r\n");
     ASSERT_TRUE(head);
     EXPECT_EQ(head->rfind("HTTP/1.1 200", 0), 0U);
