@@ -4,7 +4,8 @@
 # herald_tests(NAME files...)   one GoogleTest binary per module, every case a ctest.
 # herald_integration_tests(NAME files...)  a second one, herald_<name>_integration_tests, for the
 #                               cases that start threads (loopback servers, background workers):
-#                               labels integration and threads, so the tsan preset runs them.
+#                               labels integration and threads, so the tsan preset runs them
+#                               (it builds only these: the target herald_threads_tests).
 # herald_fuzzer(NAME file)      a libFuzzer binary under HERALD_FUZZ, else a corpus replay ctest.
 
 set(HERALD_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast
@@ -55,6 +56,7 @@ function(herald_integration_tests name)
     target_link_libraries(${target} PRIVATE herald::${name} herald_test_support GTest::gtest
                           GTest::gtest_main)
     herald_warnings(${target})
+    add_dependencies(herald_threads_tests ${target})
     gtest_discover_tests(${target} PROPERTIES TIMEOUT 60 DISCOVERY_TIMEOUT 60)
     # Two labels cannot go through gtest_discover_tests' PROPERTIES (it flattens the list), so
     # they are set by a file ctest reads after the discovered tests, which it names in

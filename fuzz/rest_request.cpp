@@ -14,6 +14,7 @@
 
 #include "herald/server/rest_api.h"
 #include "herald/server/rest_testing.h"
+#include "herald/util/parse.h"
 
 namespace {
 
@@ -53,7 +54,7 @@ server::AppRegistry make_apps() {
 }
 
 bool authentic(const http::Request& r) {
-    const auto path = pusher::percent_decode(r.path(), false);
+    const auto path = herald::util::percent_decode(r.path());
     const auto verdict =
             pusher::verify_rest_request({r.method, path, r.query(), r.body}, kKey, kSecret, kNow);
     return r.path().starts_with("/apps/3/") && !verdict.error;
@@ -81,7 +82,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         const std::string path(request.path());
         request.target = path + "?" +
                          pusher::signed_query(
-                                 kKey, kSecret, request.method, pusher::percent_decode(path, false),
+                                 kKey, kSecret, request.method, herald::util::percent_decode(path),
                                  pusher::parse_query(request.query()), request.body, kNow);
     }
     RecordingService service;

@@ -9,6 +9,8 @@
 
 #include <cstddef>
 
+#include "herald/util/assert.h"
+
 namespace herald::net {
 
 template <class Tag>
@@ -17,7 +19,9 @@ public:
     ListHook() = default;
     ListHook(const ListHook&) = delete;
     ListHook& operator=(const ListHook&) = delete;
-    ~ListHook() = default;
+
+    // A hook that died linked would leave its neighbours pointing at freed memory.
+    ~ListHook() { HERALD_ASSERT(!linked()); }
 
     [[nodiscard]] bool linked() const noexcept { return next_ != nullptr; }
 
@@ -40,7 +44,10 @@ public:
     IntrusiveList(const IntrusiveList&) = delete;
     IntrusiveList& operator=(const IntrusiveList&) = delete;
 
-    ~IntrusiveList() { clear(); }
+    ~IntrusiveList() {
+        clear();
+        head_.prev_ = head_.next_ = nullptr;  // the sentinel's own hook dies unlinked
+    }
 
     [[nodiscard]] bool empty() const noexcept { return head_.next_ == &head_; }
 
@@ -71,6 +78,8 @@ public:
         if (cursor_ == &hook) {
             cursor_ = hook.next_;
         }
+        // Neighbours that do not point back: a hook overwritten, or freed while linked.
+        HERALD_ASSERT(size_ > 0 && hook.prev_->next_ == &hook && hook.next_->prev_ == &hook);
         hook.prev_->next_ = hook.next_;
         hook.next_->prev_ = hook.prev_;
         hook.prev_ = hook.next_ = nullptr;
@@ -91,13 +100,21 @@ public:
     // Not reentrant: `fn` must not start another for_each() on the same list.
     template <class Fn>
     void for_each(Fn&& fn) {
+        HERALD_ASSERT(cursor_ == nullptr);  // not reentrant
+
+        // The walk is over when `fn` throws too.
+        struct EndWalk {
+            Hook*& cursor;
+
+            ~EndWalk() { cursor = nullptr; }
+        } end_walk{cursor_};
+
         Hook* hook = head_.next_;
         while (hook != &head_) {
             cursor_ = hook->next_;
             fn(static_cast<T&>(*hook));
             hook = cursor_;
         }
-        cursor_ = nullptr;
     }
 
     void clear() noexcept {
@@ -106,7 +123,7 @@ public:
     }
 
 private:
-    Hook head_;
+    Hook head_;               // the sentinel: linked to itself, never an element
     Hook* cursor_ = nullptr;  // the next element of a running for_each()
     std::size_t size_ = 0;
 };

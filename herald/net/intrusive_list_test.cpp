@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "herald/util/assert.h"
+
 namespace herald::net {
 namespace {
 
@@ -94,6 +96,19 @@ TEST(IntrusiveList, PopFrontEmptiesInOrder) {
     EXPECT_EQ(list.pop_front(), &a);
     EXPECT_EQ(list.pop_front(), &b);
     EXPECT_EQ(list.pop_front(), nullptr);
+}
+
+TEST(IntrusiveListDeathTest, AnItemMustLeaveItsListsBeforeItDies) {
+    if (!util::kAssertions) {
+        GTEST_SKIP() << "HERALD_ASSERTIONS is off in this build";
+    }
+    EXPECT_DEATH(
+            {
+                ListA list;
+                Item item(1);
+                list.push_back(item);
+            },  // `item` dies first, still on `list`
+            "invariant broken.*linked");
 }
 
 }  // namespace

@@ -10,6 +10,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "herald/util/assert.h"
+
 namespace herald::net {
 namespace {
 
@@ -108,6 +110,7 @@ void Session::close_now(const std::error_code& reason) {
 }
 
 void Session::on_read(const std::error_code& error, std::span<char> data) {
+    HERALD_ASSERT_OWNER(worker_.owner());
     reading_ = false;
     if (!stream_) {
         return;  // closed or handed over meanwhile
@@ -169,6 +172,8 @@ void Session::flush() {
 }
 
 void Session::on_write(const std::error_code& error, std::size_t bytes) {
+    HERALD_ASSERT_OWNER(worker_.owner());
+    HERALD_ASSERT(writing_);  // one write in flight at a time, started by flush()
     writing_ = false;
     if (!stream_) {
         return;

@@ -24,7 +24,10 @@ Worker::~Worker() {
 
 void Worker::start() {
     arm_tick();
-    thread_ = std::thread([this] { run(); });
+    thread_ = std::thread([this] {
+        owner_.bind();
+        run();
+    });
 }
 
 void Worker::stop() {
@@ -35,6 +38,7 @@ void Worker::stop() {
             io_.stop();
         });
         thread_.join();
+        owner_.bind();  // what is left (handlers, sessions) is the stopping thread's now
     } else {
         abort_all();
         guard_.reset();
@@ -82,12 +86,14 @@ void Worker::guarded(Fn&& fn) noexcept {
 }
 
 void Worker::on_tick() {
+    HERALD_ASSERT_OWNER(owner_);
     arm_tick();
     const auto time = now();
     tickables_.for_each([&](Tickable& item) { guarded([&] { item.on_tick(time); }); });
 }
 
 void Worker::defer_flush(Flushable& item) {
+    HERALD_ASSERT_OWNER(owner_);
     dirty_.push_back(item);
     if (!flush_posted_) {
         flush_posted_ = true;
@@ -96,6 +102,7 @@ void Worker::defer_flush(Flushable& item) {
 }
 
 void Worker::run_flushes() {
+    HERALD_ASSERT_OWNER(owner_);
     flush_posted_ = false;
     // A flush may mark others dirty (a callback closing another connection): they go out too.
     while (Flushable* item = dirty_.pop_front()) {

@@ -5,7 +5,7 @@
 // that every stream reads into, a coarse tick that drives all timeouts, and corked flushing (all
 // bytes queued for a connection during one turn of the loop leave in one gathered write).
 // Owner: the worker's thread. Only post() (and start/stop from the owning code) may be called
-// from other threads.
+// from other threads; the lists below check it (HERALD_ASSERT_OWNER).
 #pragma once
 
 #include <chrono>
@@ -22,6 +22,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "herald/net/intrusive_list.h"
+#include "herald/util/assert.h"
 
 namespace herald::net {
 
@@ -100,28 +101,53 @@ public:
 
     [[nodiscard]] const WorkerOptions& options() const noexcept { return options_; }
 
+    // The thread that may touch what belongs to this worker: its own thread while it runs; before
+    // start() anyone (nothing is bound); after stop() the thread that stopped it.
+    [[nodiscard]] const util::OwnerThread& owner() const noexcept { return owner_; }
+
     // The shared read buffer (kReadBufferPadding writable bytes follow it). Its contents are only
     // valid inside the read completion that filled it.
     [[nodiscard]] std::span<char> read_buffer() noexcept {
+        HERALD_ASSERT_OWNER(owner_);
         return {read_buffer_.get(), options_.read_buffer_bytes};
     }
 
     [[nodiscard]] static Clock::time_point now() noexcept { return Clock::now(); }
 
-    void add_tickable(Tickable& item) noexcept { tickables_.push_back(item); }
+    void add_tickable(Tickable& item) noexcept {
+        HERALD_ASSERT_OWNER(owner_);
+        tickables_.push_back(item);
+    }
 
-    void remove_tickable(Tickable& item) noexcept { tickables_.remove(item); }
+    // Removing an item that is on no list touches nothing, so any thread may (the last owner of a
+    // closed connection may be another thread).
+    void remove_tickable(Tickable& item) noexcept {
+        HERALD_ASSERT(!item.linked() || owner_.is_current());
+        tickables_.remove(item);
+    }
 
     // Schedules item.flush() for the end of this turn (once, however often it is asked).
     void defer_flush(Flushable& item);
 
-    void cancel_flush(Flushable& item) noexcept { dirty_.remove(item); }
+    void cancel_flush(Flushable& item) noexcept {
+        HERALD_ASSERT(!item.linked() || owner_.is_current());
+        dirty_.remove(item);
+    }
 
-    void attach(Abortable& item) noexcept { attached_.push_back(item); }
+    void attach(Abortable& item) noexcept {
+        HERALD_ASSERT_OWNER(owner_);
+        attached_.push_back(item);
+    }
 
-    void detach(Abortable& item) noexcept { attached_.remove(item); }
+    void detach(Abortable& item) noexcept {
+        HERALD_ASSERT(!item.linked() || owner_.is_current());
+        attached_.remove(item);
+    }
 
-    [[nodiscard]] std::size_t attached_count() const noexcept { return attached_.size(); }
+    [[nodiscard]] std::size_t attached_count() const noexcept {
+        HERALD_ASSERT_OWNER(owner_);
+        return attached_.size();
+    }
 
 private:
     void run();
@@ -139,6 +165,7 @@ private:
     IntrusiveList<Flushable, FlushTag> dirty_;
     IntrusiveList<Abortable, AbortTag> attached_;
     bool flush_posted_ = false;
+    util::OwnerThread owner_;
     // Declared after the lists: handlers destroyed with the loop may still unlink themselves.
     boost::asio::io_context io_{1};
     std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> guard_;

@@ -10,6 +10,7 @@
 
 #include "herald/net/testing.h"
 #include "herald/net/worker_pool.h"
+#include "herald/util/assert.h"
 
 namespace herald::net {
 namespace {
@@ -44,6 +45,32 @@ TEST(Worker, PostRunsOnTheWorkerThread) {
     EXPECT_TRUE(run_on(worker, [&] { return worker.in_worker_thread(); }));
     EXPECT_NE(run_on(worker, [] { return std::this_thread::get_id(); }),
               std::this_thread::get_id());
+}
+
+TEST(WorkerDeathTest, ItsListsRefuseAnotherThreadWhileItRuns) {
+    if (!util::kAssertions) {
+        GTEST_SKIP() << "HERALD_ASSERTIONS is off in this build";
+    }
+    GTEST_FLAG_SET(death_test_style, "threadsafe");  // the child starts its own worker
+    EXPECT_DEATH(
+            {
+                Worker worker;
+                worker.start();
+                run_on(worker, [] {});  // the worker's thread has bound itself as the owner
+                CountingTickable item;
+                worker.add_tickable(item);  // from the test thread
+            },
+            "invariant broken.*is_current");
+}
+
+TEST(Worker, OwnershipPassesToTheThreadThatStopsIt) {
+    Worker worker;
+    worker.start();
+    CountingTickable item;
+    run_on(worker, [&] { worker.add_tickable(item); });
+    worker.stop();
+    EXPECT_TRUE(worker.owner().is_current());
+    worker.remove_tickable(item);
 }
 
 TEST(Worker, TickCallsRegisteredTickablesUntilRemoved) {

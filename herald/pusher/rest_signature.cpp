@@ -1,29 +1,16 @@
 #include "herald/pusher/rest_signature.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdio>
 
 #include "herald/pusher/auth.h"
 #include "herald/util/ascii.h"
 #include "herald/util/digest.h"
+#include "herald/util/parse.h"
 
 namespace herald::pusher {
 
 namespace {
-
-int hex_value(char c) noexcept {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
 
 bool is_unreserved(char c) noexcept {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -38,17 +25,12 @@ const std::string* find_param(const QueryParams& params, std::string_view name) 
     return it == params.end() ? nullptr : &it->value;
 }
 
+// Seconds since the epoch as decimal digits: a sign is not part of a timestamp.
 std::optional<std::int64_t> parse_timestamp(std::string_view text) {
-    std::int64_t value = 0;
-    const char* end = text.data() + text.size();
-    if (text.empty() || text.front() < '0' || text.front() > '9') {
+    if (text.starts_with('-')) {
         return std::nullopt;
     }
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (ec != std::errc{} || ptr != end) {
-        return std::nullopt;
-    }
-    return value;
+    return util::parse_integer<std::int64_t>(text);
 }
 
 // |a - b| without overflow.
@@ -135,22 +117,6 @@ std::string iso8601(std::int64_t unix_seconds) {
 
 }  // namespace
 
-std::string percent_decode(std::string_view text, bool plus_is_space) {
-    std::string out;
-    out.reserve(text.size());
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 &&
-            hex_value(text[i + 2]) >= 0) {
-            out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
-            i += 2;
-        } else {
-            out.push_back(plus_is_space && c == '+' ? ' ' : c);
-        }
-    }
-    return out;
-}
-
 std::string percent_encode(std::string_view text) {
     return percent_encode(text, is_unreserved);
 }
@@ -184,8 +150,8 @@ QueryParams parse_query(std::string_view raw_query) {
         const auto eq = element.find('=');
         const auto value =
                 eq == std::string_view::npos ? std::string_view{} : element.substr(eq + 1);
-        params.push_back(
-                {percent_decode(element.substr(0, eq), true), percent_decode(value, true)});
+        params.push_back({util::percent_decode(element.substr(0, eq), true),
+                          util::percent_decode(value, true)});
     }
     return params;
 }

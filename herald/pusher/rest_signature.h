@@ -25,10 +25,6 @@ struct QueryParam {
 
 using QueryParams = std::vector<QueryParam>;
 
-// %XX becomes the byte (either hex case); with `plus_is_space`, '+' becomes ' '. A '%' not
-// followed by two hex digits is kept as it is (lenient, like the SDK servers).
-[[nodiscard]] std::string percent_decode(std::string_view text, bool plus_is_space);
-
 // Escapes everything but RFC 3986 unreserved characters and ',' as %XX (upper-case hex).
 [[nodiscard]] std::string percent_encode(std::string_view text);
 

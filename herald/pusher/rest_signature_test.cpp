@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "herald/pusher/auth.h"
+#include "herald/util/parse.h"
 
 namespace herald::pusher {
 namespace {
@@ -157,12 +158,12 @@ TEST(PercentCoding, RoundTripsEveryByte) {
     for (int b = 0; b < 256; ++b) {
         all.push_back(static_cast<char>(b));
     }
-    EXPECT_EQ(percent_decode(percent_encode(all), true), all);
+    EXPECT_EQ(util::percent_decode(percent_encode(all), true), all);
     EXPECT_EQ(percent_encode("a b,c~d/e"), "a%20b,c~d%2Fe");
-    EXPECT_EQ(percent_decode("a+b%2b%2B", false), "a+b++");
-    EXPECT_EQ(percent_decode("%", true), "%");
-    EXPECT_EQ(percent_decode("%a", true), "%a");
-    EXPECT_EQ(percent_decode("%ag", true), "%ag");
+    EXPECT_EQ(util::percent_decode("a+b%2b%2B", false), "a+b++");
+    EXPECT_EQ(util::percent_decode("%", true), "%");
+    EXPECT_EQ(util::percent_decode("%a", true), "%a");
+    EXPECT_EQ(util::percent_decode("%ag", true), "%ag");
 }
 
 TEST(RestVerify, TimestampWindowIsStrict) {

@@ -1,14 +1,13 @@
 #include "herald/sdk/options.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cstdlib>
 #include <fstream>
 
-#include "herald/pusher/rest_signature.h"
 #include "herald/sdk/errors.h"
 #include "herald/util/ascii.h"
 #include "herald/util/base64.h"
+#include "herald/util/parse.h"
 
 namespace herald::sdk {
 
@@ -45,43 +44,25 @@ bool is_valid_app_id(std::string_view id) noexcept {
     });
 }
 
-std::optional<std::uint16_t> parse_port(std::string_view text) noexcept {
-    unsigned value = 0;
-    const char* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc{} || ptr != end || value == 0 || value > 65535) {
-        return std::nullopt;
+// "host[:port]" or "[v6][:port]" into the options; the host keeps its brackets (it goes into
+// URLs as it is).
+void parse_host_port(std::string_view text, Options& options) {
+    const auto authority = util::split_authority(text);
+    if (!authority) {
+        bad_url(text.find(']') == std::string_view::npos ? "the IPv6 host has no closing ']'"
+                                                         : "unexpected text after the IPv6 host");
     }
-    return static_cast<std::uint16_t>(value);
-}
-
-// "host[:port]" or "[v6][:port]" into the options.
-void parse_host_port(std::string_view authority, Options& options) {
-    std::string_view host = authority;
-    std::string_view port;
-    if (authority.starts_with('[')) {
-        const auto close = authority.find(']');
-        if (close == std::string_view::npos) {
-            bad_url("the IPv6 host has no closing ']'");
-        }
-        host = authority.substr(0, close + 1);
-        const auto rest = authority.substr(close + 1);
-        if (!rest.empty() && !rest.starts_with(':')) {
-            bad_url("unexpected text after the IPv6 host");
-        }
-        port = rest.empty() ? rest : rest.substr(1);
-    } else if (const auto colon = authority.rfind(':'); colon != std::string_view::npos) {
-        host = authority.substr(0, colon);
-        port = authority.substr(colon + 1);
-    }
+    const std::string host = authority->bracketed ? "[" + std::string(authority->host) + "]"
+                                                  : std::string(authority->host);
     if (!is_valid_host(host)) {
-        bad_url("the host '" + std::string(host) + "' is not a valid host name or address");
+        bad_url("the host '" + host + "' is not a valid host name or address");
     }
-    options.host = std::string(host);
-    if (authority.find(':', host.size()) != std::string_view::npos) {
-        const auto number = parse_port(port);
-        if (!number) {
-            bad_url("the port '" + std::string(port) + "' is not a number from 1 to 65535");
+    options.host = host;
+    if (authority->port) {
+        const auto number = util::parse_port(*authority->port);
+        if (!number || *number == 0) {
+            bad_url("the port '" + std::string(*authority->port) +
+                    "' is not a number from 1 to 65535");
         }
         options.port = *number;
     }
@@ -92,8 +73,8 @@ void parse_credentials(std::string_view userinfo, Options& options) {
     if (colon == std::string_view::npos) {
         bad_url("the credentials need both KEY and SECRET, separated by ':'");
     }
-    options.key = pusher::percent_decode(userinfo.substr(0, colon), false);
-    options.secret = pusher::percent_decode(userinfo.substr(colon + 1), false);
+    options.key = util::percent_decode(userinfo.substr(0, colon));
+    options.secret = util::percent_decode(userinfo.substr(colon + 1));
     if (options.key.empty()) {
         bad_url("the KEY before ':' is empty");
     }

@@ -7,6 +7,7 @@
 #include "herald/pusher/socket_id.h"
 #include "herald/sdk/errors.h"
 #include "herald/util/json_writer.h"
+#include "herald/util/parse.h"
 
 namespace herald::sdk {
 
@@ -49,7 +50,7 @@ SignedRequest sign_request(std::string_view key, std::string_view secret, std::s
                            std::string path, const QueryParams& params, std::string body,
                            std::int64_t timestamp) {
     // §8.2 step 8: the server verifies against the percent-decoded path, so that is what is signed.
-    const std::string signed_path = pusher::percent_decode(path, false);
+    const std::string signed_path = util::percent_decode(path);
     SignedRequest request;
     request.method = std::string(method);
     request.query = pusher::signed_query(key, secret, method, signed_path, params, body, timestamp);

@@ -14,6 +14,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "herald/sdk/options.h"
+#include "herald/util/parse.h"
 
 namespace herald::sdk::testing {
 
@@ -142,7 +144,10 @@ private:
             const std::string head = p.buffer.substr(0, end + 4);
             std::size_t length = 0;
             if (const auto at = head.find("Content-Length: "); at != std::string::npos) {
-                length = std::stoul(head.substr(at + 16));
+                const auto value_start = at + 16;
+                const auto value = std::string_view(head).substr(
+                        value_start, head.find("\r\n", value_start) - value_start);
+                length = util::parse_integer<std::size_t>(value).value_or(0);
             }
             if (p.buffer.size() < head.size() + length) {
                 return;

@@ -15,6 +15,7 @@
 #include "herald/server/rest_rate.h"
 #include "herald/server/rest_reply.h"
 #include "herald/util/ascii.h"
+#include "herald/util/parse.h"
 
 namespace herald::server {
 
@@ -39,7 +40,7 @@ struct Target {
 };
 
 std::string decode_segment(std::string_view segment) {
-    return pusher::percent_decode(segment, false);
+    return util::percent_decode(segment);
 }
 
 // The '/'-separated segments after the leading '/', still encoded (a %2F stays inside one).
@@ -184,7 +185,7 @@ Response RestApi::Impl::handle(const Request& request) {
         return error_reply(RestError{404, "Unknown app id " + quote_for_message(target->app_id)});
     }
     // §8.2 step 8: the client signed the percent-decoded path.
-    const auto signed_path = pusher::percent_decode(path, false);
+    const auto signed_path = util::percent_decode(path);
     const auto now = options.now_seconds ? options.now_seconds() : system_seconds();
     const auto verdict = pusher::verify_rest_request(
             {request.method, signed_path, request.query(), request.body}, app->key, app->secret,

@@ -1,10 +1,10 @@
 #include "herald/server/upgrade_gate.h"
 
 #include <algorithm>
-#include <charconv>
 
 #include "herald/pusher/limits.h"
 #include "herald/pusher/rest_signature.h"
+#include "herald/util/parse.h"
 
 namespace herald::server {
 
@@ -33,7 +33,7 @@ std::optional<std::string> app_key(std::string_view path, std::string_view prefi
     if (path.empty() || path.find('/') != std::string_view::npos) {
         return std::nullopt;
     }
-    return pusher::percent_decode(path, false);
+    return util::percent_decode(path);
 }
 
 std::optional<GateVerdict> check_protocol(std::string_view query, bool strict) {
@@ -46,11 +46,10 @@ std::optional<GateVerdict> check_protocol(std::string_view query, bool strict) {
         }
         return std::nullopt;  // lenient: speak 7 (§2.2)
     }
-    int version = 0;
     const auto& text = it->value;
-    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), version);
-    if (error != std::errc{} || end != text.data() + text.size() ||
-        version < pusher::kMinProtocolVersion || version > pusher::kMaxProtocolVersion) {
+    const auto version = util::parse_integer<int>(text);
+    if (!version || *version < pusher::kMinProtocolVersion ||
+        *version > pusher::kMaxProtocolVersion) {
         return refuse(ErrorCode::UnsupportedProtocolVersion,
                       "Unsupported protocol version '" + text +
                               "' (supported: " + std::to_string(pusher::kMinProtocolVersion) +

@@ -101,14 +101,14 @@ void WebSocket::handshake_bytes(std::span<char> data) {
     }
     const auto& response = client_->parser->response();
     const auto result = ws::verify_server_response(response, client_->key, client_->handshake);
-    if (!result.accepted) {
+    if (!result) {
         fail_connecting("handshake refused (HTTP " + std::to_string(response.status) +
-                        "): " + result.error);
+                        "): " + result.error());
         return;
     }
-    protocol_ = result.protocol;
+    protocol_ = result->protocol;
     ws::PeerOptions peer = client_->peer;
-    peer.deflate = result.deflate;
+    peer.deflate = result->deflate;
     peer_.emplace(peer);
     client_.reset();
     open(data.subspan(step.used_bytes));

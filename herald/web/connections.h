@@ -10,6 +10,7 @@
 
 #include "herald/net/intrusive_list.h"
 #include "herald/net/worker.h"
+#include "herald/util/assert.h"
 #include "herald/web/event_stream.h"
 #include "herald/web/websocket.h"
 
@@ -24,12 +25,14 @@ public:
     // fn(WebSocket&) for each open WebSocket; `fn` may close or send.
     template <class Fn>
     void for_each(Fn&& fn) {
+        HERALD_ASSERT_OWNER(worker_.owner());
         websockets_.for_each(fn);
     }
 
     // fn(EventStream&) for each open event stream.
     template <class Fn>
     void for_each_event_stream(Fn&& fn) {
+        HERALD_ASSERT_OWNER(worker_.owner());
         event_streams_.for_each(fn);
     }
 
@@ -47,26 +50,35 @@ public:
     }
 
     void add(WebSocket& item) noexcept {
+        HERALD_ASSERT_OWNER(worker_.owner());
         websockets_.push_back(item);
         websocket_count_.store(websockets_.size(), std::memory_order_relaxed);
     }
 
+    // Leaving when already gone touches nothing: a connection's last owner may be another thread.
     void remove(WebSocket& item) noexcept {
+        HERALD_ASSERT(!is_linked(item) || worker_.owner().is_current());
         websockets_.remove(item);
         websocket_count_.store(websockets_.size(), std::memory_order_relaxed);
     }
 
     void add(EventStream& item) noexcept {
+        HERALD_ASSERT_OWNER(worker_.owner());
         event_streams_.push_back(item);
         event_stream_count_.store(event_streams_.size(), std::memory_order_relaxed);
     }
 
     void remove(EventStream& item) noexcept {
+        HERALD_ASSERT(!is_linked(item) || worker_.owner().is_current());
         event_streams_.remove(item);
         event_stream_count_.store(event_streams_.size(), std::memory_order_relaxed);
     }
 
 private:
+    [[nodiscard]] static bool is_linked(const net::ListHook<ConnectionsTag>& hook) noexcept {
+        return hook.linked();
+    }
+
     net::Worker& worker_;
     net::IntrusiveList<WebSocket, ConnectionsTag> websockets_;
     net::IntrusiveList<EventStream, ConnectionsTag> event_streams_;

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "herald/util/assert.h"
 #include "herald/util/shared_bytes.h"
 #include "herald/web/connections.h"
 #include "herald/ws/sse_format.h"
@@ -55,6 +56,7 @@ bool EventStream::comment(std::string_view text) {
 }
 
 bool EventStream::queue(std::string bytes) {
+    HERALD_ASSERT_OWNER(worker().owner());
     if (!open_ || !has_stream() || closing_after_flush()) {
         return false;
     }
@@ -71,6 +73,7 @@ bool EventStream::queue(std::string bytes) {
 }
 
 void EventStream::close() {
+    HERALD_ASSERT_OWNER(worker().owner());
     if (open_) {
         close_after_flush();
     }

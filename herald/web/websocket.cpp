@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "herald/util/assert.h"
 #include "herald/web/client_phase.h"
 #include "herald/web/connections.h"
 
@@ -37,6 +38,13 @@ std::shared_ptr<WebSocket> WebSocket::shared() {
     return std::static_pointer_cast<WebSocket>(self());
 }
 
+// Open and under its queue cap. Called by every method that queues, on the worker's thread.
+bool WebSocket::sendable() const noexcept {
+    HERALD_ASSERT_OWNER(worker().owner());
+    HERALD_ASSERT(state_ != ReadyState::Open || peer_.has_value());  // open means a Peer
+    return state_ == ReadyState::Open && !overflowed_;
+}
+
 void WebSocket::join(std::shared_ptr<Connections> registry) {
     registry_ = std::move(registry);
     registry_->add(*this);
@@ -61,7 +69,7 @@ void WebSocket::open(std::span<char> early) {
 }
 
 bool WebSocket::send(std::string_view text) {
-    if (state_ != ReadyState::Open || overflowed_) {
+    if (!sendable()) {
         return false;
     }
     peer_->send_text(text);
@@ -70,7 +78,7 @@ bool WebSocket::send(std::string_view text) {
 }
 
 bool WebSocket::send_binary(std::string_view bytes) {
-    if (state_ != ReadyState::Open || overflowed_) {
+    if (!sendable()) {
         return false;
     }
     peer_->send_binary(bytes);
@@ -79,7 +87,7 @@ bool WebSocket::send_binary(std::string_view bytes) {
 }
 
 bool WebSocket::send(const ws::Broadcast& message) {
-    if (state_ != ReadyState::Open || overflowed_) {
+    if (!sendable()) {
         return false;
     }
     peer_->send(message);
@@ -88,7 +96,7 @@ bool WebSocket::send(const ws::Broadcast& message) {
 }
 
 bool WebSocket::ping(std::string_view payload, std::function<void()> on_pong) {
-    if (state_ != ReadyState::Open || overflowed_) {
+    if (!sendable()) {
         return false;
     }
     payload = payload.substr(0, ws::kMaxControlPayload);
@@ -104,6 +112,7 @@ bool WebSocket::ping(std::string_view payload, std::function<void()> on_pong) {
 }
 
 void WebSocket::close(std::uint16_t code, std::string_view reason) {
+    HERALD_ASSERT_OWNER(worker().owner());
     if (state_ == ReadyState::Connecting) {
         fail_connecting("closed before the connection opened", false);
         return;

@@ -161,6 +161,7 @@ private:
     };
 
     std::shared_ptr<WebSocket> shared();
+    [[nodiscard]] bool sendable() const noexcept;
     util::ByteQueue& outgoing() override;
     void on_bytes(std::span<char> data) override;
     void on_closed(const std::error_code& reason) override;

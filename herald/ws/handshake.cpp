@@ -91,12 +91,6 @@ bool is_one_of(std::string_view value, const std::vector<std::string>& list) {
     return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-ClientHandshake client_failure(std::string error) {
-    ClientHandshake handshake;
-    handshake.error = std::move(error);
-    return handshake;
-}
-
 // RFC 6455 §4.1 (the client's checks of the server's answer), items 1 to 4.
 std::optional<std::string> check_upgrade_response(const http::Response& response,
                                                   const std::string& key) {
@@ -190,10 +184,11 @@ ClientRequest make_client_request(const ClientHandshakeOptions& options) {
     return out;
 }
 
-ClientHandshake verify_server_response(const http::Response& response, const std::string& key,
-                                       const ClientHandshakeOptions& options) {
+util::Result<ClientHandshake, std::string> verify_server_response(
+        const http::Response& response, const std::string& key,
+        const ClientHandshakeOptions& options) {
     if (auto error = check_upgrade_response(response, key)) {
-        return client_failure(std::move(*error));
+        return util::unexpected(std::move(*error));
     }
     ClientHandshake handshake;
     // RFC 6455 §4.1 item 6: at most one subprotocol, and one we asked for.
@@ -201,8 +196,8 @@ ClientHandshake verify_server_response(const http::Response& response, const std
         const auto value = util::trim(*protocol);
         if (response.fields.count("Sec-WebSocket-Protocol") != 1 ||
             !is_one_of(value, options.subprotocols)) {
-            return client_failure("the server chose a subprotocol we did not ask for: " +
-                                  std::string(value));
+            return util::unexpected("the server chose a subprotocol we did not ask for: " +
+                                    std::string(value));
         }
         handshake.protocol = std::string(value);
     }
@@ -210,14 +205,14 @@ ClientHandshake verify_server_response(const http::Response& response, const std
     const auto extensions = response.fields.joined("Sec-WebSocket-Extensions");
     if (!util::trim(extensions).empty()) {
         if (!options.deflate.enabled) {
-            return client_failure("the server answered extensions we did not offer: " + extensions);
+            return util::unexpected("the server answered extensions we did not offer: " +
+                                    extensions);
         }
         handshake.deflate = accept_deflate_response(extensions, options.deflate);
         if (!handshake.deflate) {
-            return client_failure("unacceptable Sec-WebSocket-Extensions answer: " + extensions);
+            return util::unexpected("unacceptable Sec-WebSocket-Extensions answer: " + extensions);
         }
     }
-    handshake.accepted = true;
     return handshake;
 }
 

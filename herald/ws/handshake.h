@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "herald/http/message.h"
+#include "herald/util/result.h"
 #include "herald/ws/deflate.h"
 
 namespace herald::ws {
@@ -62,17 +63,17 @@ struct ClientRequest {
 
 [[nodiscard]] ClientRequest make_client_request(const ClientHandshakeOptions& options);
 
+// What the server agreed to.
 struct ClientHandshake {
-    bool accepted = false;
-    std::string protocol;
+    std::string protocol;  // the subprotocol it chose, empty when none
     std::optional<DeflateParams> deflate;
-    std::string error;
 };
 
 // Checks the server's response: 101, Upgrade/Connection tokens, the accept value, a subprotocol
-// we asked for (if any) and an extension answer we offered (if any).
-[[nodiscard]] ClientHandshake verify_server_response(const http::Response& response,
-                                                     const std::string& key,
-                                                     const ClientHandshakeOptions& options);
+// we asked for (if any) and an extension answer we offered (if any). The error says why the
+// answer is refused.
+[[nodiscard]] util::Result<ClientHandshake, std::string> verify_server_response(
+        const http::Response& response, const std::string& key,
+        const ClientHandshakeOptions& options);
 
 }  // namespace herald::ws

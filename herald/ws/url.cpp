@@ -1,44 +1,31 @@
 // herald/ws/url.cpp
 #include "herald/ws/url.h"
 
-#include <charconv>
-
 #include "herald/util/ascii.h"
+#include "herald/util/parse.h"
 
 namespace herald::ws {
 namespace {
 
-// Splits "host[:port]" (host may be "[v6]") into url.host and url.port.
-bool parse_authority(std::string_view authority, WsUrl& url) {
-    std::string_view port;
-    if (authority.starts_with('[')) {
-        const std::size_t close = authority.find(']');
-        if (close == std::string_view::npos) {
-            return false;
-        }
-        url.host = std::string(authority.substr(1, close - 1));
-        const std::string_view rest = authority.substr(close + 1);
-        if (!rest.empty() && !rest.starts_with(':')) {
-            return false;
-        }
-        port = rest.empty() ? rest : rest.substr(1);
-    } else {
-        const std::size_t colon = authority.rfind(':');
-        url.host = std::string(authority.substr(0, colon));
-        port = colon == std::string_view::npos ? std::string_view{} : authority.substr(colon + 1);
+// Splits "host[:port]" (host may be "[v6]") into url.host and url.port. An IPv6 address needs
+// its brackets in a URI (RFC 3986 §3.2.2): a bare one is refused.
+bool parse_authority(std::string_view text, WsUrl& url) {
+    const auto authority = util::split_authority(text);
+    if (!authority || (!authority->bracketed && authority->host.find(':') != std::string::npos)) {
+        return false;
     }
+    url.host = std::string(authority->host);
     if (url.host.empty() || url.host.find('@') != std::string::npos) {
         return false;  // userinfo has no meaning for a WebSocket URI
     }
-    if (port.empty()) {
+    if (!authority->port || authority->port->empty()) {
         return true;
     }
-    unsigned value = 0;
-    const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), value);
-    if (error != std::errc{} || end != port.data() + port.size() || value == 0 || value > 65535) {
+    const auto port = util::parse_port(*authority->port);
+    if (!port || *port == 0) {
         return false;
     }
-    url.port = static_cast<std::uint16_t>(value);
+    url.port = *port;
     return true;
 }
 
