@@ -125,7 +125,8 @@ TEST_F(ConnectionTest, DeliversAPublicationToSubscribersOnEveryWorkerExceptTheEx
         subscribe(i, "news");
     }
     take(a), take(b), take(c);
-    hub_.publish(app(), Publication{"news", "update", "hello", connections_[c]->socket_id(), {}});
+    hub_.publish_everywhere(
+            app(), Publication{"news", "update", "hello", connections_[c]->socket_id(), {}});
     run_posted();
     const std::string expected = R"({"event":"update","channel":"news","data":"hello"})";
     EXPECT_EQ(take(a), std::vector<std::string>{expected});
@@ -215,7 +216,7 @@ TEST_F(ConnectionTest, ReplaysTheCachedEventOrReportsACacheMiss) {
     const auto a = connect();
     subscribe(a, "cache-weather");
     EXPECT_TRUE(has(take(a), R"({"event":"pusher:cache_miss","channel":"cache-weather"})"));
-    hub_.publish(app(), Publication{"cache-weather", "forecast", "sunny", {}, {}});
+    hub_.publish_everywhere(app(), Publication{"cache-weather", "forecast", "sunny", {}, {}});
     run_posted();
     take(a);
     const auto b = connect(1);
@@ -238,7 +239,7 @@ TEST_F(ConnectionTest, SignsInDeliversToTheUserAndTerminates) {
     EXPECT_TRUE(has(take(a), "subscription_succeeded"));
     receive(b, R"({"event":"pusher:subscribe","data":{"channel":"#server-to-user-42","auth":""}})");
     EXPECT_TRUE(has(take(b), "subscription_error"));
-    hub_.publish(app(), Publication{"#server-to-user-42", "note", "hi", {}, {}});
+    hub_.publish_everywhere(app(), Publication{"#server-to-user-42", "note", "hi", {}, {}});
     run_posted();
     EXPECT_TRUE(has(take(a), R"("event":"note")"));
     EXPECT_TRUE(hub_.channels(app(), "").empty()) << "user channels are not listed";
