@@ -1,10 +1,10 @@
 // herald/server/channel_events.h
 //
-// The one door through which the hub and the connections report what webhooks are made of
-// (protocol.md §9.3): a channel's first and last subscriber on this node, a presence user's first
-// and last connection, accepted client events, cache misses and subscription counts. Occupancy and
-// membership are reported under the channel's shard lock, so their order per channel is the order
-// in which they happened. Implementations must be quick and must not call back into the hub.
+// The one door through which the hub reports what webhooks are made of (protocol.md §9.3): a
+// channel's first and last subscriber on this node, a presence user's first and last connection,
+// accepted client events, cache misses and subscription counts. Occupancy and membership are
+// reported under the channel's shard lock, so their order per channel is the order in which they
+// happened. Implementations must be quick and must not call back into the hub.
 // `app` is the AppRegistry index.
 // Owner: the server; every method is called from any worker thread.
 #pragma once

@@ -48,9 +48,9 @@ class ChannelService {
 public:
     virtual ~ChannelService() = default;
 
-    // Delivers to every subscriber of the channel (except `exclude`); remembers it on cache
-    // channels. Returns immediately: delivery happens on the subscribers' workers.
-    virtual void publish(const App& app, const Publication& publication) = 0;
+    // Delivers to every subscriber of the channel on every node (except `exclude`); remembers it
+    // on cache channels. Returns immediately: delivery happens on the subscribers' workers.
+    virtual void publish_everywhere(const App& app, const Publication& publication) = 0;
 
     [[nodiscard]] virtual ChannelState channel(const App& app, std::string_view name) = 0;
 

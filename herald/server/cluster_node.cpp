@@ -17,12 +17,12 @@ std::optional<std::size_t> ClusterNode::index_of(std::string_view app_id) const 
 }
 
 void ClusterNode::deliver(const cluster::Event& event) {
-    hub_.deliver_remote(event);
+    hub_.deliver_from_cluster(event);
 }
 
 void ClusterNode::terminate(std::string_view app_id, std::string_view user_id) {
     if (const auto app = index_of(app_id)) {
-        hub_.terminate_local(*app, user_id);
+        hub_.terminate_on_this_node(*app, user_id);
     }
 }
 
@@ -43,16 +43,12 @@ void ClusterNode::member_changed(std::string_view app_id, std::string_view chann
     const auto name = std::string(channel);
     auto message = added ? pusher::member_added(name, member)
                          : pusher::member_removed(name, member.user_id);
-    hub_.broadcast(*app, name, std::move(message),
-                   exclude.empty() ? std::nullopt : std::optional<std::string>(exclude));
+    hub_.deliver_on_this_node(*app, name, std::move(message),
+                              exclude.empty() ? std::nullopt : std::optional<std::string>(exclude));
 }
 
 void ClusterNode::subscriptions_changed(std::string_view app_id, std::string_view channel) {
-    const auto app = index_of(app_id);
-    const auto kind = pusher::classify_channel(channel);
-    // §4.15: presence channels have member events instead; a user's channel is not counted.
-    if (app && hub_.apps().apps()[*app].subscription_count_events && !pusher::is_presence(kind) &&
-        kind != pusher::ChannelKind::ServerToUser) {
+    if (const auto app = index_of(app_id)) {
         hub_.count_subscriptions(*app, std::string(channel));
     }
 }
@@ -74,19 +70,19 @@ void ClusterNode::occupancy_changed(std::string_view app_id, std::string_view ch
 
 std::uint64_t ClusterNode::local_subscriptions(std::string_view app_id, std::string_view channel) {
     const auto app = index_of(app_id);
-    return app ? hub_.table().state(*app, channel).subscription_count : 0;
+    return app ? hub_.subscriptions_on_this_node(*app, channel) : 0;
 }
 
 std::optional<std::string> ClusterNode::local_member(std::string_view app_id,
                                                      std::string_view channel,
                                                      std::string_view user_id) {
     const auto app = index_of(app_id);
-    return app ? hub_.table().member_info(*app, channel, user_id) : std::nullopt;
+    return app ? hub_.member_on_this_node(*app, channel, user_id) : std::nullopt;
 }
 
 std::vector<cluster::LocalChannel> ClusterNode::local_channels() {
     std::vector<cluster::LocalChannel> out;
-    for (auto& item : hub_.table().snapshot()) {
+    for (auto& item : hub_.channels_on_this_node()) {
         if (item.channel.starts_with(pusher::kServerToUserPrefix)) {
             continue;
         }

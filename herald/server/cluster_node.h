@@ -1,8 +1,8 @@
 // herald/server/cluster_node.h
 //
 // The server as the cluster sees it (cluster::Node): what other nodes publish goes to the hub's
-// local delivery, cluster-wide member transitions become member_added/removed for the local
-// subscribers, and the node's exact local state is read from the hub's channel table.
+// delivery on this node, cluster-wide member transitions become member_added/removed for this
+// node's subscribers, and the node's exact own state is read from the hub.
 // Owner: the server; its methods run on the cluster thread and only post work to the workers.
 #pragma once
 
@@ -16,8 +16,8 @@ public:
     explicit ClusterNode(Hub& hub) : hub_(hub) {}
 
     // Where the cluster-wide occupancy and member transitions go as webhooks (null: nowhere).
-    // In a cluster these replace the channel table's node-wide ones: each is decided once, on
-    // one node. Set before the cluster starts.
+    // In a cluster these replace the hub's node-wide ones (Hub::leave_occupancy_events_to_cluster):
+    // each is decided once, on one node. Set before the cluster starts.
     void set_events(ChannelEvents* events) noexcept { events_ = events; }
 
     void deliver(const cluster::Event& event) override;

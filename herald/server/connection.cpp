@@ -227,51 +227,24 @@ bool Connection::authorize(const pusher::Subscribe& request, ChannelKind kind,
 }
 
 void Connection::join(const std::string& channel, ChannelKind kind,
-                      const std::optional<pusher::Member>& member, bool announce) {
-    auto& hub = context_.hub;
-    JoinRequest request{app_index_, channel, worker_, member ? &*member : nullptr,
-                        app_.limits.max_presence_members};
-    auto result = hub.table().join(request);
-    if (result.refused) {
+                      const std::optional<pusher::Member>& member) {
+    auto subscription = std::make_unique<Subscription>(*this, channel);
+    auto outcome =
+            context_.hub.subscribe(app_index_, worker_, *subscription, member ? &*member : nullptr);
+    if (outcome.refused) {
         refuse(channel, SubscriptionErrorType::LimitReached,
                "The presence channel " + channel + " is full (" +
                        std::to_string(app_.limits.max_presence_members) + " members)",
                to_int(ErrorCode::OverCapacity));
         return;
     }
-    auto subscription = std::make_unique<Subscription>(*this, channel);
-    if (member) {
-        subscription->user_id = member->user_id;
-    }
-    hub.local(worker_).add(app_index_, *subscription);
     subscriptions_.emplace(channel, std::move(subscription));
-    if (result.member_added) {
-        hub.member_joined(app_index_, channel, *member, socket_id_);
-    }
-    hub.subscriptions_changed(app_index_, channel);
-    if (!announce) {
-        return;
-    }
-    send(member ? pusher::presence_subscription_succeeded(
-                          channel, hub.roster(app_index_, channel, std::move(result.roster)))
+    send(member ? pusher::presence_subscription_succeeded(channel, std::move(outcome.roster))
                 : pusher::subscription_succeeded(channel));
     if (pusher::is_cache(kind)) {
-        send(result.cache ? pusher::channel_event(result.cache->event, channel,
-                                                  pusher::EventData::string(result.cache->data))
-                          : pusher::cache_miss(channel));
-        if (!result.cache && hub.events() != nullptr) {
-            hub.events()->cache_miss(app_index_, channel);
-        }
-    }
-    if (!member) {
-        count_subscriptions(channel);
-    }
-}
-
-void Connection::count_subscriptions(const std::string& channel) {
-    if (app_.subscription_count_events &&
-        pusher::classify_channel(channel) != ChannelKind::ServerToUser) {
-        context_.hub.count_subscriptions(app_index_, channel);
+        send(outcome.cache ? pusher::channel_event(outcome.cache->event, channel,
+                                                   pusher::EventData::string(outcome.cache->data))
+                           : pusher::cache_miss(channel));
     }
 }
 
@@ -284,18 +257,7 @@ void Connection::leave(const std::string& channel) {
     if (it == subscriptions_.end()) {
         return;  // §4.6: a no-op
     }
-    auto& hub = context_.hub;
-    auto& subscription = *it->second;
-    hub.local(worker_).remove(app_index_, subscription);
-    const auto* user_id = subscription.user_id ? &*subscription.user_id : nullptr;
-    const auto result = hub.table().leave(app_index_, channel, worker_, user_id);
-    if (result.member_removed) {
-        hub.member_left(app_index_, channel, *user_id);
-    }
-    hub.subscriptions_changed(app_index_, channel);
-    if (!user_id && result.subscriptions > 0) {
-        count_subscriptions(channel);
-    }
+    context_.hub.unsubscribe(app_index_, worker_, *it->second);
     subscriptions_.erase(it);
 }
 
@@ -348,16 +310,7 @@ void Connection::handle(const pusher::ClientEvent& event) {
               ErrorCode::ClientEventRateLimit, channel);
         return;
     }
-    const auto& user_id = it->second->user_id;
-    if (auto* events = context_.hub.events()) {
-        events->client_event(app_index_, channel, event.event, event.data.text, socket_id_,
-                             user_id ? std::string_view(*user_id) : std::string_view{});
-    }
-    context_.hub.send(app_index_, channel,
-                      pusher::channel_event(
-                              event.event, channel, event.data,
-                              user_id ? std::optional<std::string_view>(*user_id) : std::nullopt),
-                      socket_id_);
+    context_.hub.relay_client_event(app_index_, event, socket_id_, it->second->user_id);
 }
 
 ConnectionRef Connection::ref() {
@@ -402,43 +355,19 @@ void Connection::handle(const pusher::Signin& request) {
                       std::to_string(pusher::kMaxWatchlistSize) + " user ids are watched",
               ErrorCode::WatchlistLimitExceeded);
     }
-    join(pusher::server_to_user_channel(user_->id), ChannelKind::ServerToUser, std::nullopt, false);
-    auto result = context_.hub.users().sign_in(app_index_, user_->id, ref(), user_->watchlist);
+    auto name = pusher::server_to_user_channel(user_->id);
+    auto user_channel = std::make_unique<Subscription>(*this, name);
+    auto outcome = context_.hub.sign_in(app_index_, ref(), *user_channel, *user_);
+    subscriptions_.emplace(std::move(name), std::move(user_channel));
     std::vector<pusher::WatchlistEvent> events;
-    if (!result.online.empty()) {
-        events.push_back({pusher::WatchlistStatus::Online, std::move(result.online)});
+    if (!outcome.online.empty()) {
+        events.push_back({pusher::WatchlistStatus::Online, std::move(outcome.online)});
     }
-    if (!result.offline.empty()) {
-        events.push_back({pusher::WatchlistStatus::Offline, std::move(result.offline)});
+    if (!outcome.offline.empty()) {
+        events.push_back({pusher::WatchlistStatus::Offline, std::move(outcome.offline)});
     }
     if (!events.empty()) {
         send(pusher::watchlist_events(events));
-    }
-    if (result.first) {
-        notify_watchers(result.watchers, pusher::WatchlistStatus::Online);
-    }
-}
-
-void Connection::notify_watchers(const std::vector<ConnectionRef>& watchers,
-                                 pusher::WatchlistStatus status) {
-    if (watchers.empty()) {
-        return;
-    }
-    const std::vector<pusher::WatchlistEvent> events{{status, {user_->id}}};
-    auto message = std::make_shared<const std::string>(pusher::watchlist_events(events));
-    for (const auto& watcher : watchers) {
-        context_.hub.post_to(watcher, [message](Connection& c) { c.send(*message); });
-    }
-}
-
-void Connection::sign_out() {
-    if (!user_) {
-        return;
-    }
-    const auto result =
-            context_.hub.users().sign_out(app_index_, user_->id, this, user_->watchlist);
-    if (result.last) {
-        notify_watchers(result.watchers, pusher::WatchlistStatus::Offline);
     }
 }
 
@@ -451,7 +380,9 @@ void Connection::closed() {
         const auto channel = subscriptions_.begin()->first;
         leave(channel);
     }
-    sign_out();
+    if (user_) {
+        context_.hub.sign_out(app_index_, this, *user_);
+    }
     worker_ref_.remove_tickable(*this);
     context_.workers[worker_]->connections.remove(*this);
     context_.app_connections[app_index_].fetch_sub(1, std::memory_order_relaxed);

@@ -67,9 +67,10 @@ private:
     // Checks the channel's signature and builds the presence member; sends the refusal itself.
     bool authorize(const pusher::Subscribe& request, pusher::ChannelKind kind,
                    std::optional<pusher::Member>& member);
-    // `announce`: answer the client (subscription_succeeded, cache replay, counts).
+    // Subscribes through the hub and answers the client (subscription_succeeded or the refusal,
+    // then the cache replay or miss).
     void join(const std::string& channel, pusher::ChannelKind kind,
-              const std::optional<pusher::Member>& member, bool announce = true);
+              const std::optional<pusher::Member>& member);
     void leave(const std::string& channel);
     void signin_failed(std::string_view message);
     [[nodiscard]] ConnectionRef ref();
@@ -78,10 +79,6 @@ private:
     void error(std::string_view message, pusher::ErrorCode code = pusher::ErrorCode::NoCode,
                std::optional<std::string_view> channel = std::nullopt);
     bool allow_client_event(net::Clock::time_point now);
-    void sign_out();
-    void notify_watchers(const std::vector<ConnectionRef>& watchers,
-                         pusher::WatchlistStatus status);
-    void count_subscriptions(const std::string& channel);
 
     ServerContext& context_;
     const App& app_;

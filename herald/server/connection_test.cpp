@@ -2,7 +2,6 @@
 // posted deliveries are run explicitly (run_posted), so every exchange is deterministic.
 #include "herald/server/connection.h"
 
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,101 +10,12 @@
 
 #include "herald/pusher/auth.h"
 #include "herald/pusher/message.h"
+#include "herald/server/hub_fixture.h"
 
 namespace herald::server {
 namespace {
 
-struct Wire final : Transport {
-    void send(std::string_view text) override { sent.emplace_back(text); }
-
-    void send(const ws::Broadcast& message) override { sent.emplace_back(message.payload()); }
-
-    void close(std::uint16_t code, std::string_view /*reason*/) override { close_code = code; }
-
-    std::vector<std::string> sent;
-    std::uint16_t close_code = 0;
-};
-
-class ConnectionTest : public ::testing::Test {
-protected:
-    ConnectionTest()
-        : apps_(make_apps()), pool_(2), hub_(apps_, pool_), context_(config_, apps_, hub_) {
-        for (std::uint32_t i = 0; i < 2; ++i) {
-            context_.workers.push_back(
-                    std::make_unique<WorkerContext>(20 * 1024, pusher::socket_id_prefix(7, i)));
-        }
-    }
-
-    ~ConnectionTest() override {
-        for (auto& c : connections_) {
-            c->closed();
-        }
-        run_posted();
-    }
-
-    static AppRegistry make_apps() {
-        auto app = development_app();
-        app.limits.max_presence_members = 2;
-        app.limits.max_client_events_per_second = 2;
-        return AppRegistry({app});
-    }
-
-    const App& app() const { return apps_.apps().front(); }
-
-    // A connected client on worker `worker`; returns its index.
-    std::size_t connect(std::size_t worker = 0) {
-        auto wire = std::make_unique<Wire>();
-        wires_.push_back(wire.get());
-        connections_.push_back(std::make_shared<Connection>(context_, app(), pool_.worker(worker),
-                                                            std::move(wire)));
-        connections_.back()->open();
-        return connections_.size() - 1;
-    }
-
-    void receive(std::size_t c, const std::string& text) {
-        connections_[c]->receive(web::Message{false, text});
-        run_posted();
-    }
-
-    void subscribe(std::size_t c, const std::string& channel,
-                   std::optional<std::string> data = std::nullopt) {
-        const auto auth = pusher::channel_auth(app().key, app().secret,
-                                               connections_[c]->socket_id(), channel, data);
-        receive(c,
-                pusher::serialize(pusher::ClientMessage{pusher::Subscribe{channel, auth, data}}));
-    }
-
-    void run_posted() {
-        for (std::size_t i = 0; i < pool_.size(); ++i) {
-            pool_.worker(i).io_context().poll();
-            pool_.worker(i).io_context().restart();
-        }
-    }
-
-    // Messages sent to connection `c` since the last call.
-    std::vector<std::string> take(std::size_t c) {
-        auto out = std::move(wires_[c]->sent);
-        wires_[c]->sent.clear();
-        return out;
-    }
-
-    static bool has(const std::vector<std::string>& messages, std::string_view part) {
-        for (const auto& m : messages) {
-            if (m.find(part) != std::string::npos) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    ServerConfig config_;
-    AppRegistry apps_;
-    net::WorkerPool pool_;
-    Hub hub_;
-    ServerContext context_;
-    std::vector<std::shared_ptr<Connection>> connections_;
-    std::vector<Wire*> wires_;
-};
+class ConnectionTest : public hub_testing::HubFixture {};
 
 TEST_F(ConnectionTest, StartsWithConnectionEstablishedAndAnswersPings) {
     const auto c = connect();
@@ -125,7 +35,8 @@ TEST_F(ConnectionTest, DeliversAPublicationToSubscribersOnEveryWorkerExceptTheEx
         subscribe(i, "news");
     }
     take(a), take(b), take(c);
-    hub_.publish(app(), Publication{"news", "update", "hello", connections_[c]->socket_id(), {}});
+    hub_.publish_everywhere(
+            app(), Publication{"news", "update", "hello", connections_[c]->socket_id(), {}});
     run_posted();
     const std::string expected = R"({"event":"update","channel":"news","data":"hello"})";
     EXPECT_EQ(take(a), std::vector<std::string>{expected});
@@ -215,7 +126,7 @@ TEST_F(ConnectionTest, ReplaysTheCachedEventOrReportsACacheMiss) {
     const auto a = connect();
     subscribe(a, "cache-weather");
     EXPECT_TRUE(has(take(a), R"({"event":"pusher:cache_miss","channel":"cache-weather"})"));
-    hub_.publish(app(), Publication{"cache-weather", "forecast", "sunny", {}, {}});
+    hub_.publish_everywhere(app(), Publication{"cache-weather", "forecast", "sunny", {}, {}});
     run_posted();
     take(a);
     const auto b = connect(1);
@@ -238,7 +149,7 @@ TEST_F(ConnectionTest, SignsInDeliversToTheUserAndTerminates) {
     EXPECT_TRUE(has(take(a), "subscription_succeeded"));
     receive(b, R"({"event":"pusher:subscribe","data":{"channel":"#server-to-user-42","auth":""}})");
     EXPECT_TRUE(has(take(b), "subscription_error"));
-    hub_.publish(app(), Publication{"#server-to-user-42", "note", "hi", {}, {}});
+    hub_.publish_everywhere(app(), Publication{"#server-to-user-42", "note", "hi", {}, {}});
     run_posted();
     EXPECT_TRUE(has(take(a), R"("event":"note")"));
     EXPECT_TRUE(hub_.channels(app(), "").empty()) << "user channels are not listed";
@@ -273,43 +184,6 @@ TEST_F(ConnectionTest, AnswersMalformedMessagesWithPusherErrors) {
     EXPECT_EQ(wires_[a]->close_code, 0) << "errors do not close the connection";
 }
 
-// What the hub reports for webhooks (protocol.md §9.3), in order.
-struct Recorder final : ChannelEvents {
-    void channel_occupied(std::size_t, std::string_view channel) override {
-        seen.push_back("occupied " + std::string(channel));
-    }
-
-    void channel_vacated(std::size_t, std::string_view channel) override {
-        seen.push_back("vacated " + std::string(channel));
-    }
-
-    void member_added(std::size_t, std::string_view channel, std::string_view user) override {
-        seen.push_back("added " + std::string(channel) + " " + std::string(user));
-    }
-
-    void member_removed(std::size_t, std::string_view channel, std::string_view user) override {
-        seen.push_back("removed " + std::string(channel) + " " + std::string(user));
-    }
-
-    void client_event(std::size_t, std::string_view channel, std::string_view event,
-                      std::string_view data, std::string_view socket_id,
-                      std::string_view user) override {
-        seen.push_back("client " + std::string(channel) + " " + std::string(event) + " " +
-                       std::string(data) + " " + (socket_id.empty() ? "?" : "sid") + " " +
-                       std::string(user));
-    }
-
-    void cache_miss(std::size_t, std::string_view channel) override {
-        seen.push_back("miss " + std::string(channel));
-    }
-
-    void subscription_count(std::size_t, std::string_view channel, std::uint64_t n) override {
-        seen.push_back("count " + std::string(channel) + " " + std::to_string(n));
-    }
-
-    std::vector<std::string> seen;
-};
-
 class ChannelEventsTest : public ConnectionTest {
 protected:
     ChannelEventsTest() { hub_.set_events(&recorder_); }
@@ -323,7 +197,7 @@ protected:
 
     std::vector<std::string> take_events() { return std::exchange(recorder_.seen, {}); }
 
-    Recorder recorder_;
+    hub_testing::Recorder recorder_;
 };
 
 TEST_F(ChannelEventsTest, OccupiedAndVacatedOncePerTransitionAcrossWorkers) {

@@ -21,7 +21,7 @@ Hub::Hub(const AppRegistry& apps, net::WorkerPool& pool)
     }
 }
 
-void Hub::publish(const App& app, const Publication& publication) {
+void Hub::publish_everywhere(const App& app, const Publication& publication) {
     const auto index = apps_.index_of(app);
     const bool cache = pusher::is_cache(pusher::classify_channel(publication.channel));
     if (cache) {
@@ -40,19 +40,19 @@ void Hub::publish(const App& app, const Publication& publication) {
                 cache ? std::optional<std::string>(publication.event) : std::nullopt,
                 cache ? std::optional<std::string>(publication.data) : std::nullopt});
     }
-    broadcast(index, publication.channel, std::move(message), publication.exclude);
+    deliver_on_this_node(index, publication.channel, std::move(message), publication.exclude);
 }
 
-void Hub::send(std::size_t app, std::string_view channel, std::string message,
-               std::optional<std::string> exclude) {
+void Hub::send_everywhere(std::size_t app, std::string_view channel, std::string message,
+                          std::optional<std::string> exclude) {
     if (cluster_->clustered()) {
         cluster_->publish(cluster::Event{app_id(app), std::string(channel), message, exclude,
                                          std::nullopt, std::nullopt});
     }
-    broadcast(app, channel, std::move(message), std::move(exclude));
+    deliver_on_this_node(app, channel, std::move(message), std::move(exclude));
 }
 
-void Hub::deliver_remote(const cluster::Event& event) {
+void Hub::deliver_from_cluster(const cluster::Event& event) {
     const auto* app = apps_.by_id(event.app_id);
     if (app == nullptr) {
         return;
@@ -62,7 +62,100 @@ void Hub::deliver_remote(const cluster::Event& event) {
         table_.remember(index, event.channel, CachedEvent{*event.event, *event.data},
                         SteadyClock::now() + pusher::kCacheTtl);
     }
-    broadcast(index, event.channel, event.payload, event.exclude);
+    deliver_on_this_node(index, event.channel, event.payload, event.exclude);
+}
+
+SubscribeOutcome Hub::subscribe(std::size_t app, std::size_t worker, Subscription& subscription,
+                                const pusher::Member* member) {
+    const auto& channel = subscription.channel;
+    const auto kind = pusher::classify_channel(channel);
+    auto joined = table_.join(JoinRequest{app, channel, worker, member,
+                                          apps_.apps()[app].limits.max_presence_members});
+    SubscribeOutcome outcome;
+    if (joined.refused) {
+        outcome.refused = true;
+        return outcome;
+    }
+    outcome.member_added = joined.member_added;
+    outcome.subscriptions = joined.subscriptions;
+    outcome.cache = std::move(joined.cache);
+    if (member != nullptr) {
+        subscription.user_id = member->user_id;
+    }
+    locals_[worker]->add(app, subscription);
+    if (joined.member_added) {
+        member_joined(app, channel, *member, subscription.connection->socket_id());
+    }
+    subscriptions_changed(app, channel);
+    if (member != nullptr) {
+        outcome.roster = roster(app, channel, std::move(joined.roster));
+    }
+    if (pusher::is_cache(kind) && !outcome.cache && events_ != nullptr) {
+        events_->cache_miss(app, channel);
+    }
+    count_subscriptions(app, channel);
+    return outcome;
+}
+
+UnsubscribeOutcome Hub::unsubscribe(std::size_t app, std::size_t worker,
+                                    Subscription& subscription) {
+    const auto& channel = subscription.channel;
+    locals_[worker]->remove(app, subscription);
+    const auto* user_id = subscription.user_id ? &*subscription.user_id : nullptr;
+    const auto left = table_.leave(app, channel, worker, user_id);
+    if (left.member_removed) {
+        member_left(app, channel, *user_id);
+    }
+    subscriptions_changed(app, channel);
+    if (left.subscriptions > 0) {
+        count_subscriptions(app, channel);
+    }
+    return UnsubscribeOutcome{left.member_removed, left.subscriptions};
+}
+
+SignInOutcome Hub::sign_in(std::size_t app, const ConnectionRef& ref, Subscription& user_channel,
+                           const pusher::User& user) {
+    subscribe(app, ref.worker, user_channel);
+    auto signed_in = users_.sign_in(app, user.id, ref, user.watchlist);
+    if (signed_in.first) {
+        notify_watchers(signed_in.watchers, user.id, pusher::WatchlistStatus::Online);
+    }
+    return SignInOutcome{signed_in.first, std::move(signed_in.online),
+                         std::move(signed_in.offline)};
+}
+
+SignOutOutcome Hub::sign_out(std::size_t app, const void* connection, const pusher::User& user) {
+    const auto signed_out = users_.sign_out(app, user.id, connection, user.watchlist);
+    if (signed_out.last) {
+        notify_watchers(signed_out.watchers, user.id, pusher::WatchlistStatus::Offline);
+    }
+    return SignOutOutcome{signed_out.last};
+}
+
+void Hub::notify_watchers(const std::vector<ConnectionRef>& watchers, const std::string& user_id,
+                          pusher::WatchlistStatus status) {
+    if (watchers.empty()) {
+        return;
+    }
+    const std::vector<pusher::WatchlistEvent> events{{status, {user_id}}};
+    auto message = std::make_shared<const std::string>(pusher::watchlist_events(events));
+    for (const auto& watcher : watchers) {
+        post_to(watcher, [message](Connection& c) { c.send(*message); });
+    }
+}
+
+void Hub::relay_client_event(std::size_t app, const pusher::ClientEvent& event,
+                             const std::string& socket_id,
+                             const std::optional<std::string>& user_id) {
+    if (events_ != nullptr) {
+        events_->client_event(app, event.channel, event.event, event.data.text, socket_id,
+                              user_id ? std::string_view(*user_id) : std::string_view{});
+    }
+    send_everywhere(app, event.channel,
+                    pusher::channel_event(
+                            event.event, event.channel, event.data,
+                            user_id ? std::optional<std::string_view>(*user_id) : std::nullopt),
+                    socket_id);
 }
 
 void Hub::member_joined(std::size_t app, const std::string& channel, const pusher::Member& member,
@@ -70,7 +163,7 @@ void Hub::member_joined(std::size_t app, const std::string& channel, const pushe
     const bool clustered = cluster_->clustered();
     cluster_->touch(app_id(app), channel, member.user_id, exclude);
     if (!clustered) {
-        broadcast(app, channel, pusher::member_added(channel, member), exclude);
+        deliver_on_this_node(app, channel, pusher::member_added(channel, member), exclude);
     }
 }
 
@@ -78,7 +171,7 @@ void Hub::member_left(std::size_t app, const std::string& channel, const std::st
     const bool clustered = cluster_->clustered();
     cluster_->touch(app_id(app), channel, user_id);
     if (!clustered) {
-        broadcast(app, channel, pusher::member_removed(channel, user_id));
+        deliver_on_this_node(app, channel, pusher::member_removed(channel, user_id));
     }
 }
 
@@ -108,8 +201,8 @@ std::vector<pusher::Member> Hub::roster(std::size_t app, const std::string& chan
     return out;
 }
 
-void Hub::broadcast(std::size_t app, std::string_view channel, std::string message,
-                    std::optional<std::string> exclude) {
+void Hub::deliver_on_this_node(std::size_t app, std::string_view channel, std::string message,
+                               std::optional<std::string> exclude) {
     auto mask = table_.workers_with(app, channel);
     if (mask == 0) {
         return;
@@ -123,14 +216,14 @@ void Hub::broadcast(std::size_t app, std::string_view channel, std::string messa
             continue;
         }
         pool_.worker(worker).post([this, worker, app, frame, shared_channel, shared_exclude] {
-            deliver(worker, app, *shared_channel, frame, *shared_exclude);
+            deliver_on_worker(worker, app, *shared_channel, frame, *shared_exclude);
         });
     }
 }
 
-void Hub::deliver(std::size_t worker, std::size_t app, const std::string& channel,
-                  const std::shared_ptr<const ws::Broadcast>& message,
-                  const std::optional<std::string>& exclude) {
+void Hub::deliver_on_worker(std::size_t worker, std::size_t app, const std::string& channel,
+                            const std::shared_ptr<const ws::Broadcast>& message,
+                            const std::optional<std::string>& exclude) {
     locals_[worker]->for_each(app, channel, [&](Subscription& subscription) {
         auto& connection = *subscription.connection;
         if (!exclude || connection.socket_id() != *exclude) {
@@ -140,6 +233,12 @@ void Hub::deliver(std::size_t worker, std::size_t app, const std::string& channe
 }
 
 void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
+    const auto kind = pusher::classify_channel(channel);
+    // §4.15: presence channels have member events instead; a user's channel is not counted.
+    if (!apps_.apps()[app].subscription_count_events || pusher::is_presence(kind) ||
+        kind == pusher::ChannelKind::ServerToUser) {
+        return;
+    }
     const auto decision = table_.decide_count(app, channel, SteadyClock::now(),
                                               pusher::kSubscriptionCountThrottleAbove,
                                               pusher::kSubscriptionCountInterval,
@@ -148,7 +247,7 @@ void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
         if (events_ != nullptr) {
             events_->subscription_count(app, channel, decision.count);
         }
-        broadcast(app, channel, pusher::subscription_count(channel, decision.count));
+        deliver_on_this_node(app, channel, pusher::subscription_count(channel, decision.count));
     } else if (decision.deferred) {
         const std::lock_guard lock(counts_mutex_);
         pending_counts_.push_back(PendingCount{app, channel, decision.due});
@@ -174,8 +273,8 @@ void Hub::flush_counts(SteadyClock::time_point now) {
             if (events_ != nullptr) {
                 events_->subscription_count(pending.app, pending.channel, *count + elsewhere);
             }
-            broadcast(pending.app, pending.channel,
-                      pusher::subscription_count(pending.channel, *count + elsewhere));
+            deliver_on_this_node(pending.app, pending.channel,
+                                 pusher::subscription_count(pending.channel, *count + elsewhere));
         }
     }
 }
@@ -238,17 +337,30 @@ std::vector<std::string> Hub::presence_users(const App& app, std::string_view ch
 }
 
 void Hub::terminate_user(const App& app, std::string_view user_id) {
-    terminate_local(apps_.index_of(app), user_id);
+    terminate_on_this_node(apps_.index_of(app), user_id);
     cluster_->terminate_user(app.id, user_id);
 }
 
-void Hub::terminate_local(std::size_t app, std::string_view user_id) {
+void Hub::terminate_on_this_node(std::size_t app, std::string_view user_id) {
     for (const auto& ref : users_.connections(app, user_id)) {
         post_to(ref, [](Connection& connection) {
             connection.close(pusher::ErrorCode::ConnectionUnauthorized,
                              "Connection terminated by the application");
         });
     }
+}
+
+std::uint64_t Hub::subscriptions_on_this_node(std::size_t app, std::string_view channel) {
+    return table_.state(app, channel).subscription_count;
+}
+
+std::optional<std::string> Hub::member_on_this_node(std::size_t app, std::string_view channel,
+                                                    std::string_view user_id) {
+    return table_.member_info(app, channel, user_id);
+}
+
+std::vector<ChannelTable::Snapshot> Hub::channels_on_this_node() {
+    return table_.snapshot();
 }
 
 }  // namespace herald::server

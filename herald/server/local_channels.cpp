@@ -3,6 +3,7 @@
 namespace herald::server {
 
 void LocalChannels::add(std::size_t app, Subscription& subscription) {
+    check_owner();
     auto& map = apps_[app];
     auto it = map.find(subscription.channel);
     if (it == map.end()) {
@@ -12,6 +13,7 @@ void LocalChannels::add(std::size_t app, Subscription& subscription) {
 }
 
 void LocalChannels::remove(std::size_t app, Subscription& subscription) {
+    check_owner();
     auto& map = apps_[app];
     const auto it = map.find(subscription.channel);
     if (it == map.end()) {

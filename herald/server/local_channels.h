@@ -3,7 +3,8 @@
 // One worker's subscribers, by app and channel: what a publication walks on that worker. A
 // subscription is a node threaded on its channel's list, so joining and leaving are O(1) and a
 // delivery allocates nothing. Lists emptied during a delivery are dropped after it.
-// Owner: one worker (every method on its thread).
+// Owner: one worker (every method on its thread; the first call binds it, checked in the builds
+// that test).
 #pragma once
 
 #include <cstddef>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "herald/net/intrusive_list.h"
+#include "herald/util/assert.h"
 
 namespace herald::server {
 
@@ -42,6 +44,7 @@ public:
     // fn(Subscription&) for each subscriber of the channel; fn may unsubscribe or close any.
     template <class Fn>
     void for_each(std::size_t app, std::string_view channel, Fn&& fn) {
+        check_owner();
         const auto it = apps_[app].find(channel);
         if (it == apps_[app].end()) {
             return;
@@ -69,9 +72,23 @@ private:
 
     void drop_empty();
 
+    // The hub makes every worker's LocalChannels on the server thread; the worker that first
+    // uses one is its owner.
+    void check_owner() noexcept {
+        if constexpr (util::kAssertions) {
+            if (!owner_bound_) {
+                owner_.bind();
+                owner_bound_ = true;
+            }
+            HERALD_ASSERT_OWNER(owner_);
+        }
+    }
+
     std::vector<Map> apps_;
     std::vector<std::pair<std::size_t, std::string>> emptied_;
     int walking_ = 0;
+    util::OwnerThread owner_;
+    bool owner_bound_ = false;
 };
 
 }  // namespace herald::server

@@ -237,7 +237,8 @@ Response RestApi::Impl::trigger(const App& app, const ParsedTriggers& parsed, bo
     }
     for (const auto& t : parsed.triggers) {
         for (const auto& channel : t.channels) {
-            channels.publish(app, Publication{channel, t.name, t.data, t.socket_id, std::nullopt});
+            channels.publish_everywhere(
+                    app, Publication{channel, t.name, t.data, t.socket_id, std::nullopt});
         }
     }
     return json_reply(batch ? batch_body(channels, app, parsed.triggers)

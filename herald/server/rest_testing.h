@@ -30,7 +30,7 @@ inline constexpr std::int64_t kNow = 1353088179;
 
 class RecordingService final : public ChannelService {
 public:
-    void publish(const App& app, const Publication& publication) override {
+    void publish_everywhere(const App& app, const Publication& publication) override {
         const std::lock_guard lock(mutex_);
         ++calls;
         apps_seen.push_back(app.id);

@@ -222,7 +222,7 @@ void PusherServer::start() {
     if (impl.cluster) {
         // Occupancy and membership become cluster-wide decisions, reported once, by one node.
         impl.cluster_node.set_events(impl.hub.events());
-        impl.hub.table().set_events(nullptr);
+        impl.hub.leave_occupancy_events_to_cluster();
         impl.cluster->start(impl.cluster_node);  // checks the apps against the other nodes'
         impl.hub.attach(*impl.cluster);
     }
