@@ -141,7 +141,7 @@ protected:
                      std::chrono::milliseconds lease = 800ms) {
         auto& m = *nodes_.emplace_back(std::make_unique<Member>());
         RedisOptions options;
-        options.endpoint = *parse_redis_url(redis_->url()).endpoint;
+        options.endpoint = *parse_redis_url(redis_->url());
         options.apps = {AppCredentials{"app", "key", std::move(secret)}};
         options.lease = lease;
         options.node_id = std::move(name);
@@ -234,7 +234,7 @@ TEST_F(RedisCluster, AGracefulStopWithdrawsAtOnce) {
 TEST_F(RedisCluster, ADifferentSecretIsRefusedAtStart) {
     add_node("a", "secret");
     RedisOptions options;
-    options.endpoint = *parse_redis_url(redis_->url()).endpoint;
+    options.endpoint = *parse_redis_url(redis_->url());
     options.apps = {AppCredentials{"app", "key", "another"}};
     RedisAdapter other(std::move(options));
     FakeNode node;
@@ -249,7 +249,7 @@ TEST_F(RedisCluster, ADifferentSecretIsRefusedAtStart) {
 
 TEST_F(RedisCluster, UnreachableRedisIsRefusedAtStart) {
     RedisOptions options;
-    options.endpoint = *parse_redis_url(redis_->url()).endpoint;
+    options.endpoint = *parse_redis_url(redis_->url());
     redis_->kill_now();
     RedisAdapter adapter(std::move(options));
     FakeNode node;
