@@ -160,9 +160,9 @@ std::string check_path_prefix(std::string_view text, std::string_view origin) {
 
 std::string check_redis_url(std::string_view text, std::string_view origin) {
     const auto parsed = cluster::parse_redis_url(text);
-    if (!parsed.endpoint) {
+    if (!parsed) {
         fail(origin, in_quotes(text),
-             "redis://[[user]:password@]host[:port][/db] (" + parsed.error + ")");
+             "redis://[[user]:password@]host[:port][/db] (" + parsed.error() + ")");
     }
     return std::string(text);
 }

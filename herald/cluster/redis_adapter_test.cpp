@@ -9,9 +9,9 @@
 #include <mutex>
 #include <tuple>
 
-#include "tests/support/redis_server.h"
 #include <gtest/gtest.h>
 
+#include "herald/cluster/testing.h"
 #include "herald/net/testing.h"
 
 namespace herald::cluster {
@@ -19,118 +19,17 @@ namespace {
 
 using namespace std::chrono_literals;
 using net::testing::eventually;
+using testing::FakeNode;
 
-// The server side of a node, in memory: its local state, and what the cluster told it.
-class FakeNode final : public Node {
-public:
-    void deliver(const Event& event) override {
-        const std::lock_guard lock(mutex_);
-        events_.push_back(event.payload + "|" + event.exclude.value_or(""));
-    }
-
-    void terminate(std::string_view /*app*/, std::string_view user) override {
-        const std::lock_guard lock(mutex_);
-        terminated_.emplace_back(user);
-    }
-
-    void member_changed(std::string_view /*app*/, std::string_view /*channel*/,
-                        const pusher::Member& member, bool added, std::string_view /*exclude*/,
-                        bool /*decided_here*/) override {
-        const std::lock_guard lock(mutex_);
-        member_events_.push_back((added ? "+" : "-") + member.user_id);
-    }
-
-    void subscriptions_changed(std::string_view /*app*/, std::string_view /*channel*/) override {}
-
-    void occupancy_changed(std::string_view /*app*/, std::string_view channel,
-                           bool occupied) override {
-        const std::lock_guard lock(mutex_);
-        occupancy_.push_back((occupied ? "+" : "-") + std::string(channel));
-    }
-
-    std::uint64_t local_subscriptions(std::string_view app, std::string_view channel) override {
-        const std::lock_guard lock(mutex_);
-        const auto it = counts_.find({std::string(app), std::string(channel)});
-        return it == counts_.end() ? 0 : it->second;
-    }
-
-    std::optional<std::string> local_member(std::string_view app, std::string_view channel,
-                                            std::string_view user) override {
-        const std::lock_guard lock(mutex_);
-        const auto it = members_.find({std::string(app), std::string(channel), std::string(user)});
-        return it == members_.end() ? std::nullopt : std::optional(it->second);
-    }
-
-    std::vector<LocalChannel> local_channels() override {
-        const std::lock_guard lock(mutex_);
-        std::map<std::pair<std::string, std::string>, LocalChannel> out;
-        for (const auto& [key, n] : counts_) {
-            out[key] = LocalChannel{key.first, key.second, n, {}};
-        }
-        for (const auto& [key, info] : members_) {
-            auto& c = out[{std::get<0>(key), std::get<1>(key)}];
-            c.app_id = std::get<0>(key);
-            c.channel = std::get<1>(key);
-            c.members.push_back(pusher::Member{std::get<2>(key), info});
-        }
-        std::vector<LocalChannel> list;
-        for (auto& [key, c] : out) {
-            list.push_back(std::move(c));
-        }
-        return list;
-    }
-
-    // A connection of `user` joins (info set) or the user's last one leaves (nullopt).
-    void set(Adapter& adapter, const std::string& channel, std::uint64_t count,
-             const std::optional<std::string>& user = std::nullopt,
-             const std::optional<std::string>& info = std::nullopt) {
-        {
-            const std::lock_guard lock(mutex_);
-            counts_[{"app", channel}] = count;
-            if (user && info) {
-                members_[{"app", channel, *user}] = *info;
-            } else if (user) {
-                members_.erase({"app", channel, *user});
-            }
-        }
-        adapter.touch("app", channel);
-        if (user) {
-            adapter.touch("app", channel, *user, "9.9");
-        }
-    }
-
-    std::vector<std::string> events() { return copy(events_); }
-
-    std::vector<std::string> member_events() { return copy(member_events_); }
-
-    std::vector<std::string> occupancy() { return copy(occupancy_); }
-
-    std::vector<std::string> terminated() { return copy(terminated_); }
-
-private:
-    std::vector<std::string> copy(const std::vector<std::string>& v) {
-        const std::lock_guard lock(mutex_);
-        return v;
-    }
-
-    std::mutex mutex_;
-    std::map<std::pair<std::string, std::string>, std::uint64_t> counts_;
-    std::map<std::tuple<std::string, std::string, std::string>, std::string> members_;
-    std::vector<std::string> events_;
-    std::vector<std::string> member_events_;
-    std::vector<std::string> occupancy_;
-    std::vector<std::string> terminated_;
-};
+// How many of `events` ("+channel" / "-channel") are about `channel`.
+std::size_t on_channel(const std::vector<std::string>& events, std::string_view channel) {
+    return static_cast<std::size_t>(std::count_if(
+            events.begin(), events.end(), [&](const auto& e) { return e.substr(1) == channel; }));
+}
 
 class RedisCluster : public ::testing::Test {
 protected:
-    void SetUp() override {
-        if (!support::RedisServer::available()) {
-            GTEST_SKIP() << "redis-server is not installed (scripts/install-deps.sh)";
-        }
-        redis_ = std::make_unique<support::RedisServer>();
-        ASSERT_TRUE(redis_->running());
-    }
+    void SetUp() override { ASSERT_NO_FATAL_FAILURE(testing::require_redis(redis_)); }
 
     struct Member {
         FakeNode node;
@@ -141,7 +40,7 @@ protected:
                      std::chrono::milliseconds lease = 800ms) {
         auto& m = *nodes_.emplace_back(std::make_unique<Member>());
         RedisOptions options;
-        options.endpoint = *parse_redis_url(redis_->url()).endpoint;
+        options.endpoint = *parse_redis_url(redis_->url());
         options.apps = {AppCredentials{"app", "key", std::move(secret)}};
         options.lease = lease;
         options.node_id = std::move(name);
@@ -163,9 +62,14 @@ TEST_F(RedisCluster, PublicationsReachTheOtherNodesOnceWithTheExclusion) {
     EXPECT_TRUE(
             eventually([&] { return b.node.events().size() == 1 && c.node.events().size() == 1; }));
     EXPECT_EQ(b.node.events(), std::vector<std::string>{"payload|1.2"});
-    std::this_thread::sleep_for(100ms);
-    EXPECT_TRUE(a.node.events().empty());  // the origin delivered locally already
-    EXPECT_EQ(c.node.events().size(), 1U);
+    // Barrier: Redis relays in order, so whatever a's publication caused on a and c arrives
+    // before b's sentinel does.
+    b.adapter->publish(Event{"app", "x", "sentinel", std::nullopt, std::nullopt, std::nullopt});
+    EXPECT_TRUE(
+            eventually([&] { return !a.node.events().empty() && c.node.events().size() == 2; }));
+    // The origin delivered locally already: it gets only the sentinel.
+    EXPECT_EQ(a.node.events(), std::vector<std::string>{"sentinel|"});
+    EXPECT_EQ(c.node.events(), (std::vector<std::string>{"payload|1.2", "sentinel|"}));
     b.adapter->terminate_user("app", "u7");
     EXPECT_TRUE(eventually([&] { return a.node.terminated() == std::vector<std::string>{"u7"}; }));
 }
@@ -187,11 +91,17 @@ TEST_F(RedisCluster, OneUserOnTwoNodesIsAddedAndRemovedOnce) {
     EXPECT_TRUE(eventually([&] { return b.adapter->view().members("app", "presence-r").empty(); }));
     b.node.set(*b.adapter, "presence-r", 0, "u1");
     EXPECT_TRUE(eventually([&] { return a.node.member_events().size() == 2; }));
-    std::this_thread::sleep_for(200ms);
-    EXPECT_EQ(a.node.member_events(), (std::vector<std::string>{"+u1", "-u1"}));
-    EXPECT_EQ(b.node.member_events(), (std::vector<std::string>{"+u1", "-u1"}));
+    // Barrier: a member on another channel, written after every change above; its member_added
+    // reaches each node after anything those changes published.
+    b.node.set(*b.adapter, "presence-sentinel", 1, "s", "{}");
+    EXPECT_TRUE(eventually([&] {
+        return a.node.member_events().size() == 3 && b.node.member_events().size() == 3;
+    }));
+    EXPECT_EQ(a.node.member_events(), (std::vector<std::string>{"+u1", "-u1", "+s"}));
+    EXPECT_EQ(b.node.member_events(), (std::vector<std::string>{"+u1", "-u1", "+s"}));
     // Occupied/vacated fire once, on the node whose change caused them.
-    const auto occupancy = a.node.occupancy().size() + b.node.occupancy().size();
+    const auto occupancy = on_channel(a.node.occupancy(), "presence-r") +
+                           on_channel(b.node.occupancy(), "presence-r");
     EXPECT_EQ(occupancy, 2U);
 }
 
@@ -207,16 +117,24 @@ TEST_F(RedisCluster, ADeadNodesMembersAreRemovedOnceBySurvivors) {
     const auto start = std::chrono::steady_clock::now();
     EXPECT_TRUE(eventually([&] { return a.node.member_events().size() == 4; }, 5s));
     EXPECT_LT(std::chrono::steady_clock::now() - start, 800ms * 2 + 500ms);
-    std::this_thread::sleep_for(300ms);
+    // Barrier: the reap published everything at once, before the dead node left the lease set
+    // (so no second reap can follow); a member written now arrives after all of it.
+    b.node.set(*b.adapter, "presence-sentinel", 1, "s", "{}");
+    const auto has_sentinel = [](FakeNode& node) {
+        const auto events = node.member_events();
+        return std::find(events.begin(), events.end(), "+s") != events.end();
+    };
+    EXPECT_TRUE(eventually([&] { return has_sentinel(a.node) && has_sentinel(b.node); }));
     for (auto* n : {&a, &b}) {
         auto events = n->node.member_events();
         std::sort(events.begin(), events.end());
-        EXPECT_EQ(events, (std::vector<std::string>{"+u1", "+u2", "-u1", "-u2"}));
+        EXPECT_EQ(events, (std::vector<std::string>{"+s", "+u1", "+u2", "-u1", "-u2"}));
         EXPECT_EQ(n->adapter->view().subscriptions("app", "presence-r"), 0U);
         EXPECT_TRUE(n->adapter->view().members("app", "presence-r").empty());
     }
     // Vacated once: by the one survivor that reaped.
-    const auto vacated = a.node.occupancy().size() + b.node.occupancy().size();
+    const auto vacated = on_channel(a.node.occupancy(), "presence-r") +
+                         on_channel(b.node.occupancy(), "presence-r");
     EXPECT_EQ(vacated, 1U);
 }
 
@@ -234,7 +152,7 @@ TEST_F(RedisCluster, AGracefulStopWithdrawsAtOnce) {
 TEST_F(RedisCluster, ADifferentSecretIsRefusedAtStart) {
     add_node("a", "secret");
     RedisOptions options;
-    options.endpoint = *parse_redis_url(redis_->url()).endpoint;
+    options.endpoint = *parse_redis_url(redis_->url());
     options.apps = {AppCredentials{"app", "key", "another"}};
     RedisAdapter other(std::move(options));
     FakeNode node;
@@ -249,7 +167,7 @@ TEST_F(RedisCluster, ADifferentSecretIsRefusedAtStart) {
 
 TEST_F(RedisCluster, UnreachableRedisIsRefusedAtStart) {
     RedisOptions options;
-    options.endpoint = *parse_redis_url(redis_->url()).endpoint;
+    options.endpoint = *parse_redis_url(redis_->url());
     redis_->kill_now();
     RedisAdapter adapter(std::move(options));
     FakeNode node;

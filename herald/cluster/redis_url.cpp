@@ -1,7 +1,7 @@
 // herald/cluster/redis_url.cpp
 #include "herald/cluster/redis_url.h"
 
-#include <charconv>
+#include "herald/util/parse.h"
 
 namespace herald::cluster {
 
@@ -9,36 +9,13 @@ namespace {
 
 constexpr unsigned kMaxDb = 1U << 16U;
 
-RedisUrlResult fail(std::string why) {
-    return RedisUrlResult{std::nullopt, std::move(why)};
-}
-
-template <class T>
-bool to_number(std::string_view text, T& out) {
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return !text.empty() && ec == std::errc{} && end == text.data() + text.size();
-}
-
-std::string percent_decode(std::string_view text) {
-    std::string out;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        unsigned value = 0;
-        const auto hex = i + 2 < text.size() ? text.substr(i + 1, 2) : std::string_view{};
-        const auto [end, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), value, 16);
-        if (text[i] == '%' && hex.size() == 2 && ec == std::errc{} &&
-            end == hex.data() + hex.size()) {
-            out += static_cast<char>(value);
-            i += 2;
-        } else {
-            out += text[i];
-        }
-    }
-    return out;
+util::unexpected<std::string> fail(std::string why) {
+    return util::unexpected(std::move(why));
 }
 
 }  // namespace
 
-RedisUrlResult parse_redis_url(std::string_view url) {
+util::Result<RedisEndpoint, std::string> parse_redis_url(std::string_view url) {
     constexpr std::string_view kScheme = "redis://";
     if (url.starts_with("rediss://")) {
         return fail(
@@ -58,42 +35,40 @@ RedisUrlResult parse_redis_url(std::string_view url) {
             return fail("credentials in a Redis URL are written :password@ or user:password@");
         }
         if (colon > 0) {
-            endpoint.username = percent_decode(credentials.substr(0, colon));
+            endpoint.username = util::percent_decode(credentials.substr(0, colon));
         }
-        endpoint.password = percent_decode(credentials.substr(colon + 1));
+        endpoint.password = util::percent_decode(credentials.substr(colon + 1));
     }
     if (const auto slash = rest.find('/'); slash != std::string_view::npos) {
         const auto db = rest.substr(slash + 1);
         rest = rest.substr(0, slash);
-        if (!db.empty() && (!to_number(db, endpoint.db) || endpoint.db >= kMaxDb)) {
-            return fail("the database in a Redis URL is a number, e.g. redis://host:6379/0");
+        if (!db.empty()) {
+            const auto number = util::parse_integer<unsigned>(db);
+            if (!number || *number >= kMaxDb) {
+                return fail("the database in a Redis URL is a number, e.g. redis://host:6379/0");
+            }
+            endpoint.db = *number;
         }
     }
-    std::string_view host = rest;
-    std::string_view port;
-    if (rest.starts_with('[')) {
-        const auto close = rest.find(']');
-        if (close == std::string_view::npos) {
-            return fail("unclosed [ in the Redis URL's IPv6 address");
-        }
-        host = rest.substr(1, close - 1);
-        const auto after = rest.substr(close + 1);
-        if (!after.empty() && !after.starts_with(':')) {
-            return fail("expected :port after the IPv6 address in the Redis URL");
-        }
-        port = after.empty() ? after : after.substr(1);
-    } else if (const auto colon = rest.rfind(':'); colon != std::string_view::npos) {
-        host = rest.substr(0, colon);
-        port = rest.substr(colon + 1);
+    const auto authority = util::split_authority(rest);
+    if (!authority) {
+        return fail(rest.starts_with('[') && rest.find(']') == std::string_view::npos
+                            ? "unclosed [ in the Redis URL's IPv6 address"
+                            : "expected :port after the IPv6 address in the Redis URL");
     }
-    if (host.empty()) {
+    if (authority->host.empty()) {
         return fail("the Redis URL has no host, e.g. redis://127.0.0.1:6379/0");
     }
-    endpoint.host = std::string(host);
-    if (!port.empty() && (!to_number(port, endpoint.port) || endpoint.port == 0)) {
-        return fail("the port in the Redis URL must be a number from 1 to 65535");
+    endpoint.host = std::string(authority->host);
+    // "host:" (an empty port) keeps the default port.
+    if (authority->port && !authority->port->empty()) {
+        const auto port = util::parse_port(*authority->port);
+        if (!port || *port == 0) {
+            return fail("the port in the Redis URL must be a number from 1 to 65535");
+        }
+        endpoint.port = *port;
     }
-    return RedisUrlResult{std::move(endpoint), {}};
+    return endpoint;
 }
 
 std::string describe(const RedisEndpoint& endpoint) {

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "herald/util/result.h"
+
 namespace herald::cluster {
 
 struct RedisEndpoint {
@@ -22,12 +24,8 @@ struct RedisEndpoint {
     friend bool operator==(const RedisEndpoint&, const RedisEndpoint&) = default;
 };
 
-struct RedisUrlResult {
-    std::optional<RedisEndpoint> endpoint;
-    std::string error;  // when endpoint is empty
-};
-
-[[nodiscard]] RedisUrlResult parse_redis_url(std::string_view url);
+// The endpoint, or why the URL cannot be used (a sentence for the operator).
+[[nodiscard]] util::Result<RedisEndpoint, std::string> parse_redis_url(std::string_view url);
 
 // The URL without its password, for logs.
 [[nodiscard]] std::string describe(const RedisEndpoint& endpoint);

@@ -1,7 +1,7 @@
 // herald/cluster/wire.cpp
 #include "herald/cluster/wire.h"
 
-#include <charconv>
+#include "herald/util/parse.h"
 
 namespace herald::cluster {
 
@@ -30,14 +30,12 @@ public:
         if (colon == std::string_view::npos || colon == 0 || colon > kMaxLengthDigits) {
             return std::nullopt;
         }
-        std::size_t length = 0;
-        const auto* first = rest_.data();
-        const auto [end, ec] = std::from_chars(first, first + colon, length);
-        if (ec != std::errc{} || end != first + colon || length > rest_.size() - colon - 1) {
+        const auto length = util::parse_integer<std::size_t>(rest_.substr(0, colon));
+        if (!length || *length > rest_.size() - colon - 1) {
             return std::nullopt;
         }
-        const auto value = rest_.substr(colon + 1, length);
-        rest_.remove_prefix(colon + 1 + length);
+        const auto value = rest_.substr(colon + 1, *length);
+        rest_.remove_prefix(colon + 1 + *length);
         return value;
     }
 
@@ -51,11 +49,11 @@ public:
 
     bool number(std::uint64_t& out) {
         const auto f = field();
-        if (!f || f->empty()) {
-            return false;
+        const auto value = f ? util::parse_integer<std::uint64_t>(*f) : std::nullopt;
+        if (value) {
+            out = *value;
         }
-        const auto [end, ec] = std::from_chars(f->data(), f->data() + f->size(), out);
-        return ec == std::errc{} && end == f->data() + f->size();
+        return value.has_value();
     }
 
     bool transition(Transition& out) {

@@ -82,6 +82,9 @@ struct GoneMessage {
 using WireMessage =
         std::variant<EventMessage, TerminateMessage, CountMessage, MemberMessage, GoneMessage>;
 
+// The messages the cluster script publishes: what the presence store receives.
+using PresenceMessage = std::variant<CountMessage, MemberMessage, GoneMessage>;
+
 [[nodiscard]] std::string encode(const WireMessage& message);
 
 // nullopt: not a well-formed message of a known kind.

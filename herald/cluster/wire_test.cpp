@@ -50,5 +50,17 @@ TEST(Wire, NeverTrustsLengths) {
     }
 }
 
+TEST(Wire, RefusesNumbersThatAreNotWholeOrDoNotFit) {
+    // A count message whose count field is replaced: not a number never becomes 0.
+    const auto with_count = [](std::string_view count) {
+        return "H1C1:a1:b1:11:a1:c" + std::to_string(count.size()) + ":" + std::string(count) +
+               "1:0";
+    };
+    ASSERT_TRUE(decode(with_count("18446744073709551615")).has_value());
+    for (const auto* bad : {"18446744073709551616", "+5", " 5", "5x", "-0", ""}) {
+        EXPECT_FALSE(decode(with_count(bad)).has_value()) << bad;
+    }
+}
+
 }  // namespace
 }  // namespace herald::cluster

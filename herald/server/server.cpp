@@ -100,11 +100,11 @@ std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config)
         return nullptr;
     }
     auto parsed = cluster::parse_redis_url(*config.redis_url);
-    if (!parsed.endpoint) {
-        throw std::runtime_error("redis_url: " + parsed.error);
+    if (!parsed) {
+        throw std::runtime_error("redis_url: " + parsed.error());
     }
     cluster::RedisOptions options;
-    options.endpoint = std::move(*parsed.endpoint);
+    options.endpoint = std::move(parsed).value();
     options.lease = config.cluster_lease;
     for (const auto& app : config.apps) {
         options.apps.push_back(cluster::AppCredentials{app.id, app.key, app.secret});

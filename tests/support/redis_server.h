@@ -2,8 +2,8 @@
 //
 // A real redis-server for tests: started on a free 127.0.0.1 port with persistence off
 // (--save "" --appendonly no), killed when the object goes. It can be paused (SIGSTOP), resumed
-// and restarted empty on the same port, for the outage tests. Tests skip when redis-server is not
-// installed (scripts/install-deps.sh installs it).
+// and restarted empty on the same port, for the outage tests. Tests that need it fail when
+// redis-server is not installed (scripts/install-deps.sh installs it).
 // Owner: the test thread.
 #pragma once
 

@@ -94,7 +94,9 @@ describe('cluster: delivery across nodes', () => {
         for (const pool of pools.slice(1)) channels.push(await subscribed(await pool.connect(), name));
         const logs = channels.map(record);
         const arrived = Promise.all(channels.slice(1).map((c) => nextEvent(c, 'client-hello')));
-        await sleep(100);  // the other nodes learn of the subscriptions through Redis
+        // The sender's node knows of the other nodes' subscriptions through Redis.
+        await settle(() => json(h.sdks[0].get({ path: `/channels/${name}`, params: { info: 'subscription_count' } })),
+            (v) => v.subscription_count === 3, 'the subscriptions of every node on node 0');
         channels[0].trigger('client-hello', { from: 0 });
         const got = await arrived;
         assert.deepEqual(got.map((g) => g.data), [{ from: 0 }, { from: 0 }]);
@@ -167,7 +169,12 @@ describe('cluster: presence and REST', () => {
             assert.deepEqual(list.channels, { [name]: { user_count: 3 } });
         }
         annAgain.disconnect();
-        await sleep(300);
+        // Barrier: once node 0 counts three subscriptions, node 2 has written ann's departure to
+        // Redis; a sentinel node 2 publishes after that reaches the watcher after anything it
+        // caused.
+        await settle(() => json(h.sdks[0].get({ path: `/channels/${name}`, params: { info: 'subscription_count' } })),
+            (v) => v.subscription_count === 3, 'node 0 counting ann\'s departure from node 2');
+        await flush(watcher, h.sdks[2]);
         assert.deepEqual(memberEvents(events), ['+ann', '+bob'], 'ann still has a connection on node 1');
         pools[1].disconnectAll();
         await until(() => memberEvents(events).length === 3, 'member_removed for ann');
@@ -223,7 +230,9 @@ describe('cluster: faults', () => {
             (v) => v.subscription_count === 2 && v.user_count === 2, 'REST counts after the kill', kLeaseMs * 4);
         const took = Date.now() - killedAt;
         assert.ok(took <= kLeaseMs * 2 + 1000, `settled after ${took} ms, beyond the lease bound`);
-        await sleep(kLeaseMs);
+        // Barrier: the reap published every transition at once and removed the node, so none can
+        // follow; a sentinel a survivor publishes now arrives after all of them.
+        await flush(watcher, h.sdks[1]);
         assert.deepEqual(memberEvents(events), ['+doomed', '+both', '-doomed']);
         assert.equal(info.occupied, true);
     });

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 import WebSocket from 'ws';
 import { serverTest, within } from '../lib/harness.mjs';
-import { ClientPool, kApp, record, sdkFor, startAppServer, subscribed, until } from './harness.mjs';
+import { ClientPool, kApp, nextEvent, record, sdkFor, startAppServer, subscribed, until } from './harness.mjs';
 import { settle, startCluster, startRedis } from './cluster_harness.mjs';
 
 const kClients = Number(process.env.HERALD_STORM_CLIENTS ?? 2000);
@@ -114,7 +114,13 @@ describe('cluster: reconnect storm', () => {
         await expectCounts(kMembers - leaving * 4 + 1, kUsers - leaving + 1, kClients - kMembers, 'after users left');
         const removed = () => events.slice(before).filter((e) => e.event === 'pusher:member_removed').map((e) => e.data.id);
         await until(() => removed().includes('late') && removed().length >= leaving + 1, 'member_removed for every user that left', 20_000);
-        await new Promise((r) => setTimeout(r, 500));
+        // Barrier: a sentinel from each node the users left reaches the watcher after every
+        // transition those nodes had written to Redis.
+        for (const node of h.nodes.slice(1)) {
+            const arrived = nextEvent(watcher, 'sentinel', `the sentinel of ${node.name}`);
+            await sdkFor(node, kApp500).trigger(kPresence, 'sentinel', {});
+            await arrived;
+        }
         const ids = removed().sort();
         const want = [...Array(leaving).keys()].map((i) => `u${i}`).concat(['late']).sort();
         assert.deepEqual(ids, want, 'member_removed exactly once per user that left');

@@ -1,0 +1,245 @@
+// herald/cluster/link_supervisor.cpp
+#include "herald/cluster/link_supervisor.h"
+
+// <utility> first: Boost 1.74 headers rely on it under GCC 12 in C++20 mode.
+#include <algorithm>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "herald/cluster/redis_script.h"
+
+namespace herald::cluster {
+
+namespace {
+
+using std::chrono::milliseconds;
+
+constexpr milliseconds kMinBackoff{100};
+constexpr milliseconds kMaxBackoff{2000};
+
+}  // namespace
+
+LinkSupervisor::LinkSupervisor(net::Worker& loop, Options options, Hooks hooks)
+    : loop_(loop),
+      options_(std::move(options)),
+      hooks_(std::move(hooks)),
+      cmd_(loop, options_.endpoint, link_handlers(false)),
+      sub_(loop, options_.endpoint, link_handlers(true)),
+      timer_(loop.io_context()),
+      backoff_(kMinBackoff) {}
+
+RedisLink::Handlers LinkSupervisor::link_handlers(bool for_sub) {
+    RedisLink::Handlers h;
+    h.up = [this] {
+        link_up();
+    };
+    h.down = [this](const std::string& why) {
+        go_down(why);
+    };
+    if (for_sub) {
+        h.push = [this](const RedisValue& v) {
+            on_push(v);
+        };
+    }
+    return h;
+}
+
+void LinkSupervisor::start() {
+    connect();
+    arm_tick();
+}
+
+void LinkSupervisor::leave() noexcept {
+    stopping_ = true;
+}
+
+void LinkSupervisor::shutdown() {
+    stopped_ = true;
+    stopping_ = true;
+    ++generation_;
+    clustered_.store(false);
+    timer_.cancel();
+    cmd_.close();
+    sub_.close();
+}
+
+bool LinkSupervisor::clustered() const noexcept {
+    return clustered_.load();
+}
+
+bool LinkSupervisor::up() const noexcept {
+    return phase_ == Phase::Up;
+}
+
+void LinkSupervisor::connect() {
+    phase_ = Phase::Connecting;
+    ++generation_;
+    links_up_ = 0;
+    subscribed_ = 0;
+    pending_ = 0;
+    phase_started_ = Clock::now();
+    cmd_.open();
+    sub_.open();
+}
+
+void LinkSupervisor::link_up() {
+    if (phase_ != Phase::Connecting || ++links_up_ < 2) {
+        return;
+    }
+    command({"SCRIPT", "LOAD", std::string(cluster_script())}, [this](const RedisValue& v) {
+        script_sha_ = v.text;
+        sub_.subscribe(options_.channels);
+    });
+}
+
+void LinkSupervisor::on_push(const RedisValue& value) {
+    if (value.elements.size() != 3) {
+        return;
+    }
+    const auto& kind = value.elements[0].text;
+    if (kind == "message") {
+        if (hooks_.message) {
+            hooks_.message(value.elements[1].text, value.elements[2].text);
+        }
+    } else if (kind == "subscribe") {
+        on_subscribed();
+    }
+}
+
+void LinkSupervisor::on_subscribed() {
+    if (phase_ != Phase::Connecting || ++subscribed_ < options_.channels.size()) {
+        return;
+    }
+    resync();
+}
+
+void LinkSupervisor::resync() {
+    last_beat_ = Clock::now();  // a registration renews the lease as a beat does
+    if (hooks_.sync) {
+        hooks_.sync();
+    }
+}
+
+void LinkSupervisor::synced() {
+    const bool first = !ever_up_;
+    if (phase_ != Phase::Up) {
+        up_since_ = Clock::now();
+    }
+    phase_ = Phase::Up;
+    ever_up_ = true;
+    reported_down_ = false;
+    backoff_ = kMinBackoff;
+    clustered_.store(true);
+    spdlog::info("cluster: node {} {} Redis at {}", options_.node_id,
+                 first ? "joined the cluster through" : "is back in the cluster through",
+                 describe(options_.endpoint));
+}
+
+void LinkSupervisor::fail(const std::string& why) {
+    go_down(why);
+}
+
+void LinkSupervisor::go_down(const std::string& why) {
+    if (phase_ == Phase::Down || stopping_) {
+        return;
+    }
+    const bool was_up = phase_ == Phase::Up;
+    phase_ = Phase::Down;
+    ++generation_;
+    clustered_.store(false);
+    if (hooks_.lost) {
+        hooks_.lost(was_up);
+    }
+    cmd_.close();
+    sub_.close();
+    if (was_up) {
+        spdlog::warn(
+                "cluster: lost Redis at {} ({}); serving local connections only until it returns",
+                describe(options_.endpoint), why);
+        backoff_ = kMinBackoff;
+    } else if (!reported_down_) {
+        spdlog::warn("cluster: cannot reach Redis at {} ({}); retrying",
+                     describe(options_.endpoint), why);
+    }
+    reported_down_ = true;
+    retry_at_ = Clock::now() + backoff_;
+    backoff_ = std::min(backoff_ * 2, kMaxBackoff);
+}
+
+void LinkSupervisor::tick() {
+    const auto now = Clock::now();
+    const auto patience = options_.lease / 2;
+    if (phase_ == Phase::Down && now >= retry_at_ && !stopping_) {
+        connect();
+    } else if (phase_ == Phase::Connecting && now - phase_started_ > patience) {
+        go_down("no answer within " + std::to_string(patience.count()) + " ms");
+    } else if (phase_ == Phase::Up) {
+        if (pending_ > 0 && now - last_progress_ > patience) {
+            go_down("no reply within " + std::to_string(patience.count()) + " ms");
+        } else if (now - last_beat_ >= options_.lease / 4) {
+            beat();
+        }
+    }
+    arm_tick();
+}
+
+void LinkSupervisor::arm_tick() {
+    const auto step = std::clamp(options_.lease / 20, milliseconds(10), milliseconds(250));
+    timer_.expires_after(step);
+    timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec && !stopped_) {
+            tick();
+        }
+    });
+}
+
+void LinkSupervisor::beat() {
+    last_beat_ = Clock::now();
+    // Not in the first lease after (re)connecting: after a Redis outage every node's lease has
+    // lapsed, and the others need that long to come back before anyone reaps them.
+    const bool reap = Clock::now() - up_since_ >= options_.lease;
+    script("beat", {std::to_string(options_.lease.count()), reap ? "1" : "0"},
+           [this](const RedisValue& v) {
+               if (v.integer == 0) {
+                   spdlog::warn("cluster: this node's lease had expired; registering again");
+                   resync();
+               }
+           });
+}
+
+void LinkSupervisor::command(std::vector<std::string> args, Done done) {
+    if (pending_++ == 0) {
+        last_progress_ = Clock::now();
+    }
+    const auto gen = generation_;
+    cmd_.command(args, [this, gen, done = std::move(done)](std::optional<RedisValue> reply) {
+        if (gen != generation_) {
+            return;
+        }
+        --pending_;
+        last_progress_ = Clock::now();
+        if (!reply) {
+            go_down("connection lost");
+        } else if (reply->is_error()) {
+            spdlog::error("cluster: Redis refused a command: {}", reply->text);
+            go_down(reply->text);
+        } else if (done) {
+            done(*reply);
+        }
+    });
+}
+
+void LinkSupervisor::script(std::string_view what, std::vector<std::string> args, Done done) {
+    std::vector<std::string> call{"EVALSHA",         script_sha_,     "0",
+                                  std::string(what), options_.prefix, options_.node_id};
+    call.insert(call.end(), std::make_move_iterator(args.begin()),
+                std::make_move_iterator(args.end()));
+    command(std::move(call), std::move(done));
+}
+
+void LinkSupervisor::defer(std::function<void()> work) {
+    loop_.post(std::move(work));
+}
+
+}  // namespace herald::cluster

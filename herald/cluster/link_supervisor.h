@@ -1,0 +1,117 @@
+// herald/cluster/link_supervisor.h
+//
+// The cluster's connection to Redis, kept alive. Two RedisLinks are opened together: one for
+// commands, one for Pub/Sub on the channels it is given. Once both are up it loads the cluster
+// script, subscribes, and asks for this node's registration (Hooks::sync, answered by synced()).
+// A watchdog takes both links down when a reply is overdue (a stopped Redis keeps its TCP
+// connections open); they are reopened with exponential back-off, and the node runs alone
+// meanwhile. While up, it renews the node's lease every quarter lease and asks for a new
+// registration when Redis no longer holds it.
+// Owner: the cluster thread (the net::Worker it is given); clustered() may be read anywhere.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <boost/asio/steady_timer.hpp>
+
+#include "herald/cluster/cluster_link.h"
+#include "herald/cluster/redis_link.h"
+#include "herald/cluster/redis_url.h"
+#include "herald/net/worker.h"
+
+namespace herald::cluster {
+
+class LinkSupervisor final : public ClusterLink {
+public:
+    struct Options {
+        RedisEndpoint endpoint;
+        std::string prefix;  // of every key the script touches
+        std::string node_id;
+        std::chrono::milliseconds lease{10000};
+        std::vector<std::string> channels;  // subscribed on every connection
+    };
+
+    struct Hooks {
+        // Register this node's whole state, then call synced().
+        std::function<void()> sync;
+        // The links went down; `was_up`: the node was in the cluster until now.
+        std::function<void(bool was_up)> lost;
+        // A Pub/Sub message on one of the channels.
+        std::function<void(std::string_view channel, std::string_view payload)> message;
+    };
+
+    LinkSupervisor(net::Worker& loop, Options options, Hooks hooks);
+    LinkSupervisor(const LinkSupervisor&) = delete;
+    LinkSupervisor& operator=(const LinkSupervisor&) = delete;
+    ~LinkSupervisor() override = default;
+
+    // Starts connecting, and retrying until shutdown().
+    void start();
+    // No reconnection from now on (the node is leaving); the links stay as they are.
+    void leave() noexcept;
+    // Closes both links at once and stops every timer.
+    void shutdown();
+
+    // True while the node is in the cluster; readable from any thread.
+    [[nodiscard]] bool clustered() const noexcept;
+
+    void command(std::vector<std::string> args, Done done) override;
+    void script(std::string_view what, std::vector<std::string> args, Done done) override;
+    void defer(std::function<void()> work) override;
+    void resync() override;
+    void synced() override;
+    void fail(const std::string& why) override;
+    [[nodiscard]] bool up() const noexcept override;
+
+private:
+    using Clock = std::chrono::steady_clock;
+
+    enum class Phase : std::uint8_t {
+        Down,
+        Connecting,
+        Up
+    };
+
+    RedisLink::Handlers link_handlers(bool for_sub);
+    void connect();
+    void link_up();
+    void on_push(const RedisValue& value);
+    void on_subscribed();
+    void go_down(const std::string& why);
+    void tick();
+    void arm_tick();
+    void beat();
+
+    net::Worker& loop_;
+    Options options_;
+    Hooks hooks_;
+    RedisLink cmd_;
+    RedisLink sub_;
+    boost::asio::steady_timer timer_;
+    std::atomic<bool> clustered_{false};
+
+    Phase phase_ = Phase::Down;
+    std::uint64_t generation_ = 0;  // of the connection; replies of older ones are dropped
+    int links_up_ = 0;
+    std::size_t subscribed_ = 0;
+    std::size_t pending_ = 0;  // commands awaiting a reply, for the watchdog
+    std::string script_sha_;
+    Clock::time_point phase_started_{};
+    Clock::time_point last_progress_{};
+    Clock::time_point last_beat_{};
+    Clock::time_point retry_at_{};
+    Clock::time_point up_since_{};
+    std::chrono::milliseconds backoff_;
+    bool reported_down_ = false;
+    bool ever_up_ = false;
+    bool stopping_ = false;
+    bool stopped_ = false;
+};
+
+}  // namespace herald::cluster
