@@ -26,7 +26,7 @@ LinkSupervisor::LinkSupervisor(net::Worker& loop, Options options, Hooks hooks)
       hooks_(std::move(hooks)),
       cmd_(loop, options_.endpoint, link_handlers(false)),
       sub_(loop, options_.endpoint, link_handlers(true)),
-      timer_(loop.io_context()),
+      timer_(loop),
       backoff_(kMinBackoff) {}
 
 RedisLink::Handlers LinkSupervisor::link_handlers(bool for_sub) {
@@ -186,9 +186,8 @@ void LinkSupervisor::tick() {
 
 void LinkSupervisor::arm_tick() {
     const auto step = std::clamp(options_.lease / 20, milliseconds(10), milliseconds(250));
-    timer_.expires_after(step);
-    timer_.async_wait([this](const boost::system::error_code& ec) {
-        if (!ec && !stopped_) {
+    timer_.arm(step, [this] {
+        if (!stopped_) {
             tick();
         }
     });

@@ -18,11 +18,10 @@
 #include <string_view>
 #include <vector>
 
-#include <boost/asio/steady_timer.hpp>
-
 #include "herald/cluster/cluster_link.h"
 #include "herald/cluster/redis_link.h"
 #include "herald/cluster/redis_url.h"
+#include "herald/net/timer.h"
 #include "herald/net/worker.h"
 
 namespace herald::cluster {
@@ -93,7 +92,7 @@ private:
     Hooks hooks_;
     RedisLink cmd_;
     RedisLink sub_;
-    boost::asio::steady_timer timer_;
+    net::Timer timer_;
     std::atomic<bool> clustered_{false};
 
     Phase phase_ = Phase::Down;
