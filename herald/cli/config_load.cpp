@@ -1,7 +1,6 @@
 #include "herald/cli/config_load.h"
 
 #include <algorithm>
-#include <array>
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
@@ -20,196 +19,62 @@ namespace herald::cli {
 
 namespace {
 
-using Apply = void (*)(std::string_view text, const std::string& origin, Settings& s);
-
-void apply_host(std::string_view t, const std::string& o, Settings& s) {
-    s.host.set(check_host(t, o), o);
-}
-
-void apply_port(std::string_view t, const std::string& o, Settings& s) {
-    s.port.set(parse_port(t, o), o);
-}
-
-void apply_api_host(std::string_view t, const std::string& o, Settings& s) {
-    s.api_host.set(check_host(t, o), o);
-}
-
-void apply_api_port(std::string_view t, const std::string& o, Settings& s) {
-    s.api_port.set(parse_port(t, o), o);
-}
-
-void apply_threads(std::string_view t, const std::string& o, Settings& s) {
-    s.threads.set(parse_count(t, 0, o), o);
-}
-
-void apply_path_prefix(std::string_view t, const std::string& o, Settings& s) {
-    s.path_prefix.set(check_path_prefix(t, o), o);
-}
-
-void apply_activity_timeout(std::string_view t, const std::string& o, Settings& s) {
-    s.activity_timeout.set(parse_seconds(t, o), o);
-}
-
-void apply_strict_protocol(std::string_view t, const std::string& o, Settings& s) {
-    s.strict_protocol.set(parse_bool(t, o), o);
-}
-
-void apply_verbose(std::string_view t, const std::string& o, Settings& s) {
-    s.verbose.set(parse_bool(t, o), o);
-}
-
-void apply_log_level(std::string_view t, const std::string& o, Settings& s) {
-    s.log_level.set(check_log_level(t, o), o);
-}
-
-void apply_pid_file(std::string_view t, const std::string& o, Settings& s) {
-    s.pid_file.set(check_not_empty(t, o, "a file path"), o);
-}
-
-void apply_redis_url(std::string_view t, const std::string& o, Settings& s) {
-    s.redis_url.set(check_redis_url(t, o), o);
-}
-
-void apply_cluster_lease(std::string_view t, const std::string& o, Settings& s) {
-    s.cluster_lease.set(parse_lease_ms(t, o), o);
-}
-
-void apply_app_id(std::string_view t, const std::string& o, Settings& s) {
-    s.app.id.set(check_app_name(t, o), o);
-}
-
-void apply_app_key(std::string_view t, const std::string& o, Settings& s) {
-    s.app.key.set(check_app_name(t, o), o);
-}
-
-void apply_app_secret(std::string_view t, const std::string& o, Settings& s) {
-    s.app.secret.set(check_not_empty(t, o, "a non-empty secret"), o);
-}
-
-void apply_client_events(std::string_view t, const std::string& o, Settings& s) {
-    s.app.client_events.set(parse_bool(t, o), o);
-}
-
-void apply_nothing(std::string_view /*text*/, const std::string& /*origin*/, Settings& /*s*/) {}
-
-struct Variable {
-    std::string_view name;
-    Apply apply;
-};
-
-constexpr std::string_view kConfigVariable = "HERALD_CONFIG";
-
-const std::array<Variable, 19> kVariables = {{
-        {"HERALD_HOST", apply_host},
-        {"HERALD_PORT", apply_port},
-        {"HERALD_API_HOST", apply_api_host},
-        {"HERALD_API_PORT", apply_api_port},
-        {"HERALD_THREADS", apply_threads},
-        {"HERALD_PATH_PREFIX", apply_path_prefix},
-        {"HERALD_ACTIVITY_TIMEOUT", apply_activity_timeout},
-        {"HERALD_STRICT_PROTOCOL", apply_strict_protocol},
-        {"HERALD_VERBOSE", apply_verbose},
-        {"HERALD_LOG_LEVEL", apply_log_level},
-        {"HERALD_PID_FILE", apply_pid_file},
-        {"HERALD_REDIS_URL", apply_redis_url},
-        {"HERALD_CLUSTER_LEASE_MS", apply_cluster_lease},
-        {"HERALD_APP_ID", apply_app_id},
-        {"HERALD_APP_KEY", apply_app_key},
-        {"HERALD_APP_SECRET", apply_app_secret},
-        {"HERALD_ENABLE_CLIENT_EVENTS", apply_client_events},
-        {kConfigVariable, apply_nothing},  // names the file: read before the other layers
-        {"HERALD_WEBHOOK_URL",
-         [](std::string_view t, const std::string& o, Settings& s) {
-             s.app.webhook_urls.set({check_webhook_url(t, o)}, o);
-         }},
-}};
+constexpr std::string_view kConfigSetting = "config";  // names the file: read before the others
 
 // An empty variable counts as unset: `HERALD_PORT=` in a compose file means "not given".
-Settings environment_settings(const Environment& env) {
+Settings environment_settings(const Environment& env, std::span<const Setting> table) {
     Settings s;
-    for (const auto& variable : kVariables) {
-        const auto it = env.find(variable.name);
+    for (const auto& setting : table) {
+        const auto it = setting.variable.empty() ? env.end() : env.find(setting.variable);
         if (it != env.end() && !it->second.empty()) {
-            variable.apply(it->second, std::string(variable.name), s);
+            s.set(setting.name, parse_text(setting, it->second, setting.variable),
+                  std::string(setting.variable));
         }
     }
     return s;
 }
 
-void apply_given(const Given<std::string>& given, Apply apply, Settings& s) {
-    if (given) {
-        apply(*given, given.origin, s);
-    }
-}
-
-void apply_given(const Given<bool>& given, Given<bool>& target) {
-    if (given) {
-        target.set(*given, given.origin);
-    }
-}
-
-void apply_address(const Given<std::string>& address, const Given<std::string>& host,
-                   const Given<std::string>& port, Given<std::string>& host_out,
-                   Given<std::uint16_t>& port_out) {
-    if (!address) {
+// -w/-a give a host and a port at once; with --host/--port (or --api-host/--api-port) the user
+// has said the same thing twice.
+void apply_address(const CommandLine& args, const Address& spelling, Settings& s) {
+    const auto* address = args.find(spelling.name);
+    if (address == nullptr) {
         return;
     }
-    const auto& other = host ? host : port;
-    if (other) {
+    const auto* other =
+            s.find(spelling.host) != nullptr ? s.find(spelling.host) : s.find(spelling.port);
+    if (other != nullptr) {
         throw ConfigError(fmt::format("config error: {} and {} both set the address: use one",
-                                      address.origin, other.origin));
+                                      address->origin, other->origin));
     }
-    const auto parsed = parse_host_port(*address, address.origin);
+    const auto parsed = parse_host_port((*address)->back(), address->origin);
     if (!parsed.host.empty()) {
-        host_out.set(parsed.host, address.origin);
+        s.set(spelling.host, parsed.host, address->origin);
     }
     if (parsed.port) {
-        port_out.set(*parsed.port, address.origin);
+        s.set(spelling.port, *parsed.port, address->origin);
     }
 }
 
 void reject_ruby(const CommandLine& args) {
-    if (args.ruby_requires) {
+    if (const auto* ruby = args.find(kRubyRequires)) {
         throw ConfigError(fmt::format(
                 "config error: {} = {}: Herald cannot load Ruby code; the settings it offers "
                 "instead are in docs/CONFIGURATION.md",
-                args.ruby_requires.origin, in_quotes(args.ruby_requires->front())));
+                ruby->origin, in_quotes((*ruby)->front())));
     }
 }
 
-Settings command_line_settings(const CommandLine& a) {
-    reject_ruby(a);
+Settings command_line_settings(const CommandLine& args, std::span<const Setting> table) {
+    reject_ruby(args);
     Settings s;
-    apply_given(a.host, apply_host, s);
-    apply_given(a.port, apply_port, s);
-    apply_address(a.websocket_address, a.host, a.port, s.host, s.port);
-    apply_given(a.api_host, apply_api_host, s);
-    apply_given(a.api_port, apply_api_port, s);
-    apply_address(a.api_address, a.api_host, a.api_port, s.api_host, s.api_port);
-    apply_given(a.threads, apply_threads, s);
-    apply_given(a.path_prefix, apply_path_prefix, s);
-    apply_given(a.activity_timeout, apply_activity_timeout, s);
-    apply_given(a.strict_protocol, s.strict_protocol);
-    apply_given(a.verbose, s.verbose);
-    apply_given(a.log_level, apply_log_level, s);
-    apply_given(a.pid_file, apply_pid_file, s);
-    apply_given(a.redis_url, apply_redis_url, s);
-    apply_given(a.cluster_lease, apply_cluster_lease, s);
-    if (a.tls_certificate_chain) {
-        s.tls_certificate_chain.set(*a.tls_certificate_chain, a.tls_certificate_chain.origin);
-    }
-    if (a.tls_private_key) {
-        s.tls_private_key.set(*a.tls_private_key, a.tls_private_key.origin);
-    }
-    apply_given(a.app_id, apply_app_id, s);
-    apply_given(a.app_key, apply_app_key, s);
-    apply_given(a.app_secret, apply_app_secret, s);
-    apply_given(a.enable_client_events, s.app.client_events);
-    if (a.webhook_urls) {
-        for (const auto& url : *a.webhook_urls) {
-            (void)check_webhook_url(url, a.webhook_urls.origin);
+    for (const auto& setting : table) {
+        if (const auto* given = args.find(setting.name)) {
+            s.set(setting.name, parse_texts(setting, **given, given->origin), given->origin);
         }
-        s.app.webhook_urls = a.webhook_urls;
+    }
+    for (const auto& address : address_table()) {
+        apply_address(args, address, s);
     }
     return s;
 }
@@ -238,17 +103,17 @@ bool is_yaml(std::string_view path) {
            path.ends_with(".YAML");
 }
 
-Settings file_settings(const CommandLine& args, const Environment& env) {
-    auto file = args.config_file;
-    if (!file) {
-        const auto it = env.find(kConfigVariable);
-        if (it == env.end() || it->second.empty()) {
-            return {};
-        }
-        file.set(it->second, std::string(kConfigVariable));
+Settings file_settings(const Settings& flags, const Settings& variables,
+                       std::span<const Setting> table) {
+    const auto* given = flags.find(kConfigSetting);
+    given = given != nullptr ? given : variables.find(kConfigSetting);
+    if (given == nullptr) {
+        return {};
     }
-    const auto text = read_file(*file, file.origin);
-    return is_yaml(*file) ? parse_slanger_yaml(text, *file) : parse_toml_config(text, *file);
+    const auto& file = std::get<std::string>(*given->value);
+    const auto text = read_file(file, given->origin);
+    return is_yaml(file) ? parse_slanger_yaml(text, file, table)
+                         : parse_toml_config(text, file, table);
 }
 
 }  // namespace
@@ -265,20 +130,37 @@ Environment process_environment() {
     return env;
 }
 
-server::ServerConfig load_config(const CommandLine& args, const Environment& env) {
-    // Flags are checked first: a mistake in what was just typed is the likeliest one.
-    const auto flags = command_line_settings(args);
-    const auto variables = environment_settings(env);
-    auto settings = file_settings(args, env);
-    overlay(settings, variables);
-    overlay(settings, flags);
-    return resolve(settings);
+void CommandLine::set(std::string_view name, std::string origin, std::vector<std::string> texts) {
+    given[std::string(name)].set(std::move(texts), std::move(origin));
 }
 
-std::vector<std::string> environment_warnings(const Environment& env) {
-    std::array<std::string_view, kVariables.size()> names{};
-    for (std::size_t i = 0; i < kVariables.size(); ++i) {
-        names[i] = kVariables[i].name;
+const Given<std::vector<std::string>>* CommandLine::find(std::string_view name) const {
+    const auto it = given.find(name);
+    return it == given.end() ? nullptr : &it->second;
+}
+
+Settings load_settings(const CommandLine& args, const Environment& env,
+                       std::span<const Setting> table) {
+    // Flags are checked first: a mistake in what was just typed is the likeliest one.
+    const auto flags = command_line_settings(args, table);
+    const auto variables = environment_settings(env, table);
+    auto settings = file_settings(flags, variables, table);
+    overlay(settings, variables);
+    overlay(settings, flags);
+    return settings;
+}
+
+server::ServerConfig load_config(const CommandLine& args, const Environment& env) {
+    return resolve(load_settings(args, env));
+}
+
+std::vector<std::string> environment_warnings(const Environment& env,
+                                              std::span<const Setting> table) {
+    std::vector<std::string_view> names;
+    for (const auto& setting : table) {
+        if (!setting.variable.empty()) {
+            names.push_back(setting.variable);
+        }
     }
     std::vector<std::string> warnings;
     for (const auto& [name, value] : env) {

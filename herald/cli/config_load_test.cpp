@@ -38,13 +38,6 @@ private:
     std::string path_;
 };
 
-template <typename T>
-Given<T> flag(std::string name, T value) {
-    Given<T> given;
-    given.set(std::move(value), std::move(name));
-    return given;
-}
-
 std::string error_of(const CommandLine& args, const Environment& env) {
     try {
         (void)load_config(args, env);
@@ -76,13 +69,13 @@ TEST(LoadConfig, NoConfigurationGivesOneNodeWithTheDevelopmentApp) {
 TEST(LoadConfig, FlagsBeatEnvironmentWhichBeatsTheFile) {
     const TempFile file("port = 7000\nhost = \"127.0.0.3\"\nthreads = 2\n", ".toml");
     CommandLine args;
-    args.config_file = flag("--config", file.path());
+    args.set("config", "--config", {file.path()});
     Environment env{{"HERALD_PORT", "7001"}, {"HERALD_HOST", "127.0.0.4"}};
     EXPECT_EQ(load_config(args, {}).listen.port, 7000);
     EXPECT_EQ(load_config(args, env).listen.port, 7001);
     EXPECT_EQ(load_config(args, env).listen.host, "127.0.0.4");
     EXPECT_EQ(load_config(args, env).threads, 2U);
-    args.port = flag<std::string>("--port", "7002");
+    args.set("port", "--port", {"7002"});
     const auto config = load_config(args, env);
     EXPECT_EQ(config.listen.port, 7002);
     EXPECT_EQ(config.listen.host, "127.0.0.4");
@@ -91,7 +84,7 @@ TEST(LoadConfig, FlagsBeatEnvironmentWhichBeatsTheFile) {
 // One row per HERALD_* variable: its flag, a file line, three values and how to read the result.
 struct Row {
     std::string variable;
-    Given<std::string> CommandLine::*flag_field;
+    std::string setting;    // whose flag the row gives
     std::string file_line;  // gives file_value
     std::string env_value;
     std::string flag_value;
@@ -109,10 +102,10 @@ TEST_P(PrecedenceTest, EachSettingFollowsFileThenEnvironmentThenFlag) {
     const auto& row = GetParam();
     const TempFile file(row.file_line + "\n", ".toml");
     CommandLine args;
-    args.config_file = flag("--config", file.path());
+    args.set("config", "--config", {file.path()});
     const auto from_file = row.read(load_config(args, {}));
     const auto from_env = row.read(load_config(args, {{row.variable, row.env_value}}));
-    (args.*row.flag_field).set(row.flag_value, "--flag");
+    args.set(row.setting, "--flag", {row.flag_value});
     const auto from_flag = row.read(load_config(args, {{row.variable, row.env_value}}));
     EXPECT_NE(from_file, from_env);
     EXPECT_EQ(from_env, row.env_value);
@@ -125,62 +118,59 @@ std::string app_key(const ServerConfig& c) {
 
 INSTANTIATE_TEST_SUITE_P(
         LoadConfig, PrecedenceTest,
-        ::testing::Values(Row{"HERALD_HOST", &CommandLine::host, "host = '127.0.0.2'", "127.0.0.3",
-                              "127.0.0.5",
+        ::testing::Values(Row{"HERALD_HOST", "host", "host = '127.0.0.2'", "127.0.0.3", "127.0.0.5",
                               [](const ServerConfig& c) {
                                   return c.listen.host;
                               }},
-                          Row{"HERALD_PORT", &CommandLine::port, "port = 1", "2", "3",
+                          Row{"HERALD_PORT", "port", "port = 1", "2", "3",
                               [](const ServerConfig& c) {
                                   return std::to_string(c.listen.port);
                               }},
-                          Row{"HERALD_THREADS", &CommandLine::threads, "threads = 1", "2", "3",
+                          Row{"HERALD_THREADS", "threads", "threads = 1", "2", "3",
                               [](const ServerConfig& c) {
                                   return std::to_string(c.threads);
                               }},
-                          Row{"HERALD_PATH_PREFIX", &CommandLine::path_prefix, "path_prefix = '/a'",
-                              "/b", "/c",
+                          Row{"HERALD_PATH_PREFIX", "path_prefix", "path_prefix = '/a'", "/b", "/c",
                               [](const ServerConfig& c) {
                                   return c.path_prefix;
                               }},
-                          Row{"HERALD_ACTIVITY_TIMEOUT", &CommandLine::activity_timeout,
+                          Row{"HERALD_ACTIVITY_TIMEOUT", "activity_timeout",
                               "activity_timeout = 10", "20", "30",
                               [](const ServerConfig& c) {
                                   return std::to_string(c.activity_timeout.count());
                               }},
-                          Row{"HERALD_LOG_LEVEL", &CommandLine::log_level, "log_level = 'warn'",
-                              "error", "trace",
+                          Row{"HERALD_LOG_LEVEL", "log_level", "log_level = 'warn'", "error",
+                              "trace",
                               [](const ServerConfig& c) {
                                   return c.log_level;
                               }},
-                          Row{"HERALD_PID_FILE", &CommandLine::pid_file, "pid_file = '/a.pid'",
-                              "/b.pid", "/c.pid",
+                          Row{"HERALD_PID_FILE", "pid_file", "pid_file = '/a.pid'", "/b.pid",
+                              "/c.pid",
                               [](const ServerConfig& c) {
                                   return c.pid_file.value_or("");
                               }},
-                          Row{"HERALD_REDIS_URL", &CommandLine::redis_url,
-                              "redis_url = 'redis://a'", "redis://b", "redis://c",
+                          Row{"HERALD_REDIS_URL", "redis_url", "redis_url = 'redis://a'",
+                              "redis://b", "redis://c",
                               [](const ServerConfig& c) {
                                   return c.redis_url.value_or("");
                               }},
-                          Row{"HERALD_API_HOST", &CommandLine::api_host,
-                              "api_host = '127.0.0.7'\napi_port = 9", "127.0.0.8", "127.0.0.9",
+                          Row{"HERALD_API_HOST", "api_host", "api_host = '127.0.0.7'\napi_port = 9",
+                              "127.0.0.8", "127.0.0.9",
                               [](const ServerConfig& c) {
                                   return c.api_listen->host;
                               }},
-                          Row{"HERALD_API_PORT", &CommandLine::api_port, "api_port = 11", "12",
-                              "13",
+                          Row{"HERALD_API_PORT", "api_port", "api_port = 11", "12", "13",
                               [](const ServerConfig& c) {
                                   return std::to_string(c.api_listen->port);
                               }},
-                          Row{"HERALD_APP_KEY", &CommandLine::app_key,
+                          Row{"HERALD_APP_KEY", "app_key",
                               "[[apps]]\nid = 'i'\nkey = 'k1'\nsecret = 's'", "k2", "k3", app_key},
-                          Row{"HERALD_APP_ID", &CommandLine::app_id,
+                          Row{"HERALD_APP_ID", "app_id",
                               "[[apps]]\nid = 'i1'\nkey = 'k'\nsecret = 's'", "i2", "i3",
                               [](const ServerConfig& c) {
                                   return c.apps.at(0).id;
                               }},
-                          Row{"HERALD_APP_SECRET", &CommandLine::app_secret,
+                          Row{"HERALD_APP_SECRET", "app_secret",
                               "[[apps]]\nid = 'i'\nkey = 'k'\nsecret = 's1'", "s2", "s3",
                               [](const ServerConfig& c) {
                                   return c.apps.at(0).secret;
@@ -192,14 +182,14 @@ TEST(LoadConfig, BooleanSettingsFollowPrecedence) {
             "true\n",
             ".toml");
     CommandLine args;
-    args.config_file = flag("--config", file.path());
+    args.set("config", "--config", {file.path()});
     EXPECT_TRUE(load_config(args, {}).verbose);
     EXPECT_TRUE(load_config(args, {}).apps[0].client_events);
     const Environment env{{"HERALD_VERBOSE", "false"}, {"HERALD_ENABLE_CLIENT_EVENTS", "no"}};
     EXPECT_FALSE(load_config(args, env).verbose);
     EXPECT_FALSE(load_config(args, env).apps[0].client_events);
-    args.verbose = flag("--verbose", true);
-    args.enable_client_events = flag("--enable-client-events", true);
+    args.set("verbose", "--verbose", {"true"});
+    args.set("app_client_events", "--enable-client-events", {"true"});
     EXPECT_TRUE(load_config(args, env).verbose);
     EXPECT_TRUE(load_config(args, env).apps[0].client_events);
 }
@@ -208,7 +198,7 @@ TEST(LoadConfig, StrictProtocolFromEnvironmentAndFlag) {
     EXPECT_FALSE(load_config({}, {}).strict_protocol);
     EXPECT_TRUE(load_config({}, {{"HERALD_STRICT_PROTOCOL", "1"}}).strict_protocol);
     CommandLine args;
-    args.strict_protocol = flag("--strict-protocol", false);
+    args.set("strict_protocol", "--strict-protocol", {"false"});
     EXPECT_FALSE(load_config(args, {{"HERALD_STRICT_PROTOCOL", "1"}}).strict_protocol);
 }
 
@@ -217,7 +207,7 @@ TEST(LoadConfig, ConfigFileFromEnvironmentAndFlagWins) {
     const TempFile b("port = 2222\n", ".toml");
     EXPECT_EQ(load_config({}, {{"HERALD_CONFIG", a.path()}}).listen.port, 1111);
     CommandLine args;
-    args.config_file = flag("--config", b.path());
+    args.set("config", "--config", {b.path()});
     EXPECT_EQ(load_config(args, {{"HERALD_CONFIG", a.path()}}).listen.port, 2222);
 }
 
@@ -238,21 +228,21 @@ TEST(LoadConfig, BadVariableNamesTheVariable) {
 
 TEST(LoadConfig, BadFlagNamesTheFlag) {
     CommandLine args;
-    args.port = flag<std::string>("--port", "70000");
+    args.set("port", "--port", {"70000"});
     EXPECT_EQ(error_of(args, {}),
               "config error: --port = \"70000\": expected a port number (0-65535)");
 }
 
 TEST(LoadConfig, FlagErrorsComeBeforeFileErrors) {
     CommandLine args;
-    args.config_file = flag<std::string>("--config", "/nonexistent/herald.toml");
-    args.log_level = flag<std::string>("--log-level", "chatty");
+    args.set("config", "--config", {"/nonexistent/herald.toml"});
+    args.set("log_level", "--log-level", {"chatty"});
     EXPECT_TRUE(contains(error_of(args, {}), "--log-level"));
 }
 
 TEST(LoadConfig, MissingFileIsAnError) {
     CommandLine args;
-    args.config_file = flag<std::string>("--config", "/nonexistent/herald.toml");
+    args.set("config", "--config", {"/nonexistent/herald.toml"});
     EXPECT_EQ(error_of(args, {}),
               "config error: cannot read config file \"/nonexistent/herald.toml\" (from "
               "--config): No such file or directory");
@@ -262,15 +252,14 @@ TEST(LoadConfig, MissingFileIsAnError) {
 
 TEST(LoadConfig, DirectoryAsFileIsAnError) {
     CommandLine args;
-    args.config_file =
-            flag(std::string("--config"), std::filesystem::temp_directory_path().string());
+    args.set("config", "--config", {std::filesystem::temp_directory_path().string()});
     EXPECT_TRUE(contains(error_of(args, {}), "it is a directory"));
 }
 
 TEST(LoadConfig, FileErrorsNameTheFile) {
     const TempFile file("port = 1\nprot = 2\n", ".toml");
     CommandLine args;
-    args.config_file = flag("--config", file.path());
+    args.set("config", "--config", {file.path()});
     EXPECT_EQ(error_of(args, {}),
               "config error: " + file.path() + ":2: unknown key \"prot\" (did you mean \"port\"?)");
 }
@@ -279,7 +268,7 @@ TEST(LoadConfig, YamlFileIsReadAsSlangerConfiguration) {
     const TempFile file("app_key: slanger-key\nsecret: slanger-secret\nwebsocket_port: 8080\n",
                         ".yml");
     CommandLine args;
-    args.config_file = flag("-C", file.path());
+    args.set("config", "-C", {file.path()});
     auto config = load_config(args, {});
     EXPECT_EQ(config.listen.port, 8080);
     ASSERT_EQ(config.apps.size(), 1U);
@@ -287,7 +276,7 @@ TEST(LoadConfig, YamlFileIsReadAsSlangerConfiguration) {
     EXPECT_EQ(config.apps[0].id, "slanger-key");
     EXPECT_EQ(config.apps[0].secret, "slanger-secret");
     EXPECT_FALSE(config.apps[0].client_events);
-    args.app_key = flag<std::string>("-k", "flag-key");
+    args.set("app_key", "-k", {"flag-key"});
     config = load_config(args, {});
     EXPECT_EQ(config.apps[0].key, "flag-key");
     EXPECT_EQ(config.apps[0].secret, "slanger-secret");
@@ -295,18 +284,18 @@ TEST(LoadConfig, YamlFileIsReadAsSlangerConfiguration) {
 
 TEST(LoadConfig, AppFromFlagsNeedsKeyAndSecretAndTakesTheKeyAsId) {
     CommandLine args;
-    args.app_key = flag<std::string>("--app-key", "my-key");
+    args.set("app_key", "--app-key", {"my-key"});
     EXPECT_TRUE(contains(error_of(args, {}),
                          "--app-key = \"my-key\" but the app secret is "
                          "missing"));
-    args.app_secret = flag<std::string>("--app-secret", "my-secret");
+    args.set("app_secret", "--app-secret", {"my-secret"});
     auto config = load_config(args, {});
     ASSERT_EQ(config.apps.size(), 1U);
     EXPECT_EQ(config.apps[0].id, "my-key");
     EXPECT_EQ(config.apps[0].key, "my-key");
     EXPECT_EQ(config.apps[0].secret, "my-secret");
     EXPECT_FALSE(config.apps[0].client_events);
-    args.app_id = flag<std::string>("--app-id", "42");
+    args.set("app_id", "--app-id", {"42"});
     EXPECT_EQ(load_config(args, {}).apps[0].id, "42");
 }
 
@@ -323,7 +312,7 @@ TEST(LoadConfig, IdAloneIsAnError) {
 
 TEST(LoadConfig, AppMayComeHalfFromEnvironmentHalfFromFlags) {
     CommandLine args;
-    args.app_secret = flag<std::string>("-s", "flag-secret");
+    args.set("app_secret", "-s", {"flag-secret"});
     const auto config = load_config(args, {{"HERALD_APP_KEY", "env-key"}});
     EXPECT_EQ(config.apps[0].key, "env-key");
     EXPECT_EQ(config.apps[0].secret, "flag-secret");
@@ -331,7 +320,7 @@ TEST(LoadConfig, AppMayComeHalfFromEnvironmentHalfFromFlags) {
 
 TEST(LoadConfig, ClientEventsSwitchAloneAppliesToTheDevelopmentApp) {
     CommandLine args;
-    args.enable_client_events = flag("--enable-client-events", false);
+    args.set("app_client_events", "--enable-client-events", {"false"});
     const auto config = load_config(args, {});
     ASSERT_EQ(config.apps.size(), 1U);
     EXPECT_EQ(config.apps[0].key, "app-key");
@@ -344,31 +333,30 @@ TEST(LoadConfig, SingleAppSettingsWithSeveralFileAppsAreAnError) {
             "secret='s'\n",
             ".toml");
     CommandLine args;
-    args.config_file = flag("--config", file.path());
+    args.set("config", "--config", {file.path()});
     EXPECT_EQ(load_config(args, {}).apps.size(), 2U);
     EXPECT_EQ(error_of(args, {{"HERALD_APP_KEY", "x"}}),
               "config error: HERALD_APP_KEY sets the one app's settings, but " + file.path() +
                       " defines 2 apps: set them in the file's [[apps]] entries instead");
-    args.enable_client_events = flag("--enable-client-events", true);
+    args.set("app_client_events", "--enable-client-events", {"true"});
     EXPECT_TRUE(contains(error_of(args, {}), "--enable-client-events sets the one app's"));
 }
 
 TEST(LoadConfig, WebhookUrlsFromFlagsAndEnvironment) {
     CommandLine args;
-    args.webhook_urls =
-            flag<std::vector<std::string>>("--webhook-url", {"https://a.example/h", "http://b/h"});
+    args.set("app_webhook_urls", "--webhook-url", {"https://a.example/h", "http://b/h"});
     EXPECT_EQ(load_config(args, {}).apps[0].webhook_urls,
               (std::vector<std::string>{"https://a.example/h", "http://b/h"}));
     EXPECT_EQ(load_config({}, {{"HERALD_WEBHOOK_URL", "https://c/h"}}).apps[0].webhook_urls,
               std::vector<std::string>{"https://c/h"});
-    args.webhook_urls = flag<std::vector<std::string>>("--webhook-url", {"c/h"});
+    args.set("app_webhook_urls", "--webhook-url", {"c/h"});
     EXPECT_TRUE(contains(error_of(args, {}), "--webhook-url = \"c/h\""));
 }
 
 TEST(LoadConfig, SlangerAddressesSetSeparateListeners) {
     CommandLine args;
-    args.websocket_address = flag<std::string>("--websocket_host", "0.0.0.0:8080");
-    args.api_address = flag<std::string>("--api_host", "0.0.0.0:4567");
+    args.set("websocket_address", "--websocket_host", {"0.0.0.0:8080"});
+    args.set("api_address", "--api_host", {"0.0.0.0:4567"});
     const auto config = load_config(args, {});
     EXPECT_EQ(config.listen, (server::Endpoint{"0.0.0.0", 8080}));
     ASSERT_TRUE(config.api_listen);
@@ -377,29 +365,29 @@ TEST(LoadConfig, SlangerAddressesSetSeparateListeners) {
 
 TEST(LoadConfig, SlangerAddressWithoutPortKeepsThePort) {
     CommandLine args;
-    args.websocket_address = flag<std::string>("-w", "127.0.0.9");
+    args.set("websocket_address", "-w", {"127.0.0.9"});
     EXPECT_EQ(load_config(args, {}).listen, (server::Endpoint{"127.0.0.9", 6001}));
-    args.websocket_address = flag<std::string>("-w", ":7777");
+    args.set("websocket_address", "-w", {":7777"});
     EXPECT_EQ(load_config(args, {}).listen, (server::Endpoint{"127.0.0.1", 7777}));
 }
 
 TEST(LoadConfig, SlangerAddressAndHeraldHostTogetherAreAnError) {
     CommandLine args;
-    args.websocket_address = flag<std::string>("--websocket_host", "0.0.0.0:8080");
-    args.port = flag<std::string>("--port", "9000");
+    args.set("websocket_address", "--websocket_host", {"0.0.0.0:8080"});
+    args.set("port", "--port", {"9000"});
     EXPECT_EQ(error_of(args, {}),
               "config error: --websocket_host and --port both set the address: use one");
     CommandLine api;
-    api.api_address = flag<std::string>("--api_host", "0.0.0.0:4567");
-    api.api_host = flag<std::string>("--api-host", "::");
+    api.set("api_address", "--api_host", {"0.0.0.0:4567"});
+    api.set("api_host", "--api-host", {"::"});
     EXPECT_TRUE(contains(error_of(api, {}), "--api_host and --api-host"));
 }
 
 TEST(LoadConfig, ApiHostDefaultsToTheFinalHost) {
     const TempFile file("api_port = 7100\n", ".toml");
     CommandLine args;
-    args.config_file = flag("--config", file.path());
-    args.host = flag<std::string>("--host", "0.0.0.0");
+    args.set("config", "--config", {file.path()});
+    args.set("host", "--host", {"0.0.0.0"});
     EXPECT_EQ(*load_config(args, {}).api_listen, (server::Endpoint{"0.0.0.0", 7100}));
 }
 
@@ -410,11 +398,11 @@ TEST(LoadConfig, ApiHostWithoutPortIsAnError) {
 
 TEST(LoadConfig, ApiPortEqualToWebSocketPortIsAnError) {
     CommandLine args;
-    args.port = flag<std::string>("--port", "7000");
-    args.api_port = flag<std::string>("--api-port", "7000");
+    args.set("port", "--port", {"7000"});
+    args.set("api_port", "--api-port", {"7000"});
     EXPECT_TRUE(contains(error_of(args, {}), "--api-port = 7000: expected a port other than"));
-    args.port = flag<std::string>("--port", "0");
-    args.api_port = flag<std::string>("--api-port", "0");
+    args.set("port", "--port", {"0"});
+    args.set("api_port", "--api-port", {"0"});
     EXPECT_EQ(load_config(args, {}).api_listen->port, 0);  // two ephemeral ports differ
 }
 
@@ -422,13 +410,13 @@ TEST(LoadConfig, TlsNeedsBothFilesAndTheyMustExist) {
     const TempFile chain("chain", ".pem");
     const TempFile key("key", ".pem");
     CommandLine args;
-    args.tls_certificate_chain = flag("--cert_file", chain.path());
+    args.set("tls.certificate_chain", "--cert_file", {chain.path()});
     EXPECT_TRUE(contains(error_of(args, {}), "but the private key is missing"));
-    args.tls_private_key = flag<std::string>("--private_key_file", "/nonexistent/key.pem");
+    args.set("tls.private_key", "--private_key_file", {"/nonexistent/key.pem"});
     EXPECT_EQ(error_of(args, {}),
               "config error: --private_key_file = \"/nonexistent/key.pem\": expected an "
               "existing file");
-    args.tls_private_key = flag("--private_key_file", key.path());
+    args.set("tls.private_key", "--private_key_file", {key.path()});
     const auto config = load_config(args, {});
     ASSERT_TRUE(config.tls);
     EXPECT_EQ(config.tls->certificate_chain, chain.path());
@@ -440,14 +428,14 @@ TEST(LoadConfig, TlsFilesMayComeFromFileAndFlags) {
     const TempFile key("key", ".pem");
     const TempFile file("[tls]\ncertificate_chain = '" + chain.path() + "'\n", ".toml");
     CommandLine args;
-    args.config_file = flag("--config", file.path());
-    args.tls_private_key = flag("-p", key.path());
+    args.set("config", "--config", {file.path()});
+    args.set("tls.private_key", "-p", {key.path()});
     EXPECT_EQ(load_config(args, {}).tls, (server::TlsFiles{chain.path(), key.path()}));
 }
 
 TEST(LoadConfig, RubyRequireIsAClearError) {
     CommandLine args;
-    args.ruby_requires = flag<std::vector<std::string>>("--require", {"plugin.rb"});
+    args.set("require", "--require", {"plugin.rb"});
     EXPECT_TRUE(contains(error_of(args, {}),
                          "--require = \"plugin.rb\": Herald cannot load Ruby code"));
 }

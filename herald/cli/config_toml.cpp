@@ -353,59 +353,6 @@ std::vector<App> parse_apps(const Field& f) {
     return apps;
 }
 
-std::string host_of(const Field& f) {
-    return check_host(string_of(f), f.origin());
-}
-
-std::uint16_t port_of(const Field& f) {
-    return check_port(integer_of(f, "a port number (0-65535)"), f.origin(), shown(f.node));
-}
-
-std::size_t threads_of(const Field& f) {
-    return check_count(integer_of(f, "a non-negative integer"), 0, f.origin(), shown(f.node));
-}
-
-std::chrono::seconds seconds_of(const Field& f) {
-    return check_seconds(integer_of(f, "a whole number of seconds from 1 to 86400"), f.origin(),
-                         shown(f.node));
-}
-
-std::string path_prefix_of(const Field& f) {
-    return check_path_prefix(string_of(f), f.origin());
-}
-
-std::string log_level_of(const Field& f) {
-    return check_log_level(string_of(f), f.origin());
-}
-
-std::string file_of(const Field& f) {
-    return check_not_empty(string_of(f), f.origin(), "a file path");
-}
-
-std::string redis_url_of(const Field& f) {
-    return check_redis_url(string_of(f), f.origin());
-}
-
-std::chrono::milliseconds lease_of(const Field& f) {
-    return check_lease_ms(integer_of(f, "a whole number of milliseconds from 200 to 600000"),
-                          f.origin(), shown(f.node));
-}
-
-void parse_tls(const Field& f, Settings& s) {
-    struct TlsKey {
-        std::string_view name;
-        Given<std::string> Settings::*member;
-    };
-
-    constexpr std::array<TlsKey, 2> kTlsKeys = {{
-            {"certificate_chain", &Settings::tls_certificate_chain},
-            {"private_key", &Settings::tls_private_key},
-    }};
-    for_each_key(f, table_of(f), kTlsKeys, [&](const Field& field, const TlsKey& key) {
-        (s.*key.member).set(file_of(field), field.origin());
-    });
-}
-
 struct WebhookKey {
     std::string_view name;
     void (*parse)(const Field&, webhooks::Settings&);
@@ -449,34 +396,39 @@ void parse_webhooks(const Field& f, Settings& s) {
     s.webhooks.set(std::move(w), f.origin());
 }
 
-// Stores the value `convert` reads from the field in one setting.
-template <auto Member, auto Convert>
-void set(const Field& f, Settings& s) {
-    (s.*Member).set(Convert(f), f.origin());
+// A described setting's value (setting.h) as the file writes it: TOML's own types, no text.
+Value value_of(const Setting& setting, const Field& f) {
+    switch (setting.type->kind) {
+        case Kind::Text:
+            return checked(setting, string_of(f), f.origin());
+        case Kind::Integer:
+            return in_range(*setting.type, integer_of(f, setting.type->expected), f.origin(),
+                            shown(f.node));
+        case Kind::Switch:
+            return bool_of(f);
+        case Kind::List: {
+            const auto* array = f.node.as_array();
+            if (array == nullptr) {
+                fail_at(f, setting.type->expected);
+            }
+            std::vector<std::string> out;
+            for (std::size_t i = 0; i < array->size(); ++i) {
+                const Field item{(*array)[i], fmt::format("{}[{}]", f.path, i), f.source};
+                out.push_back(checked(setting, string_of(item), item.origin()));
+            }
+            return out;
+        }
+    }
+    return {};
 }
 
-struct TopKey {
+// Top-level keys with a structure of their own, kept whole rather than described per setting.
+struct StructuredKey {
     std::string_view name;
     void (*parse)(const Field&, Settings&);
 };
 
-const std::array<TopKey, 19> kTopKeys = {{
-        {"host", set<&Settings::host, host_of>},
-        {"port", set<&Settings::port, port_of>},
-        {"api_host", set<&Settings::api_host, host_of>},
-        {"api_port", set<&Settings::api_port, port_of>},
-        {"threads", set<&Settings::threads, threads_of>},
-        {"path_prefix", set<&Settings::path_prefix, path_prefix_of>},
-        {"activity_timeout", set<&Settings::activity_timeout, seconds_of>},
-        {"pong_timeout", set<&Settings::pong_timeout, seconds_of>},
-        {"user_authentication_timeout", set<&Settings::user_authentication_timeout, seconds_of>},
-        {"strict_protocol", set<&Settings::strict_protocol, bool_of>},
-        {"verbose", set<&Settings::verbose, bool_of>},
-        {"log_level", set<&Settings::log_level, log_level_of>},
-        {"pid_file", set<&Settings::pid_file, file_of>},
-        {"redis_url", set<&Settings::redis_url, redis_url_of>},
-        {"cluster_lease_ms", set<&Settings::cluster_lease, lease_of>},
-        {"tls", parse_tls},
+const std::array<StructuredKey, 3> kStructuredKeys = {{
         {"webhooks", parse_webhooks},
         {"apps",
          [](const Field& f, Settings& s) {
@@ -491,9 +443,59 @@ const std::array<TopKey, 19> kTopKeys = {{
          }},
 }};
 
+// The keys of the file's table `prefix` ("" for the top level, "tls" for [tls]): the described
+// settings' names below it, one per key, in table order.
+std::vector<std::string_view> keys_under(std::span<const Setting> table, std::string_view prefix) {
+    std::vector<std::string_view> keys;
+    for (const auto& setting : table) {
+        std::string_view name = setting.name;
+        if (setting.scope != Scope::File ||
+            (!prefix.empty() &&
+             !(name.starts_with(prefix) && name.substr(prefix.size(), 1) == "."))) {
+            continue;
+        }
+        name.remove_prefix(prefix.empty() ? 0 : prefix.size() + 1);
+        name = name.substr(0, name.find('.'));
+        if (std::find(keys.begin(), keys.end(), name) == keys.end()) {
+            keys.push_back(name);
+        }
+    }
+    return keys;
+}
+
+// Reads the described settings of one table; `prefix` is its dotted name ("" at the top).
+void parse_described(const Field& f, const toml::table& t, std::string_view prefix,
+                     std::span<const Setting> table, Settings& settings) {
+    auto known = keys_under(table, prefix);
+    if (prefix.empty()) {
+        for (const auto& key : kStructuredKeys) {
+            known.push_back(key.name);
+        }
+    }
+    for (const auto& item : t) {
+        const std::string_view name = item.first.str();
+        const auto field = f.child(item.second, name);
+        const auto full = prefix.empty() ? std::string(name) : fmt::format("{}.{}", prefix, name);
+        const auto* structured = std::find_if(
+                kStructuredKeys.begin(), kStructuredKeys.end(),
+                [&](const StructuredKey& k) { return prefix.empty() && k.name == name; });
+        if (const auto* setting = find_setting(table, full);
+            setting != nullptr && setting->scope == Scope::File) {
+            settings.set(full, value_of(*setting, field), field.origin());
+        } else if (structured != kStructuredKeys.end()) {
+            structured->parse(field, settings);
+        } else if (std::find(known.begin(), known.end(), name) != known.end()) {
+            parse_described(field, table_of(field), full, table, settings);
+        } else {
+            unknown_key(field, name, known);
+        }
+    }
+}
+
 }  // namespace
 
-Settings parse_toml_config(std::string_view text, std::string_view source) {
+Settings parse_toml_config(std::string_view text, std::string_view source,
+                           std::span<const Setting> table) {
     toml::table document;
     try {
         document = toml::parse(text, source);
@@ -503,9 +505,7 @@ Settings parse_toml_config(std::string_view text, std::string_view source) {
                                       e.description()));
     }
     Settings settings;
-    const Field root{document, "", source};
-    for_each_key(root, document, kTopKeys,
-                 [&](const Field& field, const TopKey& key) { key.parse(field, settings); });
+    parse_described(Field{document, "", source}, document, "", table, settings);
     return settings;
 }
 

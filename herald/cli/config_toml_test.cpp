@@ -74,23 +74,24 @@ secret = "second-secret"
 
 TEST(TomlConfig, ReadsEveryTopLevelKey) {
     const auto s = parse_toml_config(kFull, "herald.toml");
-    EXPECT_EQ(*s.host, "0.0.0.0");
-    EXPECT_EQ(*s.port, 7000);
-    EXPECT_EQ(*s.api_host, "127.0.0.2");
-    EXPECT_EQ(*s.api_port, 7001);
-    EXPECT_EQ(*s.threads, 3U);
-    EXPECT_EQ(*s.path_prefix, "/ws");
-    EXPECT_EQ(*s.activity_timeout, std::chrono::seconds(60));
-    EXPECT_EQ(*s.pong_timeout, std::chrono::seconds(15));
-    EXPECT_EQ(*s.user_authentication_timeout, std::chrono::seconds(12));
-    EXPECT_TRUE(*s.strict_protocol);
-    EXPECT_TRUE(*s.verbose);
-    EXPECT_EQ(*s.log_level, "debug");
-    EXPECT_EQ(*s.pid_file, "/run/herald.pid");
-    EXPECT_EQ(*s.redis_url, "redis://127.0.0.1:6379/0");
-    EXPECT_EQ(*s.tls_certificate_chain, "/etc/herald/chain.pem");
-    EXPECT_EQ(*s.tls_private_key, "/etc/herald/key.pem");
-    EXPECT_EQ(s.port.origin, "herald.toml:3: port");
+    EXPECT_EQ(*s.get<std::string>("host"), "0.0.0.0");
+    EXPECT_EQ(*s.get<std::uint16_t>("port"), 7000);
+    EXPECT_EQ(*s.get<std::string>("api_host"), "127.0.0.2");
+    EXPECT_EQ(*s.get<std::uint16_t>("api_port"), 7001);
+    EXPECT_EQ(*s.get<std::size_t>("threads"), 3U);
+    EXPECT_EQ(*s.get<std::string>("path_prefix"), "/ws");
+    EXPECT_EQ(*s.get<std::chrono::seconds>("activity_timeout"), std::chrono::seconds(60));
+    EXPECT_EQ(*s.get<std::chrono::seconds>("pong_timeout"), std::chrono::seconds(15));
+    EXPECT_EQ(*s.get<std::chrono::seconds>("user_authentication_timeout"),
+              std::chrono::seconds(12));
+    EXPECT_TRUE(*s.get<bool>("strict_protocol"));
+    EXPECT_TRUE(*s.get<bool>("verbose"));
+    EXPECT_EQ(*s.get<std::string>("log_level"), "debug");
+    EXPECT_EQ(*s.get<std::string>("pid_file"), "/run/herald.pid");
+    EXPECT_EQ(*s.get<std::string>("redis_url"), "redis://127.0.0.1:6379/0");
+    EXPECT_EQ(*s.get<std::string>("tls.certificate_chain"), "/etc/herald/chain.pem");
+    EXPECT_EQ(*s.get<std::string>("tls.private_key"), "/etc/herald/key.pem");
+    EXPECT_EQ(s.get<std::uint16_t>("port").origin, "herald.toml:3: port");
 }
 
 TEST(TomlConfig, ReadsEveryAppKey) {
@@ -141,8 +142,8 @@ TEST(TomlConfig, AppDefaultsMatchTheStruct) {
 
 TEST(TomlConfig, EmptyDocumentGivesNothing) {
     const auto s = parse_toml_config("# nothing here\n", "herald.toml");
-    EXPECT_FALSE(s.host);
-    EXPECT_FALSE(s.port);
+    EXPECT_FALSE(s.get<std::string>("host"));
+    EXPECT_FALSE(s.get<std::uint16_t>("port"));
     EXPECT_FALSE(s.apps);
 }
 

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <limits>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "herald/cluster/redis_url.h"
+#include "herald/util/parse.h"
 #include "herald/webhooks/target.h"
 
 namespace herald::cli {
@@ -16,8 +16,7 @@ namespace herald::cli {
 namespace {
 
 constexpr std::int64_t kMaxSeconds = 86400;
-constexpr std::int64_t kMinLeaseMs = 200;
-constexpr std::int64_t kMaxLeaseMs = 600000;
+constexpr std::int64_t kMaxPort = std::numeric_limits<std::uint16_t>::max();
 constexpr std::size_t kMaxHintDistance = 2;
 
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
@@ -30,16 +29,6 @@ char lower(char c) {
 bool equals_ignoring_case(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
                                               [](char x, char y) { return lower(x) == lower(y); });
-}
-
-std::optional<std::int64_t> to_integer(std::string_view text) {
-    std::int64_t value = 0;
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    if (text.empty() || ec != std::errc{} || ptr != end) {
-        return std::nullopt;
-    }
-    return value;
 }
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -103,27 +92,29 @@ std::optional<std::string_view> closest_name(std::string_view name,
     return best;
 }
 
-std::uint16_t check_port(std::int64_t value, std::string_view origin, std::string_view shown) {
-    if (value < 0 || value > std::numeric_limits<std::uint16_t>::max()) {
-        fail(origin, shown, "a port number (0-65535)");
+std::int64_t check_range(std::int64_t value, std::int64_t minimum, std::int64_t maximum,
+                         std::string_view origin, std::string_view shown,
+                         std::string_view expected) {
+    if (value < minimum || value > maximum) {
+        fail(origin, shown, expected);
     }
-    return static_cast<std::uint16_t>(value);
+    return value;
+}
+
+std::int64_t parse_in_range(std::string_view text, std::int64_t minimum, std::int64_t maximum,
+                            std::string_view origin, std::string_view expected) {
+    const auto value = util::parse_integer<std::int64_t>(text);
+    if (!value) {
+        fail(origin, in_quotes(text), expected);
+    }
+    return check_range(*value, minimum, maximum, origin, in_quotes(text), expected);
 }
 
 std::size_t check_count(std::int64_t value, std::int64_t minimum, std::string_view origin,
                         std::string_view shown) {
-    if (value < minimum) {
-        fail(origin, shown, minimum <= 0 ? "a non-negative integer" : "a positive integer");
-    }
-    return static_cast<std::size_t>(value);
-}
-
-std::chrono::seconds check_seconds(std::int64_t value, std::string_view origin,
-                                   std::string_view shown) {
-    if (value < 1 || value > kMaxSeconds) {
-        fail(origin, shown, "a whole number of seconds from 1 to 86400");
-    }
-    return std::chrono::seconds(value);
+    return static_cast<std::size_t>(
+            check_range(value, minimum, std::numeric_limits<std::int64_t>::max(), origin, shown,
+                        minimum <= 0 ? "a non-negative integer" : "a positive integer"));
 }
 
 std::string check_host(std::string_view text, std::string_view origin) {
@@ -167,14 +158,6 @@ std::string check_redis_url(std::string_view text, std::string_view origin) {
     return std::string(text);
 }
 
-std::chrono::milliseconds check_lease_ms(std::int64_t value, std::string_view origin,
-                                         std::string_view shown) {
-    if (value < kMinLeaseMs || value > kMaxLeaseMs) {
-        fail(origin, shown, "a whole number of milliseconds from 200 to 600000");
-    }
-    return std::chrono::milliseconds(value);
-}
-
 std::string check_app_name(std::string_view text, std::string_view origin) {
     if (text.empty() || !std::all_of(text.begin(), text.end(), is_unreserved)) {
         fail(origin, in_quotes(text),
@@ -199,36 +182,19 @@ std::string check_webhook_url(std::string_view text, std::string_view origin) {
 }
 
 std::uint16_t parse_port(std::string_view text, std::string_view origin) {
-    const auto value = to_integer(text);
-    if (!value) {
-        fail(origin, in_quotes(text), "a port number (0-65535)");
-    }
-    return check_port(*value, origin, in_quotes(text));
+    return static_cast<std::uint16_t>(
+            parse_in_range(text, 0, kMaxPort, origin, "a port number (0-65535)"));
 }
 
 std::size_t parse_count(std::string_view text, std::int64_t minimum, std::string_view origin) {
-    const auto value = to_integer(text);
-    if (!value) {
-        fail(origin, in_quotes(text),
-             minimum <= 0 ? "a non-negative integer" : "a positive integer");
-    }
-    return check_count(*value, minimum, origin, in_quotes(text));
-}
-
-std::chrono::milliseconds parse_lease_ms(std::string_view text, std::string_view origin) {
-    const auto value = to_integer(text);
-    if (!value) {
-        fail(origin, in_quotes(text), "a whole number of milliseconds from 200 to 600000");
-    }
-    return check_lease_ms(*value, origin, in_quotes(text));
+    return static_cast<std::size_t>(
+            parse_in_range(text, minimum, std::numeric_limits<std::int64_t>::max(), origin,
+                           minimum <= 0 ? "a non-negative integer" : "a positive integer"));
 }
 
 std::chrono::seconds parse_seconds(std::string_view text, std::string_view origin) {
-    const auto value = to_integer(text);
-    if (!value) {
-        fail(origin, in_quotes(text), "a whole number of seconds from 1 to 86400");
-    }
-    return check_seconds(*value, origin, in_quotes(text));
+    return std::chrono::seconds(parse_in_range(text, 1, kMaxSeconds, origin,
+                                               "a whole number of seconds from 1 to 86400"));
 }
 
 bool parse_bool(std::string_view text, std::string_view origin) {
@@ -246,33 +212,19 @@ bool parse_bool(std::string_view text, std::string_view origin) {
 }
 
 HostPort parse_host_port(std::string_view text, std::string_view origin) {
-    HostPort out;
-    std::string_view host = text;
-    std::optional<std::string_view> port;
-    if (text.starts_with('[')) {
-        const auto close = text.find(']');
-        if (close == std::string_view::npos ||
-            (close + 1 < text.size() && text[close + 1] != ':')) {
-            fail(origin, in_quotes(text), "HOST, HOST:PORT or [IPv6]:PORT");
-        }
-        host = text.substr(1, close - 1);
-        if (close + 1 < text.size()) {
-            port = text.substr(close + 2);
-        }
-    } else if (std::count(text.begin(), text.end(), ':') == 1) {
-        const auto colon = text.find(':');
-        host = text.substr(0, colon);
-        port = text.substr(colon + 1);
+    const auto authority = util::split_authority(text);
+    if (!authority) {
+        fail(origin, in_quotes(text), "HOST, HOST:PORT or [IPv6]:PORT");
     }
-    if (port) {
-        const auto value = to_integer(*port);
-        if (!value || *value < 0 || *value > std::numeric_limits<std::uint16_t>::max()) {
+    HostPort out;
+    if (authority->port) {
+        out.port = util::parse_port(*authority->port);
+        if (!out.port) {
             fail(origin, in_quotes(text), "HOST:PORT with a port number from 0 to 65535");
         }
-        out.port = static_cast<std::uint16_t>(*value);
     }
-    if (!host.empty() || !port) {
-        out.host = check_host(host, origin);
+    if (!authority->host.empty() || !authority->port) {
+        out.host = check_host(authority->host, origin);
     }
     return out;
 }

@@ -58,13 +58,17 @@ struct HostPort {
     std::optional<std::uint16_t> port;
 };
 
-// Range checks on numbers that are already integers (TOML values, converted text).
-[[nodiscard]] std::uint16_t check_port(std::int64_t value, std::string_view origin,
-                                       std::string_view shown);
+// `value` when it is from `minimum` to `maximum`, else `config error: ORIGIN = SHOWN: expected
+// EXPECTED`.
+[[nodiscard]] std::int64_t check_range(std::int64_t value, std::int64_t minimum,
+                                       std::int64_t maximum, std::string_view origin,
+                                       std::string_view shown, std::string_view expected);
+// The same for a whole-string integer written as text.
+[[nodiscard]] std::int64_t parse_in_range(std::string_view text, std::int64_t minimum,
+                                          std::int64_t maximum, std::string_view origin,
+                                          std::string_view expected);
 [[nodiscard]] std::size_t check_count(std::int64_t value, std::int64_t minimum,
                                       std::string_view origin, std::string_view shown);
-[[nodiscard]] std::chrono::seconds check_seconds(std::int64_t value, std::string_view origin,
-                                                 std::string_view shown);
 
 // Checks on strings, returning the value to use.
 [[nodiscard]] std::string check_host(std::string_view text, std::string_view origin);
@@ -72,11 +76,6 @@ struct HostPort {
 [[nodiscard]] std::string check_path_prefix(std::string_view text, std::string_view origin);
 // redis://[[user]:password@]host[:port][/db]; rediss:// is refused (no TLS in hiredis 0.14).
 [[nodiscard]] std::string check_redis_url(std::string_view text, std::string_view origin);
-// The cluster lease (cluster_lease_ms): 200 ms to 10 minutes.
-[[nodiscard]] std::chrono::milliseconds check_lease_ms(std::int64_t value, std::string_view origin,
-                                                       std::string_view shown);
-[[nodiscard]] std::chrono::milliseconds parse_lease_ms(std::string_view text,
-                                                       std::string_view origin);
 [[nodiscard]] std::string check_app_name(std::string_view text, std::string_view origin);
 // http:// or https://, a host, no whitespace or control characters.
 [[nodiscard]] std::string check_webhook_url(std::string_view text, std::string_view origin);

@@ -1,23 +1,31 @@
 // herald/cli/serve_command.h
 //
-// The `herald serve` subcommand: its flags (Herald's, and Slanger's spellings for users moving
-// from it) gathered into a CommandLine, then configuration loading and the server run.
+// The `herald serve` subcommand: a flag for each setting that has one (setting.h; Slanger's
+// spellings are aliases) and Slanger's address flags, gathered into a CommandLine, then
+// configuration loading and the server run.
 // Owner: main(), for the life of the process.
 #pragma once
 
+#include <span>
+#include <string_view>
+
 #include "herald/cli/config_load.h"
+#include "herald/cli/setting.h"
 
 // CLI11's namespace, declared here to keep its large header out of every includer.
 namespace CLI {  // NOLINT(readability-identifier-naming)
 class App;
+class Option;
 }  // namespace CLI
 
 namespace herald::cli {
 
 class ServeCommand {
 public:
-    // Adds `serve` and its options to `parent`.
-    explicit ServeCommand(CLI::App& parent);
+    // Adds `serve` and its options, those of `table`'s settings, to `parent`.
+    explicit ServeCommand(CLI::App& parent, std::span<const Setting> table = settings_table());
+    ServeCommand(const ServeCommand&) = delete;  // the options write into this object
+    ServeCommand& operator=(const ServeCommand&) = delete;
 
     // Whether the command line chose `serve` (after parsing).
     [[nodiscard]] bool chosen() const;
@@ -30,9 +38,8 @@ public:
     [[nodiscard]] const CommandLine& command_line() const noexcept { return args_; }
 
 private:
-    void add_server_options();
-    void add_app_options();
-    void add_slanger_options();
+    CLI::Option* add(std::string_view name, std::string_view flags, Kind kind,
+                     std::string_view help);
 
     CLI::App* command_ = nullptr;
     CommandLine args_;

@@ -14,13 +14,6 @@ using server::App;
 using server::ServerConfig;
 
 template <typename T>
-void take(Given<T>& base, const Given<T>& top) {
-    if (top) {
-        base = top;
-    }
-}
-
-template <typename T>
 void assign(T& out, const Given<T>& given) {
     if (given) {
         out = *given;
@@ -35,29 +28,30 @@ void require_file(const Given<std::string>& path) {
 }
 
 void resolve_listeners(const Settings& s, ServerConfig& config) {
-    assign(config.listen.host, s.host);
-    assign(config.listen.port, s.port);
-    if (s.api_host && !s.api_port) {
+    const auto api_host = s.get<std::string>("api_host");
+    const auto api_port = s.get<std::uint16_t>("api_port");
+    assign(config.listen.host, s.get<std::string>("host"));
+    assign(config.listen.port, s.get<std::uint16_t>("port"));
+    if (api_host && !api_port) {
         throw ConfigError(fmt::format(
                 "config error: {} = {} but no API port is given: set api_port (--api-port, "
                 "HERALD_API_PORT) too, or drop it to serve the REST API on the WebSocket port",
-                s.api_host.origin, in_quotes(*s.api_host)));
+                api_host.origin, in_quotes(*api_host)));
     }
-    if (!s.api_port) {
+    if (!api_port) {
         return;
     }
-    config.api_listen =
-            server::Endpoint{s.api_host ? *s.api_host : config.listen.host, *s.api_port};
+    config.api_listen = server::Endpoint{api_host ? *api_host : config.listen.host, *api_port};
     if (*config.api_listen == config.listen && config.listen.port != 0) {
-        fail(s.api_port.origin, std::to_string(*s.api_port),
+        fail(api_port.origin, std::to_string(*api_port),
              "a port other than the WebSocket port (leave the API port unset to serve both on "
              "one port)");
     }
 }
 
 void resolve_tls(const Settings& s, ServerConfig& config) {
-    const auto& chain = s.tls_certificate_chain;
-    const auto& key = s.tls_private_key;
+    const auto chain = s.get<std::string>("tls.certificate_chain");
+    const auto key = s.get<std::string>("tls.private_key");
     if (!chain && !key) {
         return;
     }
@@ -73,6 +67,32 @@ void resolve_tls(const Settings& s, ServerConfig& config) {
     require_file(key);
     config.tls = server::TlsFiles{*chain, *key};
 }
+
+// The one app's settings (Scope::App) fill App fields that [[apps]] entries also have, so they
+// are placed here rather than by Setting::apply.
+struct AppSettings {
+    Given<std::string> id;
+    Given<std::string> key;
+    Given<std::string> secret;
+    Given<bool> client_events;
+    Given<std::vector<std::string>> webhook_urls;
+    std::string first_origin;  // of the first one given, in table order; empty: none is
+
+    AppSettings(const Settings& s, std::span<const Setting> table)
+        : id(s.get<std::string>("app_id")),
+          key(s.get<std::string>("app_key")),
+          secret(s.get<std::string>("app_secret")),
+          client_events(s.get<bool>("app_client_events")),
+          webhook_urls(s.get<std::vector<std::string>>("app_webhook_urls")) {
+        for (const auto& setting : table) {
+            const auto* given = s.find(setting.name);
+            if (setting.scope == Scope::App && given != nullptr) {
+                first_origin = given->origin;
+                return;
+            }
+        }
+    }
+};
 
 void apply_overrides(const AppSettings& a, App& app) {
     assign(app.id, a.id);
@@ -97,87 +117,60 @@ App app_from_settings(const AppSettings& a) {
     return app;
 }
 
-std::vector<App> resolve_apps(const Settings& s) {
+std::vector<App> resolve_apps(const Settings& s, std::span<const Setting> table) {
+    const AppSettings one(s, table);
     const bool file_apps = s.apps && !s.apps->empty();
-    const auto single = s.app.first_origin();
     if (!file_apps) {
-        const bool credentials = s.app.id || s.app.key || s.app.secret;
-        App app = credentials ? app_from_settings(s.app) : server::development_app();
-        apply_overrides(s.app, app);
+        const bool credentials = one.id || one.key || one.secret;
+        App app = credentials ? app_from_settings(one) : server::development_app();
+        apply_overrides(one, app);
         return {app};
     }
     auto apps = *s.apps;
-    if (!single.empty() && apps.size() > 1) {
+    if (!one.first_origin.empty() && apps.size() > 1) {
         throw ConfigError(fmt::format(
                 "config error: {} sets the one app's settings, but {} defines {} apps: set "
                 "them in the file's [[apps]] entries instead",
-                single, s.apps.origin, apps.size()));
+                one.first_origin, s.apps.origin, apps.size()));
     }
-    apply_overrides(s.app, apps.front());
+    apply_overrides(one, apps.front());
     return apps;
 }
 
 }  // namespace
 
-std::string AppSettings::first_origin() const {
-    for (const auto* origin : {&id.origin, &key.origin, &secret.origin}) {
-        if (!origin->empty()) {
-            return *origin;
-        }
-    }
-    if (client_events) {
-        return client_events.origin;
-    }
-    return webhook_urls ? webhook_urls.origin : std::string{};
+void Settings::set(std::string_view name, Value value, std::string origin) {
+    values[std::string(name)].set(std::move(value), std::move(origin));
+}
+
+const Given<Value>* Settings::find(std::string_view name) const {
+    const auto it = values.find(name);
+    return it == values.end() ? nullptr : &it->second;
 }
 
 void overlay(Settings& base, const Settings& top) {
-    take(base.host, top.host);
-    take(base.port, top.port);
-    take(base.api_host, top.api_host);
-    take(base.api_port, top.api_port);
-    take(base.threads, top.threads);
-    take(base.path_prefix, top.path_prefix);
-    take(base.activity_timeout, top.activity_timeout);
-    take(base.pong_timeout, top.pong_timeout);
-    take(base.user_authentication_timeout, top.user_authentication_timeout);
-    take(base.strict_protocol, top.strict_protocol);
-    take(base.verbose, top.verbose);
-    take(base.log_level, top.log_level);
-    take(base.pid_file, top.pid_file);
-    take(base.redis_url, top.redis_url);
-    take(base.cluster_lease, top.cluster_lease);
-    take(base.tls_certificate_chain, top.tls_certificate_chain);
-    take(base.tls_private_key, top.tls_private_key);
-    take(base.apps, top.apps);
-    take(base.webhooks, top.webhooks);
-    take(base.app.id, top.app.id);
-    take(base.app.key, top.app.key);
-    take(base.app.secret, top.app.secret);
-    take(base.app.client_events, top.app.client_events);
-    take(base.app.webhook_urls, top.app.webhook_urls);
+    for (const auto& [name, given] : top.values) {
+        base.values[name] = given;
+    }
+    if (top.apps) {
+        base.apps = top.apps;
+    }
+    if (top.webhooks) {
+        base.webhooks = top.webhooks;
+    }
 }
 
-ServerConfig resolve(const Settings& s) {
+ServerConfig resolve(const Settings& s, std::span<const Setting> table) {
     ServerConfig config;
     resolve_listeners(s, config);
-    assign(config.threads, s.threads);
-    assign(config.path_prefix, s.path_prefix);
-    assign(config.activity_timeout, s.activity_timeout);
-    assign(config.pong_timeout, s.pong_timeout);
-    assign(config.user_authentication_timeout, s.user_authentication_timeout);
-    assign(config.strict_protocol, s.strict_protocol);
-    assign(config.verbose, s.verbose);
-    assign(config.log_level, s.log_level);
-    if (s.pid_file) {
-        config.pid_file = *s.pid_file;
+    for (const auto& setting : table) {
+        const auto* given = s.find(setting.name);
+        if (given != nullptr && setting.apply != nullptr) {
+            setting.apply(*given->value, config);
+        }
     }
-    if (s.redis_url) {
-        config.redis_url = *s.redis_url;
-    }
-    assign(config.cluster_lease, s.cluster_lease);
     resolve_tls(s, config);
-    config.apps = resolve_apps(s);
+    config.apps = resolve_apps(s, table);
     assign(config.webhooks, s.webhooks);
     return config;
 }

@@ -43,24 +43,6 @@ std::string scalar_of(const Field& f, std::string_view expected) {
     return f.node.Scalar();
 }
 
-std::string text_of(const Field& f) {
-    return check_not_empty(scalar_of(f, "a string"), f.origin(), "a non-empty string");
-}
-
-void set_address(const Field& f, Given<std::string>& host, Given<std::uint16_t>& port) {
-    const auto address = parse_host_port(scalar_of(f, "HOST or HOST:PORT"), f.origin());
-    if (!address.host.empty()) {
-        host.set(address.host, f.origin());
-    }
-    if (address.port) {
-        port.set(*address.port, f.origin());
-    }
-}
-
-std::string webhook_url(const Field& f) {
-    return check_webhook_url(scalar_of(f, "an http:// or https:// URL"), f.origin());
-}
-
 [[noreturn]] void ruby_only(const Field& f) {
     throw ConfigError(
             fmt::format("config error: {}: Herald cannot load Ruby code; its settings are in "
@@ -68,86 +50,63 @@ std::string webhook_url(const Field& f) {
                         f.origin()));
 }
 
+// A Slanger key and the Herald setting (setting.h) it gives, read through that setting's checks.
 struct SlangerKey {
     std::string_view name;
-    void (*parse)(const Field&, Settings&);
+    std::string_view setting;
+    std::string_view expected;  // when the value is not a scalar
 };
 
-void parse_tls_options(const Field& f, Settings& s);
+constexpr std::array<SlangerKey, 11> kSlangerKeys = {{
+        {"app_key", "app_key", "a string"},
+        {"secret", "app_secret", "a string"},
+        {"app_id", "app_id", "a string"},
+        {"enable_client_events", "app_client_events", "true or false"},
+        {"webhook_url", "app_webhook_urls", "an http:// or https:// URL"},
+        {"api_port", "api_port", "a port number (0-65535)"},
+        {"websocket_port", "port", "a port number (0-65535)"},
+        {"redis_address", "redis_url", "a redis:// URL"},
+        {"debug", "verbose", "true or false"},
+        {"activity_timeout", "activity_timeout", "a number of seconds"},
+        {"pid_file", "pid_file", "a string"},
+}};
 
-const std::array<SlangerKey, 17> kSlangerKeys = {{
-        {"app_key",
-         [](const Field& f, Settings& s) {
-             s.app.key.set(check_app_name(scalar_of(f, "a string"), f.origin()), f.origin());
-         }},
-        {"secret",
-         [](const Field& f, Settings& s) {
-             s.app.secret.set(text_of(f), f.origin());
-         }},
-        {"app_id",
-         [](const Field& f, Settings& s) {
-             s.app.id.set(check_app_name(scalar_of(f, "a string"), f.origin()), f.origin());
-         }},
-        {"enable_client_events",
-         [](const Field& f, Settings& s) {
-             s.app.client_events.set(parse_bool(scalar_of(f, "true or false"), f.origin()),
-                                     f.origin());
-         }},
-        {"webhook_url",
-         [](const Field& f, Settings& s) {
-             s.app.webhook_urls.set({webhook_url(f)}, f.origin());
-         }},
-        {"api_host",
-         [](const Field& f, Settings& s) {
-             set_address(f, s.api_host, s.api_port);
-         }},
-        {"api_port",
-         [](const Field& f, Settings& s) {
-             s.api_port.set(parse_port(scalar_of(f, "a port number (0-65535)"), f.origin()),
-                            f.origin());
-         }},
-        {"websocket_host",
-         [](const Field& f, Settings& s) {
-             set_address(f, s.host, s.port);
-         }},
-        {"websocket_port",
-         [](const Field& f, Settings& s) {
-             s.port.set(parse_port(scalar_of(f, "a port number (0-65535)"), f.origin()),
-                        f.origin());
-         }},
-        {"redis_address",
-         [](const Field& f, Settings& s) {
-             s.redis_url.set(check_redis_url(scalar_of(f, "a redis:// URL"), f.origin()),
-                             f.origin());
-         }},
-        {"debug",
-         [](const Field& f, Settings& s) {
-             s.verbose.set(parse_bool(scalar_of(f, "true or false"), f.origin()), f.origin());
-         }},
-        {"activity_timeout",
-         [](const Field& f, Settings& s) {
-             s.activity_timeout.set(parse_seconds(scalar_of(f, "a number of seconds"), f.origin()),
-                                    f.origin());
-         }},
-        {"pid_file",
-         [](const Field& f, Settings& s) {
-             s.pid_file.set(text_of(f), f.origin());
-         }},
-        {"tls_options", parse_tls_options},
-        {"require",
-         [](const Field& f, Settings&) {
-             ruby_only(f);
-         }},
-        {"socket_handler",
-         [](const Field& f, Settings&) {
-             ruby_only(f);
-         }},
+constexpr std::array<SlangerKey, 2> kTlsKeys = {{
+        {"cert_chain_file", "tls.certificate_chain", "a string"},
+        {"private_key_file", "tls.private_key", "a string"},
+}};
+
+// Keys Herald knows but refuses, each with its reason.
+struct RefusedKey {
+    std::string_view name;
+    void (*refuse)(const Field&);
+};
+
+constexpr std::array<RefusedKey, 3> kRefusedKeys = {{
+        {"require", ruby_only},
+        {"socket_handler", ruby_only},
         {"config_file",
-         [](const Field& f, Settings&) {
+         [](const Field& f) {
              throw ConfigError(fmt::format(
                      "config error: {}: a config file cannot name another one", f.origin()));
          }},
 }};
+
+void set_setting(const Field& f, const SlangerKey& key, std::span<const Setting> table,
+                 Settings& s) {
+    const auto& setting = *find_setting(table, key.setting);
+    s.set(setting.name, parse_text(setting, scalar_of(f, key.expected), f.origin()), f.origin());
+}
+
+void set_address(const Field& f, const Address& address, Settings& s) {
+    const auto parsed = parse_host_port(scalar_of(f, "HOST or HOST:PORT"), f.origin());
+    if (!parsed.host.empty()) {
+        s.set(address.host, parsed.host, f.origin());
+    }
+    if (parsed.port) {
+        s.set(address.port, *parsed.port, f.origin());
+    }
+}
 
 // Ruby's YAML writes symbol keys as ":app_key"; Slanger reads both spellings.
 std::string key_name(const YAML::Node& key) {
@@ -155,11 +114,20 @@ std::string key_name(const YAML::Node& key) {
     return name.starts_with(':') ? name.substr(1) : name;
 }
 
-template <std::size_t N>
-std::array<std::string_view, N> names_of(const std::array<SlangerKey, N>& keys) {
-    std::array<std::string_view, N> names{};
-    std::transform(keys.begin(), keys.end(), names.begin(), [](const auto& k) { return k.name; });
-    return names;
+const Address* find_address(std::string_view name) {
+    for (const auto& address : address_table()) {
+        if (address.slanger == name) {
+            return &address;
+        }
+    }
+    return nullptr;
+}
+
+template <typename Key>
+const Key* find_key(std::span<const Key> keys, std::string_view name) {
+    const auto it =
+            std::find_if(keys.begin(), keys.end(), [name](const Key& k) { return k.name == name; });
+    return it == keys.end() ? nullptr : &*it;
 }
 
 // `f` is the key itself: its path is the dotted name, its line where the key is.
@@ -173,27 +141,27 @@ std::array<std::string_view, N> names_of(const std::array<SlangerKey, N>& keys) 
     throw ConfigError(message + "; Herald reads the Slanger keys listed in docs/CONFIGURATION.md");
 }
 
-void parse_tls_options(const Field& f, Settings& s) {
+void parse_tls_options(const Field& f, std::span<const Setting> table, Settings& s) {
     if (!f.node.IsMap()) {
         fail(f.origin(), shown(f.node), "a mapping with cert_chain_file and private_key_file");
     }
-    constexpr std::array<std::string_view, 2> kNames = {"cert_chain_file", "private_key_file"};
+    const std::array<std::string_view, kTlsKeys.size()> names = {kTlsKeys[0].name,
+                                                                 kTlsKeys[1].name};
     for (const auto& entry : f.node) {
         const auto name = key_name(entry.first);
         const Field field{entry.second, f.path + "." + name, f.source};
-        if (name == kNames[0]) {
-            s.tls_certificate_chain.set(text_of(field), field.origin());
-        } else if (name == kNames[1]) {
-            s.tls_private_key.set(text_of(field), field.origin());
-        } else {
-            unknown_key(Field{entry.first, field.path, f.source}, name, kNames);
+        const auto* key = find_key<SlangerKey>(kTlsKeys, name);
+        if (key == nullptr) {
+            unknown_key(Field{entry.first, field.path, f.source}, name, names);
         }
+        set_setting(field, *key, table, s);
     }
 }
 
 }  // namespace
 
-Settings parse_slanger_yaml(std::string_view text, std::string_view source) {
+Settings parse_slanger_yaml(std::string_view text, std::string_view source,
+                            std::span<const Setting> table) {
     YAML::Node document;
     try {
         document = YAML::Load(std::string(text));
@@ -209,15 +177,31 @@ Settings parse_slanger_yaml(std::string_view text, std::string_view source) {
         fail(fmt::format("{}:{}", source, document.Mark().line + 1), shown(document),
              "a mapping of Slanger option names to values");
     }
-    const auto names = names_of(kSlangerKeys);
+    std::vector<std::string_view> names;
+    for (const auto& key : kSlangerKeys) {
+        names.push_back(key.name);
+    }
+    for (const auto& address : address_table()) {
+        names.push_back(address.slanger);
+    }
+    names.emplace_back("tls_options");
+    for (const auto& key : kRefusedKeys) {
+        names.push_back(key.name);
+    }
     for (const auto& entry : document) {
         const auto name = key_name(entry.first);
-        const auto* key = std::find_if(kSlangerKeys.begin(), kSlangerKeys.end(),
-                                       [&](const SlangerKey& k) { return k.name == name; });
-        if (key == kSlangerKeys.end()) {
+        const Field field{entry.second, name, source};
+        if (const auto* key = find_key<SlangerKey>(kSlangerKeys, name)) {
+            set_setting(field, *key, table, settings);
+        } else if (const auto* address = find_address(name)) {
+            set_address(field, *address, settings);
+        } else if (name == "tls_options") {
+            parse_tls_options(field, table, settings);
+        } else if (const auto* refused = find_key<RefusedKey>(kRefusedKeys, name)) {
+            refused->refuse(field);
+        } else {
             unknown_key(Field{entry.first, name, source}, name, names);
         }
-        key->parse(Field{entry.second, name, source}, settings);
     }
     return settings;
 }

@@ -7,13 +7,16 @@
 // Owner: none (pure function), used while `herald` starts.
 #pragma once
 
+#include <span>
 #include <string_view>
 
 #include "herald/cli/settings.h"
 
 namespace herald::cli {
 
-// Parses one YAML document. `source` names it in messages. Throws ConfigError.
-[[nodiscard]] Settings parse_slanger_yaml(std::string_view text, std::string_view source);
+// Parses one YAML document into the settings of `table` that Slanger's keys name. `source` names
+// it in messages. Throws ConfigError.
+[[nodiscard]] Settings parse_slanger_yaml(std::string_view text, std::string_view source,
+                                          std::span<const Setting> table = settings_table());
 
 }  // namespace herald::cli

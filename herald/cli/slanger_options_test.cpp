@@ -34,48 +34,49 @@ tls_options:
   private_key_file: my.key
 )",
                                       "slanger.yml");
-    EXPECT_EQ(*s.app.key, "765ec374ae0a69f4ce44");
-    EXPECT_EQ(*s.app.secret, "your-pusher-secret");
-    EXPECT_FALSE(s.app.id);
-    EXPECT_EQ(*s.api_host, "0.0.0.0");
-    EXPECT_EQ(*s.api_port, 4567);
-    EXPECT_EQ(*s.host, "0.0.0.0");
-    EXPECT_EQ(*s.port, 8080);
-    EXPECT_EQ(*s.redis_url, "redis://127.0.0.1:6379/0");
-    EXPECT_EQ(*s.app.webhook_urls, std::vector<std::string>{"https://example.com/pusher"});
-    EXPECT_TRUE(*s.verbose);
-    EXPECT_EQ(*s.activity_timeout, std::chrono::seconds(150));
-    EXPECT_EQ(*s.pid_file, "/var/run/slanger.pid");
-    EXPECT_EQ(*s.tls_certificate_chain, "mycert.cer");
-    EXPECT_EQ(*s.tls_private_key, "my.key");
-    EXPECT_EQ(s.app.key.origin, "slanger.yml:2: app_key");
+    EXPECT_EQ(*s.get<std::string>("app_key"), "765ec374ae0a69f4ce44");
+    EXPECT_EQ(*s.get<std::string>("app_secret"), "your-pusher-secret");
+    EXPECT_FALSE(s.get<std::string>("app_id"));
+    EXPECT_EQ(*s.get<std::string>("api_host"), "0.0.0.0");
+    EXPECT_EQ(*s.get<std::uint16_t>("api_port"), 4567);
+    EXPECT_EQ(*s.get<std::string>("host"), "0.0.0.0");
+    EXPECT_EQ(*s.get<std::uint16_t>("port"), 8080);
+    EXPECT_EQ(*s.get<std::string>("redis_url"), "redis://127.0.0.1:6379/0");
+    EXPECT_EQ(*s.get<std::vector<std::string>>("app_webhook_urls"),
+              std::vector<std::string>{"https://example.com/pusher"});
+    EXPECT_TRUE(*s.get<bool>("verbose"));
+    EXPECT_EQ(*s.get<std::chrono::seconds>("activity_timeout"), std::chrono::seconds(150));
+    EXPECT_EQ(*s.get<std::string>("pid_file"), "/var/run/slanger.pid");
+    EXPECT_EQ(*s.get<std::string>("tls.certificate_chain"), "mycert.cer");
+    EXPECT_EQ(*s.get<std::string>("tls.private_key"), "my.key");
+    EXPECT_EQ(s.get<std::string>("app_key").origin, "slanger.yml:2: app_key");
 }
 
 TEST(SlangerYaml, ReadsHeraldExtensions) {
     const auto s = parse_slanger_yaml("app_id: '1234'\nenable_client_events: yes\n", "s.yml");
-    EXPECT_EQ(*s.app.id, "1234");
-    EXPECT_TRUE(*s.app.client_events);
+    EXPECT_EQ(*s.get<std::string>("app_id"), "1234");
+    EXPECT_TRUE(*s.get<bool>("app_client_events"));
 }
 
 TEST(SlangerYaml, AcceptsRubySymbolKeys) {
     const auto s = parse_slanger_yaml(":app_key: k\n:secret: s\n", "s.yml");
-    EXPECT_EQ(*s.app.key, "k");
-    EXPECT_EQ(*s.app.secret, "s");
+    EXPECT_EQ(*s.get<std::string>("app_key"), "k");
+    EXPECT_EQ(*s.get<std::string>("app_secret"), "s");
 }
 
 TEST(SlangerYaml, HostMayCarryAPort) {
     const auto s =
             parse_slanger_yaml("websocket_host: 127.0.0.1:9000\napi_host: '[::1]:9001'\n", "s.yml");
-    EXPECT_EQ(*s.host, "127.0.0.1");
-    EXPECT_EQ(*s.port, 9000);
-    EXPECT_EQ(*s.api_host, "::1");
-    EXPECT_EQ(*s.api_port, 9001);
+    EXPECT_EQ(*s.get<std::string>("host"), "127.0.0.1");
+    EXPECT_EQ(*s.get<std::uint16_t>("port"), 9000);
+    EXPECT_EQ(*s.get<std::string>("api_host"), "::1");
+    EXPECT_EQ(*s.get<std::uint16_t>("api_port"), 9001);
 }
 
 TEST(SlangerYaml, EmptyDocumentGivesNothing) {
     const auto s = parse_slanger_yaml("", "s.yml");
-    EXPECT_FALSE(s.app.key);
-    EXPECT_FALSE(s.port);
+    EXPECT_FALSE(s.get<std::string>("app_key"));
+    EXPECT_FALSE(s.get<std::uint16_t>("port"));
 }
 
 TEST(SlangerYaml, RubyOnlyKeysAreClearErrors) {

@@ -1,0 +1,103 @@
+#include "herald/cli/setting.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "herald/cli/config_values.h"
+
+namespace herald::cli {
+
+namespace {
+
+// "-v,--verbose,!--no-verbose" as "`-v`, `--verbose`, `--no-verbose`".
+std::string shown_flags(std::string_view flags) {
+    std::string out;
+    while (!flags.empty()) {
+        const auto comma = flags.find(',');
+        auto name = flags.substr(0, comma);
+        flags = comma == std::string_view::npos ? std::string_view{} : flags.substr(comma + 1);
+        if (name.starts_with('!')) {
+            name.remove_prefix(1);
+        }
+        out += fmt::format("{}`{}`", out.empty() ? "" : ", ", name);
+    }
+    return out;
+}
+
+std::string or_dash(std::string_view text) {
+    return text.empty() ? "—" : std::string(text);
+}
+
+}  // namespace
+
+const Setting* find_setting(std::span<const Setting> table, std::string_view name) {
+    const auto it = std::find_if(table.begin(), table.end(),
+                                 [name](const Setting& s) { return s.name == name; });
+    return it == table.end() ? nullptr : &*it;
+}
+
+std::string flag_label(std::string_view flags) {
+    std::size_t at = 0;
+    while ((at = flags.find("--", at)) != std::string_view::npos) {
+        if (at == 0 || flags[at - 1] == ',') {
+            return std::string(flags.substr(at, flags.find(',', at) - at));
+        }
+        at += 2;
+    }
+    return std::string(flags.substr(0, flags.find(',')));
+}
+
+std::string checked(const Setting& setting, std::string_view text, std::string_view origin) {
+    return setting.check != nullptr ? setting.check(text, origin) : std::string(text);
+}
+
+Value in_range(const Type& type, std::int64_t value, std::string_view origin,
+               std::string_view shown) {
+    return type.make(check_range(value, type.minimum, type.maximum, origin, shown, type.expected));
+}
+
+Value parse_text(const Setting& setting, std::string_view text, std::string_view origin) {
+    switch (setting.type->kind) {
+        case Kind::Text:
+            return checked(setting, text, origin);
+        case Kind::Integer:
+            return setting.type->make(parse_in_range(text, setting.type->minimum,
+                                                     setting.type->maximum, origin,
+                                                     setting.type->expected));
+        case Kind::Switch:
+            return parse_bool(text, origin);
+        case Kind::List:
+            return std::vector<std::string>{checked(setting, text, origin)};
+    }
+    return {};
+}
+
+Value parse_texts(const Setting& setting, std::span<const std::string> texts,
+                  std::string_view origin) {
+    if (setting.type->kind != Kind::List) {
+        return parse_text(setting, texts.back(), origin);
+    }
+    std::vector<std::string> values;
+    for (const auto& text : texts) {
+        values.push_back(checked(setting, text, origin));
+    }
+    return values;
+}
+
+std::string reference_table(std::span<const Setting> table) {
+    std::string out =
+            "| setting | type | default | variable | flags | meaning |\n"
+            "|---|---|---|---|---|---|\n";
+    for (const auto& s : table) {
+        const auto name = s.scope == Scope::File ? fmt::format("`{}`", s.name)
+                                                 : fmt::format("`{}` (no file key)", s.name);
+        out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, s.type->shown,
+                           s.fallback.empty() ? "unset" : s.fallback,
+                           s.variable.empty() ? "—" : fmt::format("`{}`", s.variable),
+                           or_dash(shown_flags(s.flags)), s.doc);
+    }
+    return out;
+}
+
+}  // namespace herald::cli

@@ -1,0 +1,155 @@
+// herald/cli/setting.h
+//
+// What a `herald serve` setting is: its name (the TOML key), the HERALD_* variable and flags that
+// also give it, its type and check, its default and help, and where its value goes in the
+// ServerConfig. One table of these (setting_table.cpp) drives the TOML reader, the environment,
+// the command line, the precedence merge, "did you mean" hints, `serve --help` and the reference
+// table in docs/CONFIGURATION.md, so a new setting is one entry there plus its use.
+// Owner: none (constant data and pure functions), used while `herald` starts.
+#pragma once
+
+#include <chrono>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "herald/server/config.h"
+
+namespace herald::cli {
+
+// A setting's value once checked.
+using Value = std::variant<std::string, bool, std::uint16_t, std::size_t, std::chrono::seconds,
+                           std::chrono::milliseconds, std::vector<std::string>>;
+
+enum class Kind : std::uint8_t {
+    Text,     // a string, checked by Setting::check
+    Integer,  // a whole number within Type's range
+    Switch,   // true or false; on the command line a flag without a value
+    List,     // strings, each checked by Setting::check; a repeatable flag, one value elsewhere
+};
+
+// A kind of value with its range, the wording of its errors and its name in the reference.
+struct Type {
+    Kind kind;
+    std::string_view expected;  // the end of a type or range error: "a port number (0-65535)"
+    std::string_view shown;     // the reference's type column
+    std::int64_t minimum = 0;
+    std::int64_t maximum = 0;
+    Value (*make)(std::int64_t) = nullptr;  // Integer: the typed value
+};
+
+template <typename T>
+Value make_value(std::int64_t value) {
+    return T(static_cast<typename T::rep>(value));
+}
+
+template <std::integral T>
+Value make_integer(std::int64_t value) {
+    return static_cast<T>(value);
+}
+
+inline constexpr Type kText{Kind::Text, "a string", "string"};
+inline constexpr Type kSwitch{Kind::Switch, "true or false", "boolean"};
+inline constexpr Type kUrls{Kind::List, "an array of strings", "URLs"};
+inline constexpr Type kPort{Kind::Integer, "a port number (0-65535)",  "integer 0–65535", 0,
+                            65535,         make_integer<std::uint16_t>};
+inline constexpr Type kCount{Kind::Integer,
+                             "a non-negative integer",
+                             "integer ≥ 0",
+                             0,
+                             std::numeric_limits<std::int64_t>::max(),
+                             make_integer<std::size_t>};
+inline constexpr Type kSeconds{Kind::Integer,
+                               "a whole number of seconds from 1 to 86400",
+                               "integer 1–86400",
+                               1,
+                               86400,
+                               make_value<std::chrono::seconds>};
+inline constexpr Type kLeaseMs{Kind::Integer,
+                               "a whole number of milliseconds from 200 to 600000",
+                               "integer 200–600000",
+                               200,
+                               600000,
+                               make_value<std::chrono::milliseconds>};
+
+// Where a setting may be given besides its variable and flags.
+enum class Scope : std::uint8_t {
+    File,     // a key of the TOML file; a dotted name is a key of a table (tls.private_key)
+    Process,  // nowhere else (the configuration file's own name)
+    App,      // the one app: [[apps]] entries in a file have their own keys (config_toml.cpp)
+};
+
+struct Setting {
+    std::string_view name{};  // the TOML key, also what Settings and CommandLine file it under
+    Scope scope = Scope::File;
+    const Type* type = &kText;
+    std::string_view variable{};    // "HERALD_PORT"; empty: none
+    std::string_view flags{};       // CLI11 names, Slanger's spellings included; empty: none
+    std::string_view value_name{};  // "PORT" in --help
+    // Text and List: checks one string and returns the value to use; null accepts any.
+    std::string (*check)(std::string_view text, std::string_view origin) = nullptr;
+    // Stores the value in the configuration; null: resolve() places it (addresses, TLS, the app).
+    void (*apply)(const Value& value, server::ServerConfig& config) = nullptr;
+    std::string_view fallback{};  // the default as the reference shows it; empty: unset
+    std::string_view help{};      // one line of `serve --help`
+    std::string_view doc{};       // the reference's meaning column (Markdown)
+};
+
+// Slanger's HOST[:PORT] spelling of two settings at once (-w/-a, websocket_host/api_host).
+struct Address {
+    std::string_view name;     // in CommandLine
+    std::string_view flags;    // CLI11 names
+    std::string_view slanger;  // the key in Slanger's YAML file
+    std::string_view host;     // Setting::name of the host
+    std::string_view port;     // Setting::name of the port
+    std::string_view help;
+};
+
+// Stores a value in one ServerConfig member (std::optional members included).
+template <auto Member>
+void store(const Value& value, server::ServerConfig& config) {
+    auto& field = config.*Member;
+    using Field = std::remove_cvref_t<decltype(field)>;
+    if constexpr (requires { typename Field::value_type; } && !std::is_same_v<Field, std::string>) {
+        field = std::get<typename Field::value_type>(value);
+    } else {
+        field = std::get<Field>(value);
+    }
+}
+
+// Every setting of `herald serve`, in the order help and the reference list them.
+[[nodiscard]] std::span<const Setting> settings_table();
+[[nodiscard]] std::span<const Address> address_table();
+
+// The setting named `name`, or null.
+[[nodiscard]] const Setting* find_setting(std::span<const Setting> table, std::string_view name);
+
+// The spelling messages use for a setting given by any of its flags: its first long name.
+[[nodiscard]] std::string flag_label(std::string_view flags);
+
+// The value of a setting spelled as text (a variable, a flag, a Slanger scalar): the last of
+// `texts`, or every one for a List. Throws ConfigError naming `origin`.
+[[nodiscard]] Value parse_texts(const Setting& setting, std::span<const std::string> texts,
+                                std::string_view origin);
+[[nodiscard]] Value parse_text(const Setting& setting, std::string_view text,
+                               std::string_view origin);
+
+// Text and List: the checked string.
+[[nodiscard]] std::string checked(const Setting& setting, std::string_view text,
+                                  std::string_view origin);
+
+// Integer: the value when it is within the type's range; `shown` is how the user wrote it.
+[[nodiscard]] Value in_range(const Type& type, std::int64_t value, std::string_view origin,
+                             std::string_view shown);
+
+// The Markdown table of every setting that docs/CONFIGURATION.md shows.
+[[nodiscard]] std::string reference_table(std::span<const Setting> table);
+
+}  // namespace herald::cli

@@ -1,0 +1,163 @@
+#include "herald/cli/setting.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "herald/cli/config_load.h"
+#include "herald/cli/config_toml.h"
+#include "herald/cli/serve_command.h"
+
+namespace herald::cli {
+namespace {
+
+constexpr std::string_view kBegin =
+        "<!-- settings table: generated from herald/cli/setting_table.cpp -->\n";
+constexpr std::string_view kEnd = "<!-- end of settings table -->";
+
+std::string read(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+bool contains(const std::string& text, std::string_view part) {
+    return text.find(part) != std::string::npos;
+}
+
+TEST(SettingTable, ConfigurationDocShowsExactlyTheGeneratedReference) {
+    const auto doc = read(std::filesystem::path(HERALD_SOURCE_DIR) / "docs/CONFIGURATION.md");
+    const auto begin = doc.find(kBegin);
+    const auto end = doc.find(kEnd);
+    ASSERT_NE(begin, std::string::npos);
+    ASSERT_NE(end, std::string::npos);
+    const auto shown = doc.substr(begin + kBegin.size(), end - begin - kBegin.size());
+    const auto expected = reference_table(settings_table());
+    if (shown != expected) {
+        ADD_FAILURE() << "docs/CONFIGURATION.md differs from the setting table; put this between "
+                         "its markers:\n"
+                      << expected;
+    }
+}
+
+TEST(SettingTable, NamesVariablesAndFlagsAreUnique) {
+    std::vector<std::string> seen;
+    for (const auto& setting : settings_table()) {
+        for (const auto name : {setting.name, setting.variable, setting.flags}) {
+            if (!name.empty()) {
+                EXPECT_EQ(std::count(seen.begin(), seen.end(), name), 0) << name;
+                seen.emplace_back(name);
+            }
+        }
+    }
+}
+
+// A file in the temporary directory, removed when the test ends.
+class TempToml {
+public:
+    explicit TempToml(std::string_view content)
+        : path_((std::filesystem::temp_directory_path() /
+                 ("herald_setting_test_" + std::to_string(::getpid()) + ".toml"))
+                        .string()) {
+        std::ofstream(path_) << content;
+    }
+
+    ~TempToml() { std::filesystem::remove(path_); }
+
+    TempToml(const TempToml&) = delete;
+    TempToml& operator=(const TempToml&) = delete;
+
+    [[nodiscard]] const std::string& path() const { return path_; }
+
+private:
+    std::string path_;
+};
+
+// The real table plus one setting nothing else in Herald knows of.
+std::vector<Setting> table_with_dummy() {
+    std::vector<Setting> table(settings_table().begin(), settings_table().end());
+    table.push_back({.name = "dummy_limit",
+                     .type = &kCount,
+                     .variable = "HERALD_DUMMY_LIMIT",
+                     .flags = "--dummy-limit,--dummy_limit",
+                     .value_name = "N",
+                     .fallback = "`5`",
+                     .help = "A limit only this test knows",
+                     .doc = "a limit only this test knows"});
+    return table;
+}
+
+std::string error_of(const CommandLine& args, const Environment& env,
+                     std::span<const Setting> table) {
+    try {
+        (void)load_settings(args, env, table);
+    } catch (const ConfigError& e) {
+        return e.what();
+    }
+    return "";
+}
+
+TEST(SettingTable, DummySettingAddedOnlyToTheTableWorksFromFileVariableAndFlag) {
+    const auto table = table_with_dummy();
+    const TempToml file("dummy_limit = 1\n");
+
+    // The flag: `herald serve --config FILE --dummy_limit 3`, parsed by CLI11.
+    CLI::App app{"test", "herald"};
+    const ServeCommand serve(app, table);
+    std::vector<std::string> argv{"3", "--dummy_limit", file.path(), "--config", "serve"};
+    app.parse(argv);
+    const auto& with_flag = serve.command_line();
+    CommandLine without_flag;
+    without_flag.set("config", "--config", {file.path()});
+
+    const Environment env{{"HERALD_DUMMY_LIMIT", "2"}};
+    const auto from_file = load_settings(without_flag, {}, table).get<std::size_t>("dummy_limit");
+    const auto from_env = load_settings(without_flag, env, table).get<std::size_t>("dummy_limit");
+    const auto from_flag = load_settings(with_flag, env, table).get<std::size_t>("dummy_limit");
+    EXPECT_EQ(*from_file, 1U);
+    EXPECT_EQ(from_file.origin, file.path() + ":1: dummy_limit");
+    EXPECT_EQ(*from_env, 2U);
+    EXPECT_EQ(from_env.origin, "HERALD_DUMMY_LIMIT");
+    EXPECT_EQ(*from_flag, 3U);
+    EXPECT_EQ(from_flag.origin, "--dummy-limit");
+    EXPECT_FALSE(load_settings({}, {}, table).get<std::size_t>("dummy_limit"));
+
+    // Its type's checks and the hints come with it.
+    EXPECT_EQ(error_of({}, {{"HERALD_DUMMY_LIMIT", "-1"}}, table),
+              "config error: HERALD_DUMMY_LIMIT = \"-1\": expected a non-negative integer");
+    EXPECT_EQ(error_of(with_flag, {{"HERALD_DUMMY_LIMIT", "x"}}, table),
+              "config error: HERALD_DUMMY_LIMIT = \"x\": expected a non-negative integer");
+    try {
+        (void)parse_toml_config("dummy_limt = 1\n", "herald.toml", table);
+        ADD_FAILURE() << "a typo is an error";
+    } catch (const ConfigError& e) {
+        EXPECT_STREQ(e.what(),
+                     "config error: herald.toml:1: unknown key \"dummy_limt\" (did you mean "
+                     "\"dummy_limit\"?)");
+    }
+    const auto warnings = environment_warnings({{"HERALD_DUMMY_LIMT", "1"}}, table);
+    ASSERT_EQ(warnings.size(), 1U);
+    EXPECT_TRUE(contains(warnings[0], "did you mean HERALD_DUMMY_LIMIT")) << warnings[0];
+
+    // The real table knows nothing of it.
+    EXPECT_THROW((void)parse_toml_config("dummy_limit = 1\n", "herald.toml"), ConfigError);
+
+    // The reference and --help show it.
+    EXPECT_TRUE(contains(reference_table(table),
+                         "| `dummy_limit` | integer ≥ 0 | `5` | `HERALD_DUMMY_LIMIT` | "
+                         "`--dummy-limit`, `--dummy_limit` | a limit only this test knows |\n"));
+    const auto help = app.get_subcommand("serve")->help();
+    EXPECT_TRUE(contains(help, "--dummy-limit")) << help;
+    EXPECT_TRUE(contains(help, "A limit only this test knows")) << help;
+}
+
+}  // namespace
+}  // namespace herald::cli
