@@ -16,34 +16,20 @@
 #include <unordered_map>
 #include <vector>
 
-#include "herald/webhooks/outbound.h"
+#include "herald/webhooks/transport.h"
 
 namespace herald::webhooks {
 
-struct Completion {
-    std::uint64_t id = 0;
-    long status = 0;    // HTTP status, 0 when no answer came
-    std::string error;  // empty on success
-
-    [[nodiscard]] bool ok() const noexcept { return error.empty(); }
-};
-
-class CurlTransport {
+class CurlTransport final : public Transport {
 public:
     CurlTransport();
     ~CurlTransport();
     CurlTransport(const CurlTransport&) = delete;
     CurlTransport& operator=(const CurlTransport&) = delete;
 
-    // Starts POSTing `request` (its body is copied).
-    void start(const Outbound& request, std::chrono::milliseconds timeout);
-
-    // Runs transfers for at most `timeout` (less when one completes or wakeup() is called) and
-    // returns what completed.
-    std::vector<Completion> wait(std::chrono::milliseconds timeout);
-
-    // Makes a wait() in progress (or the next one) return at once. Thread-safe.
-    void wakeup();
+    void start(const Outbound& request, std::chrono::milliseconds timeout) override;
+    std::vector<Completion> wait(std::chrono::milliseconds timeout) override;
+    void wakeup() override;
 
     [[nodiscard]] std::size_t in_flight() const noexcept { return transfers_.size(); }
 
