@@ -290,13 +290,15 @@ TEST_F(DispatcherTest, SuccessClearsTheSpoolRecordAndFailureKeepsIt) {
 
 TEST_F(DispatcherTest, StopReleasesHeldRemovalsClosesBatchesAndFlushesForAtMostTheLimit) {
     settings.batch_max_events = 20;
-    settings.batch_window = milliseconds(250);
-    settings.grace = milliseconds(3000);
+    settings.batch_window = milliseconds(10'000);
+    settings.grace = milliseconds(30'000);
     settings.shutdown_flush = milliseconds(2000);
     transport.answer_with[kUrlA] = 200;  // B never answers
     make({kUrlA, kUrlB});
     EXPECT_TRUE(step({channel_vacated("held"), channel_occupied("open")}, false));
     EXPECT_TRUE(transport.started.empty());  // within the grace delay and the batch window
+    EXPECT_TRUE(step());
+    EXPECT_TRUE(transport.started.empty());
     const auto stop_at = time.since_start();
     int turns = 0;
     while (step({}, true) && ++turns < 100) {
