@@ -1,9 +1,9 @@
 // herald/webhooks/curl_transport.h
 //
-// HTTP POSTs through libcurl's multi interface, many at once on one thread. Connections stay open
-// in the multi handle's cache between requests (keep-alive to each receiver). A request succeeds
-// with a 2xx answer within its timeout (§9.2); anything else completes it with an error text.
-// Redirects are not followed; only http and https are allowed; loopback receivers are reached
+// HTTP POSTs through libcurl, many at once on one thread (herald/curl's Multi). Connections stay
+// open in the multi handle's cache between requests (keep-alive to each receiver). A request
+// succeeds with a 2xx answer within its timeout (§9.2); anything else completes it with an error
+// text. Redirects are not followed; only http and https are allowed; loopback receivers are reached
 // directly even when a proxy is configured in the environment.
 // Owner: the webhook thread, except wakeup(), which any thread may call.
 #pragma once
@@ -16,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "herald/curl/multi.h"
 #include "herald/webhooks/transport.h"
 
 namespace herald::webhooks {
@@ -36,9 +37,7 @@ public:
 private:
     struct Transfer;
 
-    void collect(std::vector<Completion>& done);
-
-    void* multi_ = nullptr;  // CURLM*, kept out of this header
+    curl::Multi multi_;
     std::unordered_map<void*, std::unique_ptr<Transfer>> transfers_;  // by CURL*
 };
 
