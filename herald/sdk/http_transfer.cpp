@@ -1,8 +1,5 @@
 #include "herald/sdk/http_transfer.h"
 
-#include <mutex>
-#include <stdexcept>
-
 #include <curl/curl.h>
 
 namespace herald::sdk {
@@ -19,15 +16,6 @@ void set(CURL* easy, CURLoption option, T value) {
 }
 
 }  // namespace
-
-void ensure_curl() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            throw std::runtime_error("libcurl could not be initialised");
-        }
-    });
-}
 
 Transfer::Transfer(const HttpSettings& settings, SignedRequest request)
     : settings_(settings),

@@ -35,9 +35,6 @@ struct HttpResult {
     std::string body;
 };
 
-// libcurl's global set-up, once per process (thread-safe).
-void ensure_curl();
-
 // The request and the buffers libcurl writes into, alive for the whole transfer.
 class Transfer {
 public:
