@@ -16,10 +16,12 @@ void complete(const AsyncHttp::Done& done, HttpResult result) noexcept {
     }
 }
 
+HttpResult no_answer(std::string reason) {
+    return util::unexpected(NoAnswer{std::move(reason), false});
+}
+
 HttpResult abandoned() {
-    HttpResult result;
-    result.error = "the client was destroyed before the answer came";
-    return result;
+    return no_answer("the client was destroyed before the answer came");
 }
 
 }  // namespace
@@ -95,16 +97,12 @@ void AsyncHttp::start_queued() {
     for (auto& job : fresh) {
         job->easy = curl_easy_init();
         if (job->easy == nullptr) {
-            HttpResult result;
-            result.error = "libcurl could not make a handle (out of memory?)";
-            complete(job->done, std::move(result));
+            complete(job->done, no_answer("libcurl could not make a handle (out of memory?)"));
             continue;
         }
         job->transfer.attach(job->easy);
         if (auto added = multi_.add(job->easy); !added) {
-            HttpResult result;
-            result.error = "libcurl could not start the request: " + added.error();
-            complete(job->done, std::move(result));
+            complete(job->done, no_answer("libcurl could not start the request: " + added.error()));
             continue;
         }
         void* easy = job->easy;
