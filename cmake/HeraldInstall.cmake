@@ -1,10 +1,11 @@
 # What `cmake --install` puts under the prefix: the `herald` command, and the server SDK as a
 # library a C++ application links alone, through find_package(herald) (target herald::sdk) or
-# pkg-config (herald-sdk). The SDK is three static libraries (sdk, pusher, util) and their headers.
+# pkg-config (herald-sdk). The SDK is four static libraries (sdk, pusher, curl, util) and their
+# headers.
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(HERALD_SDK_MODULES util pusher sdk)
+set(HERALD_SDK_MODULES util curl pusher sdk)
 set(HERALD_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/herald)
 
 foreach(module IN LISTS HERALD_SDK_MODULES)

@@ -1,15 +1,13 @@
 #include "herald/sdk/async_http.h"
 
-#include <algorithm>
-#include <stdexcept>
-
 #include <curl/curl.h>
 
 namespace herald::sdk {
 
 namespace {
 
-constexpr int kPollMs = 1000;  // an upper bound only: submit() and the destructor wake the poll
+constexpr auto kPoll = std::chrono::milliseconds(1000);  // an upper bound only: submit() and the
+                                                         // destructor wake the poll
 
 void complete(const AsyncHttp::Done& done, HttpResult result) noexcept {
     try {
@@ -18,10 +16,12 @@ void complete(const AsyncHttp::Done& done, HttpResult result) noexcept {
     }
 }
 
+HttpResult no_answer(std::string reason) {
+    return util::unexpected(NoAnswer{std::move(reason), false});
+}
+
 HttpResult abandoned() {
-    HttpResult result;
-    result.error = "the client was destroyed before the answer came";
-    return result;
+    return no_answer("the client was destroyed before the answer came");
 }
 
 }  // namespace
@@ -45,11 +45,6 @@ struct AsyncHttp::Job {
 };
 
 AsyncHttp::AsyncHttp(HttpSettings settings) : settings_(std::move(settings)) {
-    ensure_curl();
-    multi_ = curl_multi_init();
-    if (multi_ == nullptr) {
-        throw std::runtime_error("libcurl could not make a multi handle");
-    }
     thread_ = std::thread([this] { run(); });
 }
 
@@ -58,9 +53,8 @@ AsyncHttp::~AsyncHttp() {
         const std::lock_guard lock(mutex_);
         stopping_ = true;
     }
-    curl_multi_wakeup(multi_);
+    multi_.wakeup();
     thread_.join();
-    curl_multi_cleanup(multi_);
 }
 
 void AsyncHttp::submit(SignedRequest request, Done done) {
@@ -75,7 +69,7 @@ void AsyncHttp::submit(SignedRequest request, Done done) {
         complete(job->done, abandoned());
         return;
     }
-    curl_multi_wakeup(multi_);
+    multi_.wakeup();
 }
 
 void AsyncHttp::run() {
@@ -87,10 +81,9 @@ void AsyncHttp::run() {
             }
         }
         start_queued();
-        int still_running = 0;
-        curl_multi_perform(multi_, &still_running);
-        finish_done();
-        curl_multi_poll(multi_, nullptr, 0, kPollMs, nullptr);
+        for (const auto& finished : multi_.run(kPoll)) {
+            finish(finished);
+        }
     }
     abandon_all();
 }
@@ -104,43 +97,32 @@ void AsyncHttp::start_queued() {
     for (auto& job : fresh) {
         job->easy = curl_easy_init();
         if (job->easy == nullptr) {
-            HttpResult result;
-            result.error = "libcurl could not make a handle (out of memory?)";
-            complete(job->done, std::move(result));
+            complete(job->done, no_answer("libcurl could not make a handle (out of memory?)"));
             continue;
         }
         job->transfer.attach(job->easy);
-        curl_easy_setopt(job->easy, CURLOPT_PRIVATE, job.get());
-        curl_multi_add_handle(multi_, job->easy);
-        running_.push_back(std::move(job));
+        if (auto added = multi_.add(job->easy); !added) {
+            complete(job->done, no_answer("libcurl could not start the request: " + added.error()));
+            continue;
+        }
+        void* easy = job->easy;
+        running_.emplace(easy, std::move(job));
     }
 }
 
-void AsyncHttp::finish_done() {
-    int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi_, &left)) {
-        if (message->msg != CURLMSG_DONE) {
-            continue;
-        }
-        void* easy = message->easy_handle;
-        const CURLcode code = message->data.result;
-        Job* raw = nullptr;
-        curl_easy_getinfo(easy, CURLINFO_PRIVATE, &raw);
-        curl_multi_remove_handle(multi_, easy);
-        const auto it = std::find_if(running_.begin(), running_.end(),
-                                     [raw](const auto& job) { return job.get() == raw; });
-        if (it == running_.end()) {
-            continue;
-        }
-        std::unique_ptr<Job> job = std::move(*it);
-        running_.erase(it);
-        complete(job->done, job->transfer.finish(easy, code));
+void AsyncHttp::finish(const curl::Finished& finished) {
+    const auto found = running_.find(finished.easy);
+    if (found == running_.end()) {
+        return;
     }
+    const std::unique_ptr<Job> job = std::move(found->second);
+    running_.erase(found);
+    complete(job->done, job->transfer.finish(finished.easy, finished.code));
 }
 
 void AsyncHttp::abandon_all() {
-    for (auto& job : running_) {
-        curl_multi_remove_handle(multi_, job->easy);
+    for (auto& [easy, job] : running_) {
+        multi_.remove(easy);
         complete(job->done, abandoned());
     }
     running_.clear();

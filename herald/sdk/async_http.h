@@ -1,8 +1,8 @@
 // herald/sdk/async_http.h
 //
-// Non-blocking requests: one background thread runs a libcurl multi handle (keep-alive
-// connections shared by all its transfers). submit() only queues the request and wakes the
-// thread; `done` runs later on that thread with the outcome. Destroying an AsyncHttp stops the
+// Non-blocking requests: one background thread runs a libcurl multi driver (herald/curl's Multi:
+// keep-alive connections shared by all its transfers). submit() only queues the request and wakes
+// the thread; `done` runs later on that thread with the outcome. Destroying an AsyncHttp stops the
 // thread and completes every unfinished request with an error, so no callback is lost.
 // Owner: the client. submit() is thread-safe; never destroy the AsyncHttp from inside a `done`.
 #pragma once
@@ -12,7 +12,9 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <unordered_map>
 
+#include "herald/curl/multi.h"
 #include "herald/sdk/http_transfer.h"
 
 namespace herald::sdk {
@@ -33,15 +35,15 @@ private:
 
     void run();
     void start_queued();
-    void finish_done();
+    void finish(const curl::Finished& finished);
     void abandon_all();
 
     HttpSettings settings_;
-    void* multi_ = nullptr;  // CURLM*, used by the background thread only (and curl_multi_wakeup)
+    curl::Multi multi_;  // run by the background thread only (wakeup() from any)
     std::mutex mutex_;
-    std::deque<std::unique_ptr<Job>> queued_;    // guarded by mutex_
-    bool stopping_ = false;                      // guarded by mutex_
-    std::vector<std::unique_ptr<Job>> running_;  // background thread only
+    std::deque<std::unique_ptr<Job>> queued_;                  // guarded by mutex_
+    bool stopping_ = false;                                    // guarded by mutex_
+    std::unordered_map<void*, std::unique_ptr<Job>> running_;  // by CURL*; background thread only
     std::thread thread_;
 };
 

@@ -60,24 +60,26 @@ void Client::State::log(LogLevel level, const std::string& text) const {
 
 Json interpret(const SignedRequest& request, const HttpResult& result) {
     const std::string what = describe_request(request);
-    if (!result.answered) {
+    if (!result) {
+        const auto& failure = result.error();
         throw NetworkError(
-                what + ": " + (result.timed_out ? "timed out: " : "no answer: ") + result.error,
-                result.timed_out);
+                what + ": " + (failure.timed_out ? "timed out: " : "no answer: ") + failure.reason,
+                failure.timed_out);
     }
-    if (result.status < 200 || result.status > 299) {
-        const std::string message = what + ": HTTP " + std::to_string(result.status) + ": " +
-                                    result.body.substr(0, kMaxErrorBodyInMessage);
-        if (result.status == 401 || result.status == 403) {
-            throw AuthenticationError(result.status, result.body, message);
+    const HttpAnswer& answer = *result;
+    if (answer.status < 200 || answer.status > 299) {
+        const std::string message = what + ": HTTP " + std::to_string(answer.status) + ": " +
+                                    answer.body.substr(0, kMaxErrorBodyInMessage);
+        if (answer.status == 401 || answer.status == 403) {
+            throw AuthenticationError(answer.status, answer.body, message);
         }
-        throw HttpError(result.status, result.body, message);
+        throw HttpError(answer.status, answer.body, message);
     }
-    if (result.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    if (answer.body.find_first_not_of(" \t\r\n") == std::string::npos) {
         return Json::object();
     }
     try {
-        return Json::parse(result.body);
+        return Json::parse(answer.body);
     } catch (const Error& e) {
         throw Error(what + ": the answer is " + e.what());
     }
@@ -125,7 +127,7 @@ Json Client::send(SignedRequest request) {
     try {
         Json answer = interpret(request, result);
         state_->log(LogLevel::Debug,
-                    describe_request(request) + ": HTTP " + std::to_string(result.status));
+                    describe_request(request) + ": HTTP " + std::to_string(result->status));
         return answer;
     } catch (const Error& e) {
         state_->log(LogLevel::Warning, e.what());

@@ -1,8 +1,5 @@
 #include "herald/sdk/http_transfer.h"
 
-#include <mutex>
-#include <stdexcept>
-
 #include <curl/curl.h>
 
 namespace herald::sdk {
@@ -19,15 +16,6 @@ void set(CURL* easy, CURLoption option, T value) {
 }
 
 }  // namespace
-
-void ensure_curl() {
-    static std::once_flag once;
-    std::call_once(once, [] {
-        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-            throw std::runtime_error("libcurl could not be initialised");
-        }
-    });
-}
 
 Transfer::Transfer(const HttpSettings& settings, SignedRequest request)
     : settings_(settings),
@@ -80,20 +68,16 @@ void Transfer::attach(void* easy) {
 }
 
 HttpResult Transfer::finish(void* easy, int code) const {
-    HttpResult result;
     const auto curl_code = static_cast<CURLcode>(code);
     if (curl_code != CURLE_OK) {
-        result.timed_out = curl_code == CURLE_OPERATION_TIMEDOUT;
-        result.error = explain_failure(
-                curl_code, error_[0] != '\0' ? error_.get() : curl_easy_strerror(curl_code));
-        return result;
+        return util::unexpected(NoAnswer{
+                explain_failure(curl_code,
+                                error_[0] != '\0' ? error_.get() : curl_easy_strerror(curl_code)),
+                curl_code == CURLE_OPERATION_TIMEDOUT});
     }
     long status = 0;
     curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
-    result.answered = true;
-    result.status = static_cast<int>(status);
-    result.body = response_;
-    return result;
+    return HttpAnswer{static_cast<int>(status), response_};
 }
 
 std::string Transfer::explain_failure(int code, const std::string& reason) const {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "herald/sdk/request.h"
+#include "herald/util/result.h"
 
 struct curl_slist;  // libcurl's, declared here to keep <curl/curl.h> out of this header
 
@@ -27,16 +28,19 @@ struct HttpSettings {
     std::string ca_file;
 };
 
-struct HttpResult {
-    bool answered = false;  // false: no HTTP answer (see `error`, `timed_out`)
-    bool timed_out = false;
-    std::string error;  // libcurl's explanation when not answered
+// An HTTP answer, whatever its status.
+struct HttpAnswer {
     int status = 0;
     std::string body;
 };
 
-// libcurl's global set-up, once per process (thread-safe).
-void ensure_curl();
+// Why no HTTP answer came.
+struct NoAnswer {
+    std::string reason;  // libcurl's explanation, with what to do about it where that is known
+    bool timed_out = false;
+};
+
+using HttpResult = util::Result<HttpAnswer, NoAnswer>;
 
 // The request and the buffers libcurl writes into, alive for the whole transfer.
 class Transfer {

@@ -4,10 +4,12 @@
 
 #include <curl/curl.h>
 
+#include "herald/curl/init.h"
+
 namespace herald::sdk {
 
 SyncHttp::SyncHttp(HttpSettings settings) : settings_(std::move(settings)) {
-    ensure_curl();
+    curl::ensure_init();
 }
 
 SyncHttp::~SyncHttp() {

@@ -1,6 +1,5 @@
 #include "herald/webhooks/curl_transport.h"
 
-#include <mutex>
 #include <stdexcept>
 #include <utility>
 
@@ -9,10 +8,6 @@
 namespace herald::webhooks {
 
 namespace {
-
-CURLM* multi_of(void* p) {
-    return static_cast<CURLM*>(p);
-}
 
 std::size_t discard(char* /*data*/, std::size_t size, std::size_t count, void* /*user*/) {
     return size * count;
@@ -29,28 +24,22 @@ struct CurlTransport::Transfer {
     CURL* easy = nullptr;
     curl_slist* headers = nullptr;
 
+    Transfer() = default;
+    Transfer(const Transfer&) = delete;
+    Transfer& operator=(const Transfer&) = delete;
+
     ~Transfer() {
         curl_easy_cleanup(easy);
         curl_slist_free_all(headers);
     }
 };
 
-CurlTransport::CurlTransport() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    multi_ = curl_multi_init();
-    if (multi_ == nullptr) {
-        throw std::runtime_error("webhooks: curl_multi_init failed");
-    }
-    curl_multi_setopt(multi_of(multi_), CURLMOPT_MAXCONNECTS, kMaxCachedConnections);
-}
+CurlTransport::CurlTransport() : multi_(kMaxCachedConnections) {}
 
 CurlTransport::~CurlTransport() {
     for (auto& [easy, transfer] : transfers_) {
-        curl_multi_remove_handle(multi_of(multi_), transfer->easy);
+        multi_.remove(easy);
     }
-    transfers_.clear();
-    curl_multi_cleanup(multi_of(multi_));
 }
 
 void CurlTransport::start(const Outbound& request, std::chrono::milliseconds timeout) {
@@ -77,53 +66,38 @@ void CurlTransport::start(const Outbound& request, std::chrono::milliseconds tim
     curl_easy_setopt(easy, CURLOPT_COPYPOSTFIELDS, request.body.c_str());
     curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout.count()));
     curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, discard);
-    curl_multi_add_handle(multi_of(multi_), easy);
+    if (auto added = multi_.add(easy); !added) {
+        throw std::runtime_error("webhooks: libcurl refused a request: " + added.error());
+    }
     transfers_.emplace(easy, std::move(transfer));
 }
 
-void CurlTransport::collect(std::vector<Completion>& done) {
-    int left = 0;
-    while (CURLMsg* message = curl_multi_info_read(multi_of(multi_), &left)) {
-        if (message->msg != CURLMSG_DONE) {
-            continue;
-        }
-        auto* easy = message->easy_handle;
-        const auto found = transfers_.find(easy);
+std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds timeout) {
+    std::vector<Completion> done;
+    for (const auto& finished : multi_.run(timeout)) {
+        const auto found = transfers_.find(finished.easy);
         if (found == transfers_.end()) {
             continue;
         }
         Completion completion;
         completion.id = found->second->id;
-        if (message->data.result != CURLE_OK) {
-            completion.error = curl_easy_strerror(message->data.result);
+        const auto code = static_cast<CURLcode>(finished.code);
+        if (code != CURLE_OK) {
+            completion.error = curl_easy_strerror(code);
         } else {
-            curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &completion.status);
+            curl_easy_getinfo(finished.easy, CURLINFO_RESPONSE_CODE, &completion.status);
             if (completion.status < kStatusOkFirst || completion.status > kStatusOkLast) {
                 completion.error = "HTTP status " + std::to_string(completion.status);
             }
         }
-        curl_multi_remove_handle(multi_of(multi_), easy);
         transfers_.erase(found);
         done.push_back(std::move(completion));
     }
-}
-
-std::vector<Completion> CurlTransport::wait(std::chrono::milliseconds timeout) {
-    std::vector<Completion> done;
-    int running = 0;
-    curl_multi_perform(multi_of(multi_), &running);
-    collect(done);
-    if (!done.empty()) {
-        return done;
-    }
-    curl_multi_poll(multi_of(multi_), nullptr, 0, static_cast<int>(timeout.count()), nullptr);
-    curl_multi_perform(multi_of(multi_), &running);
-    collect(done);
     return done;
 }
 
 void CurlTransport::wakeup() {
-    curl_multi_wakeup(multi_of(multi_));
+    multi_.wakeup();
 }
 
 }  // namespace herald::webhooks

@@ -1,0 +1,366 @@
+// herald/webhooks/dispatcher_test.cpp
+//
+// The dispatcher's logic (Pipeline, stepped as the webhook thread steps it) against a scripted
+// transport and scripted clocks: no sockets, no threads, no sleeping. Time passes only while the
+// pipeline waits on the transport, by exactly the wait it asked for, as it would on a quiet
+// network. The spool and the dead-letter file are the real ones, in a temporary directory.
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include "herald/webhooks/pipeline.h"
+
+namespace herald::webhooks {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+constexpr std::int64_t kWallStart = 1'700'000'000'000;
+const std::string kUrlA = "http://a.example/hook";
+const std::string kUrlB = "http://b.example/hook";
+
+// The monotonic and the wall clock advance together; jitter comes from a script (cycled).
+struct FakeTime {
+    Clock::time_point now = Clock::time_point{} + std::chrono::hours(1);
+    std::int64_t wall_ms = kWallStart;
+    std::vector<double> jitters{0.5};
+    std::size_t jitter_draws = 0;
+
+    void advance(milliseconds by) {
+        now += by;
+        wall_ms += by.count();
+    }
+
+    Clocks clocks() {
+        return Clocks{[this] { return now; }, [this] { return wall_ms; },
+                      [this] {
+                          return jitters[jitter_draws++ % jitters.size()];
+                      }};
+    }
+
+    [[nodiscard]] milliseconds since_start() const { return milliseconds(wall_ms - kWallStart); }
+};
+
+// Records every start(); answers at once for the URLs given a status in `answer_with`, else only
+// when the test calls answer(). A wait() with nothing to return lets the whole wait pass.
+class FakeTransport final : public Transport {
+public:
+    struct Started {
+        Outbound request;
+        milliseconds at;  // since the start of the test
+        milliseconds timeout;
+    };
+
+    explicit FakeTransport(FakeTime& time) : time_(time) {}
+
+    void start(const Outbound& request, milliseconds timeout) override {
+        started.push_back(Started{request, time_.since_start(), timeout});
+        in_flight.push_back(request.id);
+        if (const auto found = answer_with.find(request.url); found != answer_with.end()) {
+            answer(request.id, found->second);
+        }
+    }
+
+    std::vector<Completion> wait(milliseconds timeout) override {
+        waits.push_back(timeout);
+        if (ready_.empty()) {
+            time_.advance(timeout);
+        }
+        return std::exchange(ready_, {});
+    }
+
+    void wakeup() override {}
+
+    void answer(std::uint64_t id, long status) {
+        std::erase(in_flight, id);
+        Completion completion{id, status, {}};
+        if (status < 200 || status > 299) {
+            completion.error = "HTTP status " + std::to_string(status);
+        }
+        ready_.push_back(std::move(completion));
+    }
+
+    // The starts of requests to `url`, in order.
+    [[nodiscard]] std::vector<Started> to(const std::string& url) const {
+        std::vector<Started> out;
+        std::copy_if(started.begin(), started.end(), std::back_inserter(out),
+                     [&](const Started& s) { return s.request.url == url; });
+        return out;
+    }
+
+    std::map<std::string, long> answer_with;
+    std::vector<Started> started;
+    std::vector<std::uint64_t> in_flight;
+    std::vector<milliseconds> waits;
+
+private:
+    FakeTime& time_;
+    std::vector<Completion> ready_;
+};
+
+class DispatcherTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::string pattern = (fs::temp_directory_path() / "herald-dispatcher-XXXXXX").string();
+        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
+        dir = pattern;
+        settings.spool_path = (dir / "webhooks.spool").string();
+        settings.dead_letter_path = (dir / "webhooks.dead").string();
+        settings.batch_max_events = 1;  // one request per event unless a test says otherwise
+    }
+
+    void TearDown() override {
+        pipeline.reset();
+        fs::remove_all(dir);
+    }
+
+    // One app whose events go to every URL of `urls`.
+    Pipeline& make(const std::vector<std::string>& urls) {
+        AppHooks app{"app-key", "app-secret", {}};
+        for (const auto& url : urls) {
+            app.targets.push_back(Target{url, {}, ""});
+        }
+        pipeline = std::make_unique<Pipeline>(settings, std::vector<AppHooks>{app}, transport,
+                                              time.clocks());
+        pipeline->open();
+        return *pipeline;
+    }
+
+    bool step(std::vector<Event> events = {}, bool stopping = false) {
+        std::vector<AppEvent> inbox;
+        for (auto& event : events) {
+            inbox.push_back(AppEvent{0, std::move(event)});
+        }
+        return pipeline->step(inbox, stopping);
+    }
+
+    // What the spool would replay after a restart (closes the pipeline, which holds the lock).
+    std::vector<Outbound> spooled() {
+        pipeline.reset();
+        Spool spool(settings.spool_path, settings.spool_max_bytes);
+        return spool.open().pending;
+    }
+
+    [[nodiscard]] std::vector<std::string> dead_letters() const {
+        std::ifstream in(settings.dead_letter_path);
+        std::vector<std::string> lines;
+        for (std::string line; std::getline(in, line);) {
+            lines.push_back(line);
+        }
+        return lines;
+    }
+
+    static bool carries(const Outbound& request, const std::string& channel) {
+        return request.body.find("\"channel\":\"" + channel + "\"") != std::string::npos;
+    }
+
+    fs::path dir;
+    Settings settings;
+    FakeTime time;
+    FakeTransport transport{time};
+    std::unique_ptr<Pipeline> pipeline;
+};
+
+TEST_F(DispatcherTest, OneRequestInFlightPerUrlAndTheNextOnlyAfterItCompletes) {
+    make({kUrlA, kUrlB});
+    step({channel_occupied("c1"), channel_occupied("c2"), channel_occupied("c3")});
+    // Three requests queued per URL, one started on each.
+    ASSERT_EQ(transport.to(kUrlA).size(), 1U);
+    ASSERT_EQ(transport.to(kUrlB).size(), 1U);
+    EXPECT_TRUE(carries(transport.to(kUrlA)[0].request, "c1"));
+    EXPECT_EQ(transport.to(kUrlA)[0].timeout, settings.request_timeout);
+
+    // Time passing alone starts nothing more.
+    step();
+    step();
+    EXPECT_EQ(transport.started.size(), 2U);
+
+    // A's answer starts A's next request in the same turn; B's lane still waits for its own.
+    transport.answer(transport.to(kUrlA)[0].request.id, 200);
+    step();
+    ASSERT_EQ(transport.to(kUrlA).size(), 2U);
+    EXPECT_TRUE(carries(transport.to(kUrlA)[1].request, "c2"));
+    EXPECT_EQ(transport.to(kUrlB).size(), 1U);
+
+    transport.answer(transport.to(kUrlB)[0].request.id, 204);
+    transport.answer(transport.to(kUrlA)[1].request.id, 200);
+    step();
+    ASSERT_EQ(transport.to(kUrlA).size(), 3U);
+    ASSERT_EQ(transport.to(kUrlB).size(), 2U);
+    EXPECT_TRUE(carries(transport.to(kUrlA)[2].request, "c3"));
+    EXPECT_TRUE(carries(transport.to(kUrlB)[1].request, "c2"));
+    EXPECT_EQ(transport.in_flight.size(), 2U);
+    EXPECT_EQ(pipeline->counters().sent.load(), 3U);
+    EXPECT_EQ(pipeline->counters().requests.load(), 5U);
+}
+
+TEST_F(DispatcherTest, FailedAttemptsBackOffDoublingToTheCapWhileOtherLanesGoOn) {
+    transport.answer_with[kUrlA] = 500;
+    transport.answer_with[kUrlB] = 200;
+    time.jitters = {0.0, 0.5, 0.25, 0.75, 0.999};
+    make({kUrlA, kUrlB});
+    step({channel_occupied("c1")});
+    constexpr std::size_t kAttempts = 10;  // 1+2+4+8+16+32+60+60+60 s: inside the retry window
+    for (int turns = 0; transport.to(kUrlA).size() < kAttempts && turns < 1000; ++turns) {
+        // An event in the middle of A's backoff goes out to B at once.
+        const bool post = transport.to(kUrlA).size() == 3 && transport.to(kUrlB).size() == 1;
+        step(post ? std::vector<Event>{channel_occupied("c2")} : std::vector<Event>{});
+        if (post) {
+            ASSERT_EQ(transport.to(kUrlB).size(), 2U);
+            EXPECT_EQ(transport.to(kUrlB)[1].at, time.since_start());
+        }
+    }
+    const auto a = transport.to(kUrlA);
+    ASSERT_EQ(a.size(), kAttempts);
+    for (std::size_t failure = 1; failure < kAttempts; ++failure) {
+        // The "equal jitter" rule: the doubled base (capped) scaled into [half, whole).
+        const std::int64_t base = std::min<std::int64_t>(1000LL << (failure - 1), 60'000);
+        const double jitter = time.jitters[(failure - 1) % time.jitters.size()];
+        const auto expected = milliseconds(
+                static_cast<std::int64_t>(static_cast<double>(base) / 2 * (1 + jitter)));
+        EXPECT_EQ(a[failure].at - a[failure - 1].at, expected) << "after failure " << failure;
+        EXPECT_EQ(a[failure].request.body, a[0].request.body);  // the same bytes every time
+    }
+    EXPECT_FALSE(carries(a.back().request, "c2"));  // A's second request waits behind its first
+    EXPECT_EQ(transport.to(kUrlB).size(), 2U);
+    EXPECT_EQ(pipeline->counters().retried.load(), kAttempts);  // the last one failed too
+    EXPECT_EQ(pipeline->counters().sent.load(), 2U);
+    EXPECT_EQ(pipeline->counters().failed.load(), 0U);
+}
+
+TEST_F(DispatcherTest, RequestOlderThanTheRetryWindowGoesToTheDeadLetters) {
+    settings.retry_window = milliseconds(10'000);
+    transport.answer_with[kUrlA] = 503;
+    make({kUrlA});
+    step({channel_occupied("c1")});
+    int turns = 0;
+    while (time.since_start() < milliseconds(5000) && ++turns < 1000) {
+        step();
+    }
+    step({channel_occupied("c2")});
+    while (pipeline->counters().failed.load() == 0 && ++turns < 1000) {
+        step();
+    }
+    // Waits are cut at the window's end, so the request is given up exactly then.
+    EXPECT_EQ(time.since_start(), settings.retry_window);
+    const auto lines = dead_letters();
+    ASSERT_EQ(lines.size(), 1U);
+    EXPECT_NE(lines[0].find("\"url\":\"" + kUrlA + "\""), std::string::npos);
+    EXPECT_NE(lines[0].find("\"last_error\":\"HTTP status 503\""), std::string::npos);
+    EXPECT_NE(lines[0].find("\"channel\":\"c1\""), std::string::npos);
+    EXPECT_EQ(pipeline->counters().failed.load(), 1U);
+    EXPECT_EQ(pipeline->counters().sent.load(), 0U);
+    // The lane goes on with the next request at once; it expires in its own time.
+    ASSERT_TRUE(carries(transport.to(kUrlA).back().request, "c2"));
+    EXPECT_EQ(transport.to(kUrlA).back().at, settings.retry_window);
+    while (pipeline->counters().failed.load() < 2 && ++turns < 1000) {
+        step();
+    }
+    EXPECT_GE(time.since_start(), milliseconds(15'000));
+    EXPECT_EQ(dead_letters().size(), 2U);
+    EXPECT_TRUE(spooled().empty());
+}
+
+TEST_F(DispatcherTest, SuccessClearsTheSpoolRecordAndFailureKeepsIt) {
+    make({kUrlA, kUrlB});
+    step({channel_occupied("c1"), channel_occupied("c2")});
+    ASSERT_EQ(transport.started.size(), 2U);
+    transport.answer(transport.to(kUrlA)[0].request.id, 200);
+    transport.answer(transport.to(kUrlB)[0].request.id, 500);
+    step();
+    const auto pending = spooled();
+    // A's c1 is done; B's c1 (failed), A's c2 (now in flight) and B's c2 are not.
+    ASSERT_EQ(pending.size(), 3U);
+    EXPECT_EQ(pending[0].url, kUrlB);
+    EXPECT_TRUE(carries(pending[0], "c1"));
+    EXPECT_EQ(pending[1].url, kUrlA);
+    EXPECT_TRUE(carries(pending[1], "c2"));
+    EXPECT_EQ(pending[2].url, kUrlB);
+    EXPECT_TRUE(carries(pending[2], "c2"));
+}
+
+TEST_F(DispatcherTest, StopReleasesHeldRemovalsClosesBatchesAndFlushesForAtMostTheLimit) {
+    settings.batch_max_events = 20;
+    settings.batch_window = milliseconds(10'000);
+    settings.grace = milliseconds(30'000);
+    settings.shutdown_flush = milliseconds(2000);
+    transport.answer_with[kUrlA] = 200;  // B never answers
+    make({kUrlA, kUrlB});
+    EXPECT_TRUE(step({channel_vacated("held"), channel_occupied("open")}, false));
+    EXPECT_TRUE(transport.started.empty());  // within the grace delay and the batch window
+    EXPECT_TRUE(step());
+    EXPECT_TRUE(transport.started.empty());
+    const auto stop_at = time.since_start();
+    int turns = 0;
+    while (step({}, true) && ++turns < 100) {
+    }
+    // Both went out at once, in one batch per URL, the removal after the event before it.
+    ASSERT_EQ(transport.to(kUrlA).size(), 1U);
+    ASSERT_EQ(transport.to(kUrlB).size(), 1U);
+    const auto body = transport.to(kUrlA)[0].request.body;
+    EXPECT_LT(body.find("\"channel\":\"open\""), body.find("\"channel\":\"held\""));
+    EXPECT_EQ(transport.to(kUrlA)[0].at, stop_at);
+    EXPECT_EQ(pipeline->counters().sent.load(), 2U);
+    // B was given exactly the flush time, then left in the spool.
+    EXPECT_EQ(time.since_start() - stop_at, settings.shutdown_flush);
+    const auto pending = spooled();
+    ASSERT_EQ(pending.size(), 1U);
+    EXPECT_EQ(pending[0].url, kUrlB);
+    EXPECT_EQ(pending[0].events, 2U);
+}
+
+TEST_F(DispatcherTest, StopEndsAtOnceWhenEverythingIsDelivered) {
+    transport.answer_with[kUrlA] = 200;
+    make({kUrlA});
+    step({channel_occupied("c1")});
+    const auto before = time.since_start();
+    EXPECT_FALSE(step({}, true));
+    EXPECT_EQ(time.since_start(), before);
+    EXPECT_EQ(pipeline->counters().sent.load(), 1U);
+}
+
+TEST_F(DispatcherTest, ReplaysOnStartTheSpooledRequestsNotMarkedDone) {
+    {
+        Spool spool(settings.spool_path, settings.spool_max_bytes);
+        ASSERT_TRUE(spool.open().pending.empty());
+        for (const auto* body : {"first", "second", "third"}) {
+            Outbound request;
+            request.time_ms = kWallStart;
+            request.events = 1;
+            request.url = kUrlA;
+            request.key = "app-key";
+            request.signature = "sig";
+            request.body = body;
+            ASSERT_EQ(spool.append(request), Spool::Append::Ok);
+            if (request.body == "second") {
+                spool.done(request.id);  // its "D" record
+            }
+        }
+    }
+    make({kUrlB});  // the URL no longer needs to be a target to get what it was owed
+    step();
+    ASSERT_EQ(transport.started.size(), 1U);
+    EXPECT_EQ(transport.started[0].request.url, kUrlA);
+    EXPECT_EQ(transport.started[0].request.body, "first");
+    EXPECT_EQ(transport.started[0].request.signature, "sig");
+    transport.answer(transport.started[0].request.id, 200);
+    step();
+    ASSERT_EQ(transport.started.size(), 2U);
+    EXPECT_EQ(transport.started[1].request.body, "third");
+    transport.answer(transport.started[1].request.id, 200);
+    step();
+    EXPECT_EQ(transport.started.size(), 2U);
+    EXPECT_TRUE(spooled().empty());
+}
+
+}  // namespace
+}  // namespace herald::webhooks

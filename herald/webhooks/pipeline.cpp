@@ -1,0 +1,274 @@
+#include "herald/webhooks/pipeline.h"
+
+#include <algorithm>
+#include <utility>
+
+#include <spdlog/spdlog.h>
+
+#include "herald/webhooks/signer.h"
+
+namespace herald::webhooks {
+
+namespace {
+
+// The longest wait without a reason: bounds the effect of a missed wakeup.
+constexpr auto kIdleWake = std::chrono::milliseconds(1000);
+
+}  // namespace
+
+Pipeline::Pipeline(Settings settings, std::vector<AppHooks> apps, Transport& transport,
+                   Clocks clocks)
+    : settings_(std::move(settings)),
+      apps_(std::move(apps)),
+      transport_(transport),
+      clocks_(std::move(clocks)),
+      routes_by_app_(apps_.size()),
+      grace_(settings_.grace, settings_.cache_miss_interval),
+      batcher_(0, settings_.batch_window, settings_.batch_max_events),
+      spool_(settings_.spool_path, settings_.spool_max_bytes),
+      dead_letters_(settings_.dead_letter_path) {
+    for (std::size_t app = 0; app < apps_.size(); ++app) {
+        for (const auto& target : apps_[app].targets) {
+            routes_by_app_[app].push_back(routes_.size());
+            routes_.push_back(Route{app, &target, lane_for(target.url)});
+        }
+    }
+    batcher_ = Batcher(routes_.size(), settings_.batch_window, settings_.batch_max_events);
+}
+
+std::size_t Pipeline::lane_for(const std::string& url) {
+    const auto [it, inserted] = lane_by_url_.try_emplace(url, lanes_.size());
+    if (inserted) {
+        lanes_.push_back(std::make_unique<Lane>());
+        lanes_.back()->url = url;
+    }
+    return it->second;
+}
+
+void Pipeline::open() {
+    auto replay = spool_.open();
+    std::size_t events = 0;
+    for (auto& request : replay.pending) {
+        events += request.events;
+        auto& lane = *lanes_[lane_for(request.url)];
+        lane.queue.push_back(std::move(request));
+    }
+    spdlog::info("webhooks: {} target(s); spool {}{}", routes_.size(),
+                 settings_.spool_path.empty() ? "off (memory only)" : settings_.spool_path,
+                 replay.pending.empty() ? std::string{}
+                                        : fmt::format("; replaying {} request(s) with {} event(s)",
+                                                      replay.pending.size(), events));
+    if (replay.malformed > 0) {
+        spdlog::warn("webhooks: skipped {} unreadable line(s) of {} (an interrupted write)",
+                     replay.malformed, settings_.spool_path);
+    }
+}
+
+bool Pipeline::routed(std::size_t app) const noexcept {
+    return app < routes_by_app_.size() && !routes_by_app_[app].empty();
+}
+
+bool Pipeline::step(std::vector<AppEvent>& inbox, bool stopping) {
+    const auto now = clocks_.now();
+    if (stopping && !deadline_) {
+        deadline_ = now + settings_.shutdown_flush;
+    }
+    turn(stopping, inbox, now);
+    if (stopping && (idle() || now >= *deadline_)) {
+        return false;
+    }
+    auto wake = next_wake(now);
+    if (deadline_) {
+        wake = std::min(wake, *deadline_);
+    }
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(
+            std::max(Clock::duration::zero(), wake - now));
+    for (const auto& completion : transport_.wait(wait)) {
+        complete(completion, clocks_.now());
+    }
+    return true;
+}
+
+std::size_t Pipeline::queued_events() const {
+    std::size_t events = 0;
+    for (const auto& lane : lanes_) {
+        for (const auto& request : lane->queue) {
+            events += request.events;
+        }
+    }
+    return events;
+}
+
+void Pipeline::log_stopped() const {
+    spdlog::info(
+            "webhooks: stopped; {} event(s) sent, {} failed, {} dropped, {} retried "
+            "attempt(s); {} event(s) left {}",
+            counters_.sent.load(), counters_.failed.load(), counters_.dropped.load(),
+            counters_.retried.load(), queued_events(),
+            settings_.spool_path.empty() ? "undelivered (no spool)" : "in the spool");
+}
+
+void Pipeline::turn(bool stopping, std::vector<AppEvent>& inbox, Clock::time_point now) {
+    std::vector<AppEvent> out;
+    for (auto& item : inbox) {
+        grace_.push(std::move(item), now, out);
+    }
+    inbox.clear();
+    if (stopping) {
+        grace_.release_all(out);  // the node is going away: its channels are really left
+    } else {
+        grace_.release_due(now, out);
+    }
+    route(out, now);
+    std::vector<Batch> batches;
+    if (stopping) {
+        batcher_.take_all(batches);
+    } else {
+        batcher_.take_due(now, batches);
+    }
+    for (auto& batch : batches) {
+        enqueue(batch);
+    }
+    start_due(now);
+}
+
+void Pipeline::route(std::vector<AppEvent>& events, Clock::time_point now) {
+    std::vector<Batch> full;
+    for (auto& item : events) {
+        const auto& routes = routes_by_app_[item.app];
+        for (const auto index : routes) {
+            if (routes_[index].target->wants(item.event)) {
+                batcher_.add(index, item.event, now, full);
+            }
+        }
+    }
+    for (auto& batch : full) {
+        enqueue(batch);
+    }
+}
+
+void Pipeline::enqueue(Batch& batch) {
+    const auto& route = routes_[batch.target];
+    const auto& app = apps_[route.app];
+    Outbound request;
+    request.time_ms = clocks_.wall_ms();
+    request.events = batch.events.size();
+    request.url = route.target->url;
+    request.key = app.key;
+    request.body = webhook_body(request.time_ms, batch.events);
+    request.signature = webhook_signature(app.secret, request.body);
+    auto& lane = *lanes_[route.lane];
+    auto result = spool_.append(request);
+    if (result == Spool::Append::NeedsCompaction) {
+        std::vector<const Outbound*> pending;
+        for (const auto& each : lanes_) {
+            for (const auto& queued : each->queue) {
+                pending.push_back(&queued);
+            }
+        }
+        spool_.rewrite(pending);
+        result = spool_.append(request);
+    }
+    if (result != Spool::Append::Ok) {
+        counters_.dropped.fetch_add(request.events, std::memory_order_relaxed);
+        spdlog::error(
+                "webhooks: dropped {} event(s) for {}: {} bytes are waiting already and the "
+                "spool holds at most {} (spool_max_bytes)",
+                request.events, request.url, spool_.pending_bytes(), settings_.spool_max_bytes);
+        return;
+    }
+    lane.queue.push_back(std::move(request));
+}
+
+bool Pipeline::expired(const Outbound& request, std::int64_t now_ms) const {
+    return now_ms - request.time_ms >= settings_.retry_window.count();
+}
+
+void Pipeline::retire(Lane& lane, std::string_view why) {
+    auto& head = lane.queue.front();
+    dead_letters_.write(head, why);
+    counters_.failed.fetch_add(head.events, std::memory_order_relaxed);
+    spool_.done(head.id);
+    lane.queue.pop_front();
+}
+
+void Pipeline::start_due(Clock::time_point now) {
+    const auto now_ms = clocks_.wall_ms();
+    for (std::size_t index = 0; index < lanes_.size(); ++index) {
+        auto& lane = *lanes_[index];
+        while (!lane.in_flight && !lane.queue.empty()) {
+            auto& head = lane.queue.front();
+            if (expired(head, now_ms)) {
+                retire(lane, lane.last_error.empty() ? "never attempted" : lane.last_error);
+                continue;
+            }
+            if (head.next_attempt > now) {
+                break;
+            }
+            transport_.start(head, settings_.request_timeout);
+            counters_.requests.fetch_add(1, std::memory_order_relaxed);
+            lane.in_flight = true;
+            lane_in_flight_[head.id] = index;
+        }
+    }
+}
+
+void Pipeline::complete(const Completion& completion, Clock::time_point now) {
+    const auto found = lane_in_flight_.find(completion.id);
+    if (found == lane_in_flight_.end()) {
+        return;
+    }
+    auto& lane = *lanes_[found->second];
+    lane_in_flight_.erase(found);
+    lane.in_flight = false;
+    auto& head = lane.queue.front();
+    if (completion.ok()) {
+        counters_.sent.fetch_add(head.events, std::memory_order_relaxed);
+        spool_.done(head.id);
+        lane.queue.pop_front();
+        if (lane.failing) {
+            spdlog::info("webhooks: {} answers again", lane.url);
+            lane.failing = false;
+        }
+        lane.last_error.clear();
+        start_due(now);
+        return;
+    }
+    ++head.failures;
+    lane.last_error = completion.error;
+    counters_.retried.fetch_add(1, std::memory_order_relaxed);
+    const auto wait =
+            backoff(head.failures, settings_.retry_initial, settings_.retry_max, clocks_.jitter());
+    // Never wait past the end of the retry window: the request is then dead-lettered on time.
+    const auto left = std::chrono::milliseconds(std::max<std::int64_t>(
+            0, head.time_ms + settings_.retry_window.count() - clocks_.wall_ms()));
+    head.next_attempt = now + std::min<Clock::duration>(wait, left);
+    if (!lane.failing) {
+        spdlog::warn("webhooks: {} failed ({}); retrying with backoff for up to {} ms", lane.url,
+                     completion.error, settings_.retry_window.count());
+        lane.failing = true;
+    }
+}
+
+Clock::time_point Pipeline::next_wake(Clock::time_point now) const {
+    auto wake = now + kIdleWake;
+    if (const auto due = grace_.next_due()) {
+        wake = std::min(wake, *due);
+    }
+    if (const auto due = batcher_.next_due()) {
+        wake = std::min(wake, *due);
+    }
+    for (const auto& lane : lanes_) {
+        if (!lane->in_flight && !lane->queue.empty()) {
+            wake = std::min(wake, lane->queue.front().next_attempt);
+        }
+    }
+    return wake;
+}
+
+bool Pipeline::idle() const {
+    return std::all_of(lanes_.begin(), lanes_.end(),
+                       [](const auto& lane) { return lane->queue.empty(); });
+}
+
+}  // namespace herald::webhooks
