@@ -1,6 +1,9 @@
 #include "herald/pusher/socket_id.h"
 
 #include <algorithm>
+#include <span>
+
+#include "herald/util/random.h"
 
 namespace herald::pusher {
 
@@ -22,13 +25,16 @@ bool is_valid_socket_id(std::string_view id) noexcept {
            all_digits(id.substr(dot + 1));
 }
 
-SocketIdGenerator::SocketIdGenerator(std::uint64_t prefix, std::uint64_t first) noexcept
-    : prefix_(prefix), counter_(first) {}
+SocketIdGenerator::SocketIdGenerator(std::uint64_t prefix) noexcept : prefix_(prefix) {}
 
 std::string SocketIdGenerator::next() {
+    if (used_ == pool_.size()) {
+        util::random_bytes(std::as_writable_bytes(std::span{pool_}));
+        used_ = 0;
+    }
     std::string id = std::to_string(prefix_);
     id.push_back('.');
-    id += std::to_string(counter_++);
+    id += std::to_string(pool_[used_++]);
     return id;
 }
 

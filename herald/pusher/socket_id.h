@@ -5,6 +5,8 @@
 // Owner: a SocketIdGenerator belongs to one worker; the free functions are pure.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -14,18 +16,21 @@ namespace herald::pusher {
 // §2.5: one or more ASCII digits, one dot, one or more ASCII digits, nothing else.
 [[nodiscard]] bool is_valid_socket_id(std::string_view id) noexcept;
 
-// Issues "<prefix>.<counter>" ids. Ids from one generator never repeat (the counter would need
-// 2^64 connections to wrap), and generators with different prefixes never collide, so giving each
-// worker of each node its own prefix makes ids unique across the cluster (§2.5).
+// Issues "<prefix>.<random>" ids, the random part a 64-bit number from the CSPRNG, so a client
+// cannot guess another connection's id from its own (ids carry no order). Generators with
+// different prefixes never collide, so giving each worker of each node its own prefix keeps ids
+// apart across the cluster (§2.5); within one generator two ids are equal with probability 2^-64,
+// which for a million live connections on one worker is below 3 in 10^8.
 class SocketIdGenerator {
 public:
-    explicit SocketIdGenerator(std::uint64_t prefix, std::uint64_t first = 1) noexcept;
+    explicit SocketIdGenerator(std::uint64_t prefix) noexcept;
 
     [[nodiscard]] std::string next();
 
 private:
     std::uint64_t prefix_;
-    std::uint64_t counter_;
+    std::array<std::uint64_t, 32> pool_{};  // drawn from the CSPRNG 32 at a time
+    std::size_t used_ = 32;
 };
 
 // A prefix for one worker: `node` (a cluster-wide number, or random when nodes are not numbered)

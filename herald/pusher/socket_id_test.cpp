@@ -36,12 +36,18 @@ TEST(SocketId, RejectsEveryNonDigitByteOnEitherSide) {
     }
 }
 
+std::uint64_t random_part(const std::string& id) {
+    return std::stoull(id.substr(id.find('.') + 1));
+}
+
 TEST(SocketIdGenerator, IssuesValidIdsWithThePrefix) {
-    SocketIdGenerator generator(264774, 13368624);
-    EXPECT_EQ(generator.next(), "264774.13368624");
-    EXPECT_EQ(generator.next(), "264774.13368625");
-    SocketIdGenerator from_one(7);
-    EXPECT_EQ(from_one.next(), "7.1");
+    SocketIdGenerator generator(264774);
+    const auto id = generator.next();
+    EXPECT_TRUE(is_valid_socket_id(id)) << id;
+    EXPECT_EQ(id.rfind("264774.", 0), 0U) << id;
+    constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
+    SocketIdGenerator extreme(kMax);
+    EXPECT_TRUE(is_valid_socket_id(extreme.next()));
 }
 
 TEST(SocketIdGenerator, IdsAreUniqueAndValid) {
@@ -54,11 +60,27 @@ TEST(SocketIdGenerator, IdsAreUniqueAndValid) {
     }
 }
 
-TEST(SocketIdGenerator, ExtremeValuesStayValid) {
-    constexpr auto kMax = std::numeric_limits<std::uint64_t>::max();
-    SocketIdGenerator generator(kMax, kMax);
-    EXPECT_EQ(generator.next(), "18446744073709551615.18446744073709551615");
-    EXPECT_EQ(generator.next(), "18446744073709551615.0");  // wraps only after 2^64 ids
+TEST(SocketIdGenerator, IdsAreNotSequential) {
+    // A client that knows its own id learns nothing of the next one: consecutive random parts
+    // are neither close nor ordered, and their high bits vary.
+    SocketIdGenerator generator(3);
+    std::uint64_t previous = random_part(generator.next());
+    int close = 0;
+    int increasing = 0;
+    std::uint64_t high_bits_seen = 0;
+    constexpr int kIds = 1000;
+    for (int i = 0; i < kIds; ++i) {
+        const std::uint64_t current = random_part(generator.next());
+        const std::uint64_t gap = current > previous ? current - previous : previous - current;
+        close += gap < (std::uint64_t{1} << 32) ? 1 : 0;
+        increasing += current > previous ? 1 : 0;
+        high_bits_seen |= std::uint64_t{1} << (current >> 58U);
+        previous = current;
+    }
+    EXPECT_EQ(close, 0);
+    EXPECT_GT(increasing, kIds / 3);
+    EXPECT_LT(increasing, 2 * kIds / 3);
+    EXPECT_EQ(high_bits_seen, ~std::uint64_t{0});  // all 64 values of the top 6 bits
 }
 
 TEST(SocketIdGenerator, WorkersOfDifferentNodesNeverShareAnId) {
