@@ -51,10 +51,6 @@ StreamPtr Session::detach_stream() {
     unlink();
     reading_ = false;
     read_paused_ = false;
-    if (paused_self_) {
-        // The caller is inside this session: let it go once the current handler is done.
-        worker_.post([self = std::move(paused_self_)] {});
-    }
     return std::move(stream_);
 }
 
@@ -72,15 +68,11 @@ void Session::start_reading() {
     stream_->async_read(self());
 }
 
-void Session::pause_reading() {
+void Session::pause_reading() noexcept {
     read_paused_ = true;
-    if (stream_) {
-        paused_self_ = self();
-    }
 }
 
 void Session::resume_reading() {
-    const auto keep = std::move(paused_self_);  // alive until the read below holds it
     read_paused_ = false;
     start_reading();
 }
@@ -99,7 +91,6 @@ void Session::close_after_flush() {
 }
 
 void Session::close_now(const std::error_code& reason) {
-    const auto keep = std::move(paused_self_);  // released when this call is done
     if (!stream_) {
         return;
     }

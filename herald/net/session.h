@@ -54,9 +54,9 @@ protected:
     void start_reading();
 
     // Back-pressure: no read is started again until resume_reading(). A read already pending
-    // still delivers its bytes once. While paused the session keeps itself alive (no read is in
-    // flight to do it), until it resumes or closes.
-    void pause_reading();
+    // still delivers its bytes once. A paused session with nothing being written has no
+    // operation in flight to keep it alive: whoever pauses it holds it meanwhile.
+    void pause_reading() noexcept;
     void resume_reading();
 
     // Schedules a flush of outgoing() for the end of this turn.
@@ -103,7 +103,6 @@ private:
     StreamPtr stream_;
     bool reading_ = false;
     bool read_paused_ = false;
-    std::shared_ptr<Session> paused_self_;  // set while paused: see pause_reading()
     bool writing_ = false;
     bool close_when_flushed_ = false;
 };

@@ -83,6 +83,17 @@ void RequestSession::on_bytes(std::span<char> data) {
     serve(data);
 }
 
+void RequestSession::hold() {
+    pause_reading();
+    holder_ = self();
+}
+
+void RequestSession::release_hold() {
+    if (holder_) {
+        worker().post([held = std::move(holder_)] {});
+    }
+}
+
 bool RequestSession::must_wait_for_drain() const noexcept {
     return unsent_ >= core_->options.max_pipelined_responses;
 }
@@ -91,7 +102,7 @@ void RequestSession::serve(std::span<char> data) {
     while (!done_ && !data.empty()) {
         if (must_wait_for_drain()) {
             held_.assign(data.data(), data.size());
-            pause_reading();
+            hold();
             return;
         }
         if (!request_started_) {
@@ -127,11 +138,13 @@ void RequestSession::on_drained() {
         // The answers queued before a parsed upgrade are written: the stream can change hands.
         hand_over_waiting_ = false;
         route(parser_.request(), std::span<char>(held.data(), held.size()));
+        release_hold();
         return;
     }
     serve(std::span<char>(held.data(), held.size()));
     if (!done_ && held_.empty()) {
         resume_reading();
+        release_hold();
     }
 }
 
@@ -143,7 +156,7 @@ bool RequestSession::route(http::Request& request, std::span<char> rest) {
         // The stream can change hands only once the answers queued before are written.
         held_.assign(rest.data(), rest.size());
         hand_over_waiting_ = true;
-        pause_reading();
+        hold();
         return false;
     }
     if (upgrade_request) {
