@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "herald/util/assert.h"
+#include "herald/util/throttle.h"
 
 namespace herald::net {
 namespace {
@@ -114,8 +115,11 @@ void Session::on_read(const std::error_code& error, std::span<char> data) {
         on_bytes(data);
     } catch (const std::exception& e) {
         // One connection's failure (a throwing user callback) must not take the worker down.
-        spdlog::error("worker {}: closing {} after an exception: {}", worker_.index(),
-                      remote_address(), e.what());
+        static util::Throttle log;  // any client may trigger it: a few lines per interval
+        util::log_throttled(log, [&](const std::string& note) {
+            spdlog::error("worker {}: closing {} after an exception: {}{}", worker_.index(),
+                          remote_address(), e.what(), note);
+        });
         close_now(std::make_error_code(std::errc::state_not_recoverable));
         return;
     }

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "herald/util/throttle.h"
+
 namespace herald::net {
 
 Worker::Worker(std::size_t index, WorkerOptions options)
@@ -53,6 +55,18 @@ bool Worker::in_worker_thread() const noexcept {
     return const_cast<boost::asio::io_context&>(io_).get_executor().running_in_this_thread();
 }
 
+namespace {
+
+// Shared by every worker: a client able to make handlers throw gets a few lines per interval.
+void log_exception(std::size_t worker, const std::exception& e) {
+    static util::Throttle log;
+    util::log_throttled(log, [&](const std::string& note) {
+        spdlog::error("worker {}: unhandled exception: {}{}", worker, e.what(), note);
+    });
+}
+
+}  // namespace
+
 void Worker::run() {
     for (;;) {
         try {
@@ -60,7 +74,7 @@ void Worker::run() {
             return;
         } catch (const std::exception& e) {
             // A handler let an exception escape: the loop must go on for everyone else.
-            spdlog::error("worker {}: unhandled exception: {}", index_, e.what());
+            log_exception(index_, e);
         }
     }
 }
@@ -81,7 +95,7 @@ void Worker::guarded(Fn&& fn) noexcept {
     try {
         fn();
     } catch (const std::exception& e) {
-        spdlog::error("worker {}: unhandled exception: {}", index_, e.what());
+        log_exception(index_, e);
     }
 }
 

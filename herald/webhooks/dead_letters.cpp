@@ -22,19 +22,23 @@ std::string DeadLetters::line(const Outbound& request, std::string_view last_err
 }
 
 void DeadLetters::write(const Outbound& request, std::string_view last_error) {
-    spdlog::error(
-            "webhooks: {} event(s) for {} not delivered within the retry window after {} "
-            "attempt(s) (last: {}){}",
-            request.events, request.url, request.failures, last_error,
-            path_.empty() ? "" : "; written to " + path_);
+    util::log_throttled(log_, [&](const std::string& note) {
+        spdlog::error(
+                "webhooks: {} event(s) for {} not delivered within the retry window after {} "
+                "attempt(s) (last: {}){}{}",
+                request.events, request.url, request.failures, last_error,
+                path_.empty() ? "" : "; written to " + path_, note);
+    });
     if (path_.empty()) {
         return;
     }
     std::ofstream out(path_, std::ios::binary | std::ios::app);
     out << line(request, last_error) << '\n';
     if (!out) {
-        spdlog::error("webhooks: cannot write the dead-letter file {}: {}", path_,
-                      std::strerror(errno));
+        util::log_throttled(log_, [&](const std::string& note) {
+            spdlog::error("webhooks: cannot write the dead-letter file {}: {}{}", path_,
+                          std::strerror(errno), note);
+        });
     }
 }
 

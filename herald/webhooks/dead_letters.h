@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "herald/util/throttle.h"
 #include "herald/webhooks/outbound.h"
 
 namespace herald::webhooks {
@@ -25,6 +26,7 @@ public:
 
 private:
     std::string path_;
+    util::Throttle log_;  // a receiver down for long dead-letters many requests
 };
 
 }  // namespace herald::webhooks

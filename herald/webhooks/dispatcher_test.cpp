@@ -14,6 +14,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "herald/webhooks/pipeline.h"
@@ -360,6 +362,39 @@ TEST_F(DispatcherTest, ReplaysOnStartTheSpooledRequestsNotMarkedDone) {
     step();
     EXPECT_EQ(transport.started.size(), 2U);
     EXPECT_TRUE(spooled().empty());
+}
+
+}  // namespace
+}  // namespace herald::webhooks
+
+namespace herald::webhooks {
+namespace {
+
+// A receiver that never answers and a spool that fills: each of 10,000 client-caused events is
+// dropped, and the log gets a few lines, not 10,000.
+TEST_F(DispatcherTest, AFloodOfDropsLogsABoundedNumberOfLines) {
+    std::ostringstream log;
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
+    auto previous = spdlog::default_logger();
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("flood", sink));
+    settings.spool_max_bytes = 4096;
+    make({kUrlA});
+    std::vector<Event> events;
+    for (int i = 0; i < 10000; ++i) {
+        events.push_back(channel_occupied("c" + std::to_string(i)));
+    }
+    step(std::move(events));
+    spdlog::set_default_logger(previous);
+
+    EXPECT_GT(pipeline->counters().dropped.load(), 9900U);
+    const std::string text = log.str();
+    std::size_t lines = 0;
+    for (std::size_t at = text.find("dropped"); at != std::string::npos;
+         at = text.find("dropped", at + 1)) {
+        ++lines;
+    }
+    EXPECT_GE(lines, 1U);
+    EXPECT_LE(lines, 10U) << text.substr(0, 2000);
 }
 
 }  // namespace

@@ -171,10 +171,13 @@ void Pipeline::enqueue(Batch& batch) {
     }
     if (result != Spool::Append::Ok) {
         counters_.dropped.fetch_add(request.events, std::memory_order_relaxed);
-        spdlog::error(
-                "webhooks: dropped {} event(s) for {}: {} bytes are waiting already and the "
-                "spool holds at most {} (spool_max_bytes)",
-                request.events, request.url, spool_.pending_bytes(), settings_.spool_max_bytes);
+        util::log_throttled(drop_log_, [&](const std::string& note) {
+            spdlog::error(
+                    "webhooks: dropped {} event(s) for {}: {} bytes are waiting already and the "
+                    "spool holds at most {} (spool_max_bytes){}",
+                    request.events, request.url, spool_.pending_bytes(), settings_.spool_max_bytes,
+                    note);
+        });
         return;
     }
     lane.queue.push_back(std::move(request));

@@ -22,6 +22,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "herald/util/throttle.h"
 #include "herald/webhooks/batcher.h"
 #include "herald/webhooks/clocks.h"
 #include "herald/webhooks/dead_letters.h"
@@ -115,6 +116,7 @@ private:
     Spool spool_;
     DeadLetters dead_letters_;
     Counters counters_;
+    util::Throttle drop_log_;                    // a full spool drops every request until it drains
     std::optional<Clock::time_point> deadline_;  // of the shutdown flush
 };
 
