@@ -248,8 +248,8 @@ std::optional<RestError> read_batch_item(dom::element element, const AppLimits& 
     return add_channels({*channel}, limits, where, out);
 }
 
-ParsedTriggers refused(RestError error) {
-    return ParsedTriggers{{}, std::move(error)};
+util::unexpected<RestError> refused(RestError error) {
+    return util::unexpected(std::move(error));
 }
 
 }  // namespace
@@ -287,9 +287,9 @@ ParsedTriggers parse_trigger_body(std::string_view body, const AppLimits& limits
     if (error) {
         return refused(std::move(*error));
     }
-    ParsedTriggers parsed;
-    parsed.triggers.push_back(std::move(trigger));
-    return parsed;
+    std::vector<Trigger> triggers;
+    triggers.push_back(std::move(trigger));
+    return triggers;
 }
 
 ParsedTriggers parse_batch_body(std::string_view body, const AppLimits& limits) {
@@ -312,16 +312,16 @@ ParsedTriggers parse_batch_body(std::string_view body, const AppLimits& limits) 
         return refused(bad("Too many events in batch: " + number(batch.size()) + ", the limit is " +
                            number(limits.max_batch_events)));
     }
-    ParsedTriggers parsed;
+    std::vector<Trigger> triggers;
     for (const dom::element item : batch) {
-        const auto where = "batch[" + number(parsed.triggers.size()) + "]: ";
+        const auto where = "batch[" + number(triggers.size()) + "]: ";
         Trigger trigger;
         if (auto error = read_batch_item(item, limits, where, trigger)) {
             return refused(std::move(*error));
         }
-        parsed.triggers.push_back(std::move(trigger));
+        triggers.push_back(std::move(trigger));
     }
-    return parsed;
+    return triggers;
 }
 
 std::optional<RestError> check_path_channel(std::string_view name, const AppLimits& limits) {
