@@ -55,14 +55,6 @@ std::optional<std::string> user_id_text(dom::element id) {
     return std::nullopt;
 }
 
-MemberResult member_failure(MemberFault fault) {
-    return {std::nullopt, fault};
-}
-
-UserResult user_failure(UserFault fault) {
-    return {std::nullopt, fault};
-}
-
 bool read_watchlist(dom::object object, std::size_t max_watchlist, User& user) {
     dom::element element;
     if (object.at_key("watchlist").get(element) != simdjson::SUCCESS || element.is_null()) {
@@ -93,24 +85,24 @@ MemberResult parse_channel_data(std::string_view channel_data, const MemberLimit
     bool is_json = false;
     const auto object = parse_object(parser, channel_data, is_json);
     if (!object) {
-        return member_failure(is_json ? MemberFault::NotAnObject : MemberFault::NotJson);
+        return util::unexpected(is_json ? MemberFault::NotAnObject : MemberFault::NotJson);
     }
     dom::element id;
     if (object->at_key("user_id").get(id) != simdjson::SUCCESS) {
-        return member_failure(MemberFault::MissingUserId);
+        return util::unexpected(MemberFault::MissingUserId);
     }
     auto user_id = user_id_text(id);
     if (!user_id || user_id->empty()) {
-        return member_failure(MemberFault::BadUserId);
+        return util::unexpected(MemberFault::BadUserId);
     }
     if (user_id->size() > limits.max_user_id_length) {
-        return member_failure(MemberFault::UserIdTooLong);
+        return util::unexpected(MemberFault::UserIdTooLong);
     }
     std::string user_info = user_info_of(*object);
     if (user_info.size() > limits.max_user_info_bytes) {
-        return member_failure(MemberFault::UserInfoTooLarge);
+        return util::unexpected(MemberFault::UserInfoTooLarge);
     }
-    return {Member{std::move(*user_id), std::move(user_info)}, MemberFault::NotJson};
+    return Member{std::move(*user_id), std::move(user_info)};
 }
 
 std::string_view describe(MemberFault fault) noexcept {
@@ -136,21 +128,21 @@ UserResult parse_user_data(std::string_view user_data, std::size_t max_watchlist
     bool is_json = false;
     const auto object = parse_object(parser, user_data, is_json);
     if (!object) {
-        return user_failure(is_json ? UserFault::NotAnObject : UserFault::NotJson);
+        return util::unexpected(is_json ? UserFault::NotAnObject : UserFault::NotJson);
     }
     dom::element id;
     if (object->at_key("id").get(id) != simdjson::SUCCESS) {
-        return user_failure(UserFault::MissingId);
+        return util::unexpected(UserFault::MissingId);
     }
     std::string_view id_text;
     if (id.get_string().get(id_text) != simdjson::SUCCESS || id_text.empty()) {
-        return user_failure(UserFault::BadId);
+        return util::unexpected(UserFault::BadId);
     }
     User user{std::string(id_text), user_info_of(*object), {}, false};
     if (!read_watchlist(*object, max_watchlist, user)) {
-        return user_failure(UserFault::BadWatchlist);
+        return util::unexpected(UserFault::BadWatchlist);
     }
-    return {std::move(user), UserFault::NotJson};
+    return user;
 }
 
 std::string_view describe(UserFault fault) noexcept {

@@ -8,12 +8,12 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "herald/pusher/limits.h"
+#include "herald/util/result.h"
 
 namespace herald::pusher {
 
@@ -37,10 +37,7 @@ struct MemberLimits {
     std::size_t max_user_info_bytes = kMaxUserInfoBytes;
 };
 
-struct MemberResult {
-    std::optional<Member> member;
-    MemberFault fault = MemberFault::NotJson;  // meaningful only when member is empty
-};
+using MemberResult = util::Result<Member, MemberFault>;
 
 // §7.3: channel_data = {"user_id": <string or integer>, "user_info": <any JSON, optional>}.
 [[nodiscard]] MemberResult parse_channel_data(std::string_view channel_data,
@@ -64,10 +61,7 @@ enum class UserFault : std::uint8_t {
     BadWatchlist,  // not an array of strings
 };
 
-struct UserResult {
-    std::optional<User> user;
-    UserFault fault = UserFault::NotJson;  // meaningful only when user is empty
-};
+using UserResult = util::Result<User, UserFault>;
 
 // §4.11: user_data = {"id": <non-empty string>, "user_info"?: ..., "watchlist"?: [<string>...]}.
 // Other members are the application's and are ignored here.

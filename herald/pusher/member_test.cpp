@@ -9,14 +9,14 @@ namespace {
 
 Member member_of(std::string_view channel_data, const MemberLimits& limits = {}) {
     const MemberResult result = parse_channel_data(channel_data, limits);
-    EXPECT_TRUE(result.member) << channel_data << ": " << describe(result.fault);
-    return result.member.value_or(Member{});
+    EXPECT_TRUE(result) << channel_data << ": " << describe(result.error());
+    return result.value_or(Member{});
 }
 
 MemberFault member_fault(std::string_view channel_data, const MemberLimits& limits = {}) {
     const MemberResult result = parse_channel_data(channel_data, limits);
-    EXPECT_FALSE(result.member) << channel_data;
-    return result.fault;
+    EXPECT_FALSE(result) << channel_data;
+    return result.error();
 }
 
 TEST(ChannelData, ReadsTheProtocolExamples) {
@@ -44,7 +44,7 @@ TEST(ChannelData, MissingOrNullUserInfoBecomesAnEmptyObject) {
 TEST(ChannelData, RejectsTextThatIsNotAnObjectWithAUserId) {
     EXPECT_EQ(member_fault(""), MemberFault::NotJson);
     EXPECT_EQ(member_fault(std::string_view{}), MemberFault::NotJson);
-    EXPECT_EQ(parse_user_data(std::string_view{}).fault, UserFault::NotJson);
+    EXPECT_EQ(parse_user_data(std::string_view{}).error(), UserFault::NotJson);
     EXPECT_EQ(member_fault("{"), MemberFault::NotJson);
     EXPECT_EQ(member_fault(R"(["user_id"])"), MemberFault::NotAnObject);
     EXPECT_EQ(member_fault(R"("x")"), MemberFault::NotAnObject);
@@ -88,30 +88,31 @@ TEST(ChannelData, FaultsHaveDescriptions) {
 
 TEST(UserData, ReadsIdInfoAndWatchlist) {
     const UserResult plain = parse_user_data(R"({"id":"12345"})");
-    ASSERT_TRUE(plain.user);
-    EXPECT_EQ(*plain.user, (User{"12345", "{}", {}, false}));
+    ASSERT_TRUE(plain);
+    EXPECT_EQ(*plain, (User{"12345", "{}", {}, false}));
     const UserResult full = parse_user_data(
             R"({"id":"12345","user_info":{"name":"Mr. Channels"},"watchlist":["67890","13579"],"app":1})");
-    ASSERT_TRUE(full.user);
-    EXPECT_EQ(*full.user, (User{"12345", R"({"name":"Mr. Channels"})", {"67890", "13579"}, false}));
+    ASSERT_TRUE(full);
+    EXPECT_EQ(*full, (User{"12345", R"({"name":"Mr. Channels"})", {"67890", "13579"}, false}));
 }
 
 TEST(UserData, RequiresANonEmptyStringId) {
-    EXPECT_EQ(parse_user_data("nope").fault, UserFault::NotJson);
-    EXPECT_EQ(parse_user_data("[]").fault, UserFault::NotAnObject);
-    EXPECT_EQ(parse_user_data(R"({"user_id":"1"})").fault, UserFault::MissingId);
+    EXPECT_EQ(parse_user_data("nope").error(), UserFault::NotJson);
+    EXPECT_EQ(parse_user_data("[]").error(), UserFault::NotAnObject);
+    EXPECT_EQ(parse_user_data(R"({"user_id":"1"})").error(), UserFault::MissingId);
     for (const char* id : {R"("")", "1", "null", "{}", "true"}) {
         const UserResult result = parse_user_data(std::string(R"({"id":)") + id + "}");
-        EXPECT_FALSE(result.user) << id;
-        EXPECT_EQ(result.fault, UserFault::BadId) << id;
+        EXPECT_FALSE(result) << id;
+        EXPECT_EQ(result.error(), UserFault::BadId) << id;
     }
 }
 
 TEST(UserData, WatchlistMustBeStrings) {
-    EXPECT_EQ(parse_user_data(R"({"id":"1","watchlist":"2"})").fault, UserFault::BadWatchlist);
-    EXPECT_EQ(parse_user_data(R"({"id":"1","watchlist":["2",3]})").fault, UserFault::BadWatchlist);
-    EXPECT_TRUE(parse_user_data(R"({"id":"1","watchlist":null})").user);
-    EXPECT_TRUE(parse_user_data(R"({"id":"1","watchlist":[]})").user);
+    EXPECT_EQ(parse_user_data(R"({"id":"1","watchlist":"2"})").error(), UserFault::BadWatchlist);
+    EXPECT_EQ(parse_user_data(R"({"id":"1","watchlist":["2",3]})").error(),
+              UserFault::BadWatchlist);
+    EXPECT_TRUE(parse_user_data(R"({"id":"1","watchlist":null})"));
+    EXPECT_TRUE(parse_user_data(R"({"id":"1","watchlist":[]})"));
     EXPECT_FALSE(describe(UserFault::BadWatchlist).empty());
 }
 
@@ -125,15 +126,15 @@ std::string watchlist_of(std::size_t n) {
 
 TEST(UserData, WatchlistLimitKeepsTheFirstIdsAndFlagsTheRest) {
     const UserResult at_limit = parse_user_data(watchlist_of(kMaxWatchlistSize));
-    ASSERT_TRUE(at_limit.user);
-    EXPECT_EQ(at_limit.user->watchlist.size(), kMaxWatchlistSize);
-    EXPECT_FALSE(at_limit.user->watchlist_truncated);
+    ASSERT_TRUE(at_limit);
+    EXPECT_EQ(at_limit->watchlist.size(), kMaxWatchlistSize);
+    EXPECT_FALSE(at_limit->watchlist_truncated);
     const UserResult over = parse_user_data(watchlist_of(kMaxWatchlistSize + 1));
-    ASSERT_TRUE(over.user);
-    EXPECT_EQ(over.user->watchlist.size(), kMaxWatchlistSize);
-    EXPECT_EQ(over.user->watchlist.back(), std::to_string(kMaxWatchlistSize - 1));
-    EXPECT_TRUE(over.user->watchlist_truncated);
-    EXPECT_TRUE(parse_user_data(watchlist_of(3), 2).user->watchlist_truncated);
+    ASSERT_TRUE(over);
+    EXPECT_EQ(over->watchlist.size(), kMaxWatchlistSize);
+    EXPECT_EQ(over->watchlist.back(), std::to_string(kMaxWatchlistSize - 1));
+    EXPECT_TRUE(over->watchlist_truncated);
+    EXPECT_TRUE(parse_user_data(watchlist_of(3), 2)->watchlist_truncated);
 }
 
 }  // namespace

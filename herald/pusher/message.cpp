@@ -20,37 +20,36 @@ enum class Command : std::uint8_t {
     Signin,
 };
 
-ParseResult failure(MessageFault fault, std::string_view field = {}) {
-    return {std::nullopt, MessageError{fault, field}};
+util::unexpected<MessageError> failure(MessageFault fault, std::string_view field = {}) {
+    return util::unexpected(MessageError{fault, field});
 }
 
 ParseResult success(ClientMessage message) {
-    return {std::move(message), MessageError{}};
+    return {std::move(message)};
 }
 
-// A string member that may be absent. Null counts as absent; any other non-string is an error.
-struct Field {
-    std::optional<std::string> value;
-    std::optional<MessageError> error;
-};
+// A string member that may be absent (nullopt). Null counts as absent; any other non-string is
+// an error.
+using Field = util::Result<std::optional<std::string>, MessageError>;
 
 // `key` must be a string literal: errors keep a view of it.
 Field optional_string(dom::object object, std::string_view key) {
     dom::element element;
     if (object.at_key(key).get(element) != simdjson::SUCCESS || element.is_null()) {
-        return {};
+        return std::optional<std::string>();
     }
     std::string_view text;
     if (element.get_string().get(text) != simdjson::SUCCESS) {
-        return {std::nullopt, MessageError{MessageFault::WrongType, key}};
+        return failure(MessageFault::WrongType, key);
     }
-    return {std::string(text), std::nullopt};
+    return std::optional<std::string>(text);
 }
 
+// Absent is an error too; the value is then always set.
 Field required_string(dom::object object, std::string_view key) {
     Field field = optional_string(object, key);
-    if (!field.error && !field.value) {
-        field.error = MessageError{MessageFault::MissingField, key};
+    if (field && !*field) {
+        return failure(MessageFault::MissingField, key);
     }
     return field;
 }
@@ -70,25 +69,25 @@ ParseResult read_command(Command command, dom::object data) {
     if (command == Command::Signin) {
         Field auth = required_string(data, "auth");
         Field user_data = required_string(data, "user_data");
-        if (auth.error || user_data.error) {
-            return {std::nullopt, auth.error ? *auth.error : *user_data.error};
+        if (!auth || !user_data) {
+            return util::unexpected(!auth ? auth.error() : user_data.error());
         }
-        return success(Signin{std::move(*auth.value), std::move(*user_data.value)});
+        return success(Signin{std::move(**auth), std::move(**user_data)});
     }
     Field channel = required_string(data, "channel");
-    if (channel.error) {
-        return {std::nullopt, *channel.error};
+    if (!channel) {
+        return util::unexpected(channel.error());
     }
     if (command == Command::Unsubscribe) {
-        return success(Unsubscribe{std::move(*channel.value)});
+        return success(Unsubscribe{std::move(**channel)});
     }
     Field auth = optional_string(data, "auth");
     Field channel_data = optional_string(data, "channel_data");
-    if (auth.error || channel_data.error) {
-        return {std::nullopt, auth.error ? *auth.error : *channel_data.error};
+    if (!auth || !channel_data) {
+        return util::unexpected(!auth ? auth.error() : channel_data.error());
     }
-    return success(Subscribe{std::move(*channel.value), auth.value.value_or(""),
-                             std::move(channel_data.value)});
+    return success(Subscribe{std::move(**channel), std::move(*auth).value_or(""),
+                             std::move(*channel_data)});
 }
 
 std::optional<Command> command_of(std::string_view event) noexcept {
@@ -171,8 +170,8 @@ ParseResult MessageParser::Impl::parse(std::string_view text, bool padded) {
         return failure(MessageFault::WrongType, "event");
     }
     Field channel = optional_string(object, "channel");
-    if (channel.error) {
-        return {std::nullopt, *channel.error};
+    if (!channel) {
+        return util::unexpected(channel.error());
     }
     std::optional<dom::element> data;
     if (dom::element element; object.at_key("data").get(element) == simdjson::SUCCESS) {
@@ -188,13 +187,12 @@ ParseResult MessageParser::Impl::parse(std::string_view text, bool padded) {
         return parse_command(*command, data);
     }
     if (!is_client_event_name(event)) {
-        return success(
-                OtherEvent{std::string(event), std::move(channel.value), to_event_data(data)});
+        return success(OtherEvent{std::string(event), std::move(*channel), to_event_data(data)});
     }
-    if (!channel.value) {
+    if (!*channel) {
         return failure(MessageFault::MissingField, "channel");
     }
-    return success(ClientEvent{std::string(event), std::move(*channel.value), to_event_data(data)});
+    return success(ClientEvent{std::string(event), std::move(**channel), to_event_data(data)});
 }
 
 MessageParser::MessageParser(std::size_t max_message_bytes, std::size_t max_depth)

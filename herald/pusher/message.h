@@ -18,6 +18,7 @@
 
 #include "herald/pusher/error_code.h"
 #include "herald/pusher/limits.h"
+#include "herald/util/result.h"
 
 namespace herald::pusher {
 
@@ -124,10 +125,8 @@ struct MessageError {
 // "Invalid message format: ..." for the pusher:error message.
 [[nodiscard]] std::string describe(const MessageError& error);
 
-struct ParseResult {
-    std::optional<ClientMessage> message;  // set on success
-    MessageError error;                    // meaningful only when message is empty
-};
+// The message, or why it is not one. Moving the message in and out moves its strings.
+using ParseResult = util::Result<ClientMessage, MessageError>;
 
 // Bytes that must be readable after the text passed to parse_padded().
 inline constexpr std::size_t kJsonPadding = 64;

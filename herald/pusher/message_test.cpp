@@ -12,14 +12,14 @@ namespace {
 
 ClientMessage parsed(std::string_view text) {
     ParseResult result = parse_client_message(text);
-    EXPECT_TRUE(result.message) << text << " -> " << describe(result.error);
-    return result.message.value_or(ClientMessage(OtherEvent{}));
+    EXPECT_TRUE(result) << text << " -> " << describe(result.error());
+    return result.value_or(ClientMessage(OtherEvent{}));
 }
 
 MessageError fails(std::string_view text) {
     const ParseResult result = parse_client_message(text);
-    EXPECT_FALSE(result.message) << text;
-    return result.error;
+    EXPECT_FALSE(result) << text;
+    return result.error();
 }
 
 TEST(ClientMessage, ParsesPingAndPongWithOrWithoutData) {
@@ -178,8 +178,7 @@ TEST(ClientMessage, NumbersBeyond64BitsAreRejectedAsNotJson) {
             fails(R"({"event":"client-a","channel":"c","data":{"n":18446744073709551616}})").fault,
             MessageFault::NotJson);
     EXPECT_TRUE(parse_client_message(
-                        R"({"event":"client-a","channel":"c","data":{"n":18446744073709551615}})")
-                        .message);
+            R"({"event":"client-a","channel":"c","data":{"n":18446744073709551615}})"));
 }
 
 TEST(ClientMessage, SizeLimitIsInclusive) {
@@ -188,13 +187,13 @@ TEST(ClientMessage, SizeLimitIsInclusive) {
     const std::string exact =
             head + std::string(kMaxClientMessageBytes - head.size() - tail.size(), 'x') + tail;
     ASSERT_EQ(exact.size(), kMaxClientMessageBytes);
-    EXPECT_TRUE(parse_client_message(exact).message);
+    EXPECT_TRUE(parse_client_message(exact));
     const std::string over =
             head + std::string(kMaxClientMessageBytes - head.size() - tail.size() + 1, 'x') + tail;
     EXPECT_EQ(fails(over).fault, MessageFault::TooLarge);
     MessageParser small(16);
-    EXPECT_TRUE(small.parse(R"({"event":"abcd"})").message);  // 16 bytes
-    EXPECT_EQ(small.parse(R"({"event":"abcde"})").error.fault, MessageFault::TooLarge);
+    EXPECT_TRUE(small.parse(R"({"event":"abcd"})"));  // 16 bytes
+    EXPECT_EQ(small.parse(R"({"event":"abcde"})").error().fault, MessageFault::TooLarge);
 }
 
 std::string nested_data(std::size_t depth) {
@@ -204,11 +203,11 @@ std::string nested_data(std::size_t depth) {
 }
 
 TEST(ClientMessage, DepthLimitIsInclusive) {
-    EXPECT_TRUE(parse_client_message(nested_data(kMaxJsonDepth)).message);
+    EXPECT_TRUE(parse_client_message(nested_data(kMaxJsonDepth)));
     EXPECT_EQ(fails(nested_data(kMaxJsonDepth + 1)).fault, MessageFault::TooDeep);
     MessageParser shallow(kMaxClientMessageBytes, 3);
-    EXPECT_TRUE(shallow.parse(nested_data(3)).message);
-    EXPECT_EQ(shallow.parse(nested_data(4)).error.fault, MessageFault::TooDeep);
+    EXPECT_TRUE(shallow.parse(nested_data(3)));
+    EXPECT_EQ(shallow.parse(nested_data(4)).error().fault, MessageFault::TooDeep);
 }
 
 TEST(ClientMessage, EveryProperPrefixOfAMessageIsRejected) {
@@ -216,11 +215,11 @@ TEST(ClientMessage, EveryProperPrefixOfAMessageIsRejected) {
             R"({"event":"pusher:subscribe","data":{"auth":"k:s","channel_data":"{\"user_id\":\"1\"}","channel":"presence-a"}})";
     support::for_each_split(wire, [&](const std::vector<std::string>& parts) {
         if (parts.size() == 1) {
-            EXPECT_TRUE(parse_client_message(parts[0]).message);
+            EXPECT_TRUE(parse_client_message(parts[0]));
             return;
         }
-        EXPECT_FALSE(parse_client_message(parts[0]).message) << parts[0];
-        EXPECT_FALSE(parse_client_message(parts[1]).message) << parts[1];
+        EXPECT_FALSE(parse_client_message(parts[0])) << parts[0];
+        EXPECT_FALSE(parse_client_message(parts[1])) << parts[1];
     });
 }
 
@@ -229,10 +228,10 @@ TEST(ClientMessage, ParserIsReusableAndPaddedParsingAgrees) {
     const std::string wire = R"({"event":"pusher:subscribe","data":"{\"channel\":\"a\"}"})";
     std::string padded = wire + std::string(kJsonPadding, '\0');
     for (int i = 0; i < 3; ++i) {
-        EXPECT_EQ(parser.parse(wire).message, ClientMessage(Subscribe{"a", "", std::nullopt}));
-        EXPECT_EQ(parser.parse_padded(std::string_view(padded).substr(0, wire.size())).message,
+        EXPECT_EQ(parser.parse(wire), ClientMessage(Subscribe{"a", "", std::nullopt}));
+        EXPECT_EQ(parser.parse_padded(std::string_view(padded).substr(0, wire.size())),
                   ClientMessage(Subscribe{"a", "", std::nullopt}));
-        EXPECT_FALSE(parser.parse("{").message);
+        EXPECT_FALSE(parser.parse("{"));
     }
 }
 
@@ -276,7 +275,7 @@ TEST(ClientMessage, SerializeThenParseGivesTheSameMessage) {
     };
     for (const ClientMessage& message : messages) {
         const std::string wire = serialize(message);
-        EXPECT_EQ(parse_client_message(wire).message, message) << wire;
+        EXPECT_EQ(parse_client_message(wire), message) << wire;
     }
 }
 

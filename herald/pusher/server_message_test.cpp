@@ -14,8 +14,8 @@ namespace {
 // proving the text is one JSON object, and returns its data.
 EventData data_of(const std::string& wire) {
     const ParseResult result = parse_client_message(wire);
-    EXPECT_TRUE(result.message) << wire;
-    const auto* other = result.message ? std::get_if<OtherEvent>(&*result.message) : nullptr;
+    EXPECT_TRUE(result) << wire;
+    const auto* other = result ? std::get_if<OtherEvent>(&*result) : nullptr;
     return other ? other->data : EventData{};
 }
 
@@ -72,8 +72,8 @@ TEST(ServerMessage, PresenceRosterEscapesAwkwardUserIds) {
     const EventData data = data_of(presence_subscription_succeeded("presence-x", members));
     ASSERT_EQ(data.kind, EventData::Kind::String);
     const ParseResult inner = parse_client_message(R"({"event":"x","data":)" + data.text + "}");
-    ASSERT_TRUE(inner.message);
-    EXPECT_EQ(std::get<OtherEvent>(*inner.message).data.text,
+    ASSERT_TRUE(inner);
+    EXPECT_EQ(std::get<OtherEvent>(*inner).data.text,
               R"({"presence":{"ids":["q\"u\\o\nte"],"hash":{"q\"u\\o\nte":{}},"count":1}})");
 }
 
@@ -172,8 +172,8 @@ TEST(ServerMessage, RelayedClientEventsKeepDataAndAddServerUserId) {
 TEST(ServerMessage, RelayingAParsedClientEventReproducesIt) {
     const ParseResult in = parse_client_message(
             R"({"event":"client-typing","channel":"presence-room-7","data":{"typing":true},"user_id":"forged"})");
-    ASSERT_TRUE(in.message);
-    const auto& event = std::get<ClientEvent>(*in.message);
+    ASSERT_TRUE(in);
+    const auto& event = std::get<ClientEvent>(*in);
     EXPECT_EQ(
             channel_event(event.event, event.channel, event.data, "10"),
             R"({"event":"client-typing","channel":"presence-room-7","data":{"typing":true},"user_id":"10"})");

@@ -108,8 +108,8 @@ void Connection::receive(const web::Message& message) {
         return;
     }
     auto parsed = context_.workers[worker_]->parser.parse(message.data);
-    if (!parsed.message) {
-        error(pusher::describe(parsed.error), pusher::error_code(parsed.error));
+    if (!parsed) {
+        error(pusher::describe(parsed.error()), pusher::error_code(parsed.error()));
         return;
     }
     std::visit(
@@ -124,7 +124,7 @@ void Connection::receive(const web::Message& message) {
                     handle(m);
                 }
             },
-            *parsed.message);
+            *parsed);
 }
 
 void Connection::refuse(std::string_view channel, SubscriptionErrorType type,
@@ -213,16 +213,17 @@ bool Connection::authorize(const pusher::Subscribe& request, ChannelKind kind,
     const pusher::MemberLimits limits{app_.limits.max_user_id_length,
                                       app_.limits.max_user_info_bytes};
     auto parsed = pusher::parse_channel_data(*request.channel_data, limits);
-    if (!parsed.member) {
-        const bool too_large = parsed.fault == pusher::MemberFault::UserIdTooLong ||
-                               parsed.fault == pusher::MemberFault::UserInfoTooLarge;
+    if (!parsed) {
+        const auto fault = parsed.error();
+        const bool too_large = fault == pusher::MemberFault::UserIdTooLong ||
+                               fault == pusher::MemberFault::UserInfoTooLarge;
         refuse(channel,
                too_large ? SubscriptionErrorType::LimitReached : SubscriptionErrorType::AuthError,
-               "Invalid channel_data: " + std::string(pusher::describe(parsed.fault)),
+               "Invalid channel_data: " + std::string(pusher::describe(fault)),
                too_large ? kStatusTooLarge : kStatusBadRequest);
         return false;
     }
-    member = std::move(parsed.member);
+    member = std::move(*parsed);
     return true;
 }
 
@@ -336,19 +337,19 @@ void Connection::handle(const pusher::Signin& request) {
         return;
     }
     auto parsed = pusher::parse_user_data(request.user_data);
-    if (!parsed.user) {
-        signin_failed("Invalid signin: user_data " + std::string(pusher::describe(parsed.fault)));
+    if (!parsed) {
+        signin_failed("Invalid signin: user_data " + std::string(pusher::describe(parsed.error())));
         return;
     }
     if (user_) {
-        if (user_->id == parsed.user->id) {
+        if (user_->id == parsed->id) {
             send(pusher::signin_success(request.user_data));
         } else {
             signin_failed("Invalid signin: this connection is already signed in as " + user_->id);
         }
         return;
     }
-    user_ = std::move(*parsed.user);
+    user_ = std::move(*parsed);
     send(pusher::signin_success(request.user_data));
     if (user_->watchlist_truncated) {
         error("Watchlist limit exceeded: only the first " +

@@ -221,11 +221,12 @@ Response RestApi::Impl::dispatch(const Target& target, const App& app, const Req
 
 Response RestApi::Impl::trigger(const App& app, const ParsedTriggers& parsed, bool batch,
                                 std::int64_t now) {
-    if (parsed.error) {
-        return error_reply(*parsed.error);
+    if (!parsed) {
+        return error_reply(parsed.error());
     }
+    const auto& triggers = *parsed;
     std::size_t events = 0;
-    for (const auto& t : parsed.triggers) {
+    for (const auto& t : triggers) {
         events += t.channels.size();
     }
     const auto limit = app.limits.max_backend_events_per_second;
@@ -235,14 +236,14 @@ Response RestApi::Impl::trigger(const App& app, const ParsedTriggers& parsed, bo
                                                   " per second and this request has " +
                                                   std::to_string(events)});
     }
-    for (const auto& t : parsed.triggers) {
+    for (const auto& t : triggers) {
         for (const auto& channel : t.channels) {
             channels.publish_everywhere(
                     app, Publication{channel, t.name, t.data, t.socket_id, std::nullopt});
         }
     }
-    return json_reply(batch ? batch_body(channels, app, parsed.triggers)
-                            : trigger_body(channels, app, parsed.triggers.front()));
+    return json_reply(batch ? batch_body(channels, app, triggers)
+                            : trigger_body(channels, app, triggers.front()));
 }
 
 Response RestApi::Impl::list_channels(const App& app, const pusher::QueryParams& query) {

@@ -27,23 +27,25 @@ std::string number(std::size_t n) {
 
 // Parses `body` with this thread's parser (handle() runs on many workers at once); the
 // elements stay valid until the thread parses again.
-std::optional<RestError> parse_object(std::string_view body, dom::object& out) {
+util::Result<dom::object, RestError> parse_object(std::string_view body) {
     thread_local dom::parser parser;
     if (body.empty()) {
-        return bad("Missing request body: expected a JSON object");
+        return util::unexpected(bad("Missing request body: expected a JSON object"));
     }
     if (parser.allocate(body.size() + 1, pusher::kMaxJsonDepth) != simdjson::SUCCESS) {
-        return RestError{413, "Request body is too large to parse"};
+        return util::unexpected(RestError{413, "Request body is too large to parse"});
     }
     dom::element root;
     if (const auto code = parser.parse(body.data(), body.size()).get(root);
         code != simdjson::SUCCESS) {
-        return bad(std::string("Request body is not valid JSON: ") + simdjson::error_message(code));
+        return util::unexpected(bad(std::string("Request body is not valid JSON: ") +
+                                    simdjson::error_message(code)));
     }
-    if (root.get_object().get(out) != simdjson::SUCCESS) {
-        return bad("Request body must be a JSON object");
+    dom::object object;
+    if (root.get_object().get(object) != simdjson::SUCCESS) {
+        return util::unexpected(bad("Request body must be a JSON object"));
     }
-    return std::nullopt;
+    return object;
 }
 
 // A member that is present and not null.
@@ -55,30 +57,29 @@ std::optional<dom::element> member(dom::object object, std::string_view key) {
     return element;
 }
 
-// A string member: nullopt when absent; `error` set when present but not a string.
-std::optional<std::string_view> string_member(dom::object object, std::string_view key,
-                                              const std::string& where,
-                                              std::optional<RestError>& error) {
+// A string member: nullopt when absent, an error when present but not a string.
+util::Result<std::optional<std::string_view>, RestError> string_member(dom::object object,
+                                                                       std::string_view key,
+                                                                       const std::string& where) {
     const auto element = member(object, key);
     if (!element) {
-        return std::nullopt;
+        return std::optional<std::string_view>();
     }
     std::string_view text;
     if (element->get_string().get(text) != simdjson::SUCCESS) {
-        error = bad(where + std::string(key) + " must be a string");
-        return std::nullopt;
+        return util::unexpected(bad(where + std::string(key) + " must be a string"));
     }
-    return text;
+    return std::optional<std::string_view>(text);
 }
 
 // §6.9: required, within the length limit, not a server-only prefix.
 std::optional<RestError> read_name(dom::object object, const AppLimits& limits,
                                    const std::string& where, Trigger& out) {
-    std::optional<RestError> error;
-    const auto name = string_member(object, "name", where, error);
-    if (error) {
-        return error;
+    const auto member_name = string_member(object, "name", where);
+    if (!member_name) {
+        return member_name.error();
     }
+    const auto& name = *member_name;
     if (!name || name->empty()) {
         return bad(where + "Missing event name (name)");
     }
@@ -175,11 +176,11 @@ std::optional<RestError> read_channel_array(dom::element element, const AppLimit
 std::optional<RestError> read_channels(dom::object object, const AppLimits& limits,
                                        const std::string& where, Trigger& out) {
     const auto many = member(object, "channels");
-    std::optional<RestError> error;
-    const auto one = string_member(object, "channel", where, error);
-    if (error) {
-        return error;
+    const auto channel = string_member(object, "channel", where);
+    if (!channel) {
+        return channel.error();
     }
+    const auto& one = *channel;
     if (one && many) {
         return bad(where + "Give either channel or channels, not both");
     }
@@ -194,23 +195,25 @@ std::optional<RestError> read_channels(dom::object object, const AppLimits& limi
 
 // The optional socket_id (§2.5 format) and info list.
 std::optional<RestError> read_options(dom::object object, const std::string& where, Trigger& out) {
-    std::optional<RestError> error;
-    const auto socket_id = string_member(object, "socket_id", where, error);
-    if (error) {
-        return error;
+    const auto socket_id = string_member(object, "socket_id", where);
+    if (!socket_id) {
+        return socket_id.error();
     }
-    if (socket_id) {
-        if (!pusher::is_valid_socket_id(*socket_id)) {
-            return bad(where + "Invalid socket_id " + quote_for_message(*socket_id) +
+    if (const auto& id = *socket_id) {
+        if (!pusher::is_valid_socket_id(*id)) {
+            return bad(where + "Invalid socket_id " + quote_for_message(*id) +
                        ": expected digits, a dot and digits (like 123.456)");
         }
-        out.socket_id = std::string(*socket_id);
+        out.socket_id = std::string(*id);
     }
-    const auto info = string_member(object, "info", where, error);
-    if (info) {
-        out.info = parse_info(*info);
+    const auto info = string_member(object, "info", where);
+    if (!info) {
+        return info.error();
     }
-    return error;
+    if (*info) {
+        out.info = parse_info(**info);
+    }
+    return std::nullopt;
 }
 
 std::optional<RestError> read_event(dom::object object, const AppLimits& limits,
@@ -237,19 +240,18 @@ std::optional<RestError> read_batch_item(dom::element element, const AppLimits& 
     if (member(object, "channels")) {
         return bad(where + "a batch event names one channel (channel), not channels");
     }
-    std::optional<RestError> error;
-    const auto channel = string_member(object, "channel", where, error);
-    if (error) {
-        return error;
-    }
+    const auto channel = string_member(object, "channel", where);
     if (!channel) {
+        return channel.error();
+    }
+    if (!*channel) {
         return bad(where + "Missing channel");
     }
-    return add_channels({*channel}, limits, where, out);
+    return add_channels({**channel}, limits, where, out);
 }
 
-ParsedTriggers refused(RestError error) {
-    return ParsedTriggers{{}, std::move(error)};
+util::unexpected<RestError> refused(RestError error) {
+    return util::unexpected(std::move(error));
 }
 
 }  // namespace
@@ -274,10 +276,11 @@ InfoRequest parse_info(std::string_view list) {
 }
 
 ParsedTriggers parse_trigger_body(std::string_view body, const AppLimits& limits) {
-    dom::object object;
-    if (auto error = parse_object(body, object)) {
-        return refused(std::move(*error));
+    const auto parsed = parse_object(body);
+    if (!parsed) {
+        return refused(parsed.error());
     }
+    const dom::object object = *parsed;
     Trigger trigger;
     const std::string where;
     auto error = read_event(object, limits, where, trigger);
@@ -287,16 +290,17 @@ ParsedTriggers parse_trigger_body(std::string_view body, const AppLimits& limits
     if (error) {
         return refused(std::move(*error));
     }
-    ParsedTriggers parsed;
-    parsed.triggers.push_back(std::move(trigger));
-    return parsed;
+    std::vector<Trigger> triggers;
+    triggers.push_back(std::move(trigger));
+    return triggers;
 }
 
 ParsedTriggers parse_batch_body(std::string_view body, const AppLimits& limits) {
-    dom::object object;
-    if (auto error = parse_object(body, object)) {
-        return refused(std::move(*error));
+    const auto parsed = parse_object(body);
+    if (!parsed) {
+        return refused(parsed.error());
     }
+    const dom::object object = *parsed;
     dom::array batch;
     const auto element = member(object, "batch");
     if (!element) {
@@ -312,16 +316,16 @@ ParsedTriggers parse_batch_body(std::string_view body, const AppLimits& limits) 
         return refused(bad("Too many events in batch: " + number(batch.size()) + ", the limit is " +
                            number(limits.max_batch_events)));
     }
-    ParsedTriggers parsed;
+    std::vector<Trigger> triggers;
     for (const dom::element item : batch) {
-        const auto where = "batch[" + number(parsed.triggers.size()) + "]: ";
+        const auto where = "batch[" + number(triggers.size()) + "]: ";
         Trigger trigger;
         if (auto error = read_batch_item(item, limits, where, trigger)) {
             return refused(std::move(*error));
         }
-        parsed.triggers.push_back(std::move(trigger));
+        triggers.push_back(std::move(trigger));
     }
-    return parsed;
+    return triggers;
 }
 
 std::optional<RestError> check_path_channel(std::string_view name, const AppLimits& limits) {
@@ -332,8 +336,11 @@ std::optional<RestError> check_empty_object_body(std::string_view body) {
     if (body.empty()) {
         return std::nullopt;
     }
-    dom::object object;
-    return parse_object(body, object);
+    const auto parsed = parse_object(body);
+    if (!parsed) {
+        return parsed.error();
+    }
+    return std::nullopt;
 }
 
 std::string quote_for_message(std::string_view text) {

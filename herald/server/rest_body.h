@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "herald/server/app.h"
+#include "herald/util/result.h"
 
 namespace herald::server {
 
@@ -44,10 +45,9 @@ struct Trigger {
     std::optional<InfoRequest> info;       // set when the request carried `info`
 };
 
-struct ParsedTriggers {
-    std::vector<Trigger> triggers;   // /events: one; /batch_events: one per item, in order
-    std::optional<RestError> error;  // set: the request is refused and nothing is published
-};
+// /events: one trigger; /batch_events: one per item, in order. An error refuses the whole
+// request: nothing is published.
+using ParsedTriggers = util::Result<std::vector<Trigger>, RestError>;
 
 // §8.4: {"name","data","channel"|"channels","socket_id"?,"info"?}.
 [[nodiscard]] ParsedTriggers parse_trigger_body(std::string_view body, const AppLimits& limits);

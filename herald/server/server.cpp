@@ -155,18 +155,18 @@ struct PusherServer::Impl {
                                      config.tls.has_value()};
         const auto verdict = check_upgrade(request, apps,
                                            GatePolicy{config.path_prefix, config.strict_protocol});
-        if (verdict.app == nullptr) {
+        if (!verdict) {
             auto* raw = socket.get();
-            socket->on_open([raw, code = verdict.code, message = verdict.message] {
+            socket->on_open([raw, refusal = verdict.error()] {
                 WebSocketTransport transport(*raw);
-                reject_connection(transport, code, message);
+                reject_connection(transport, refusal.code, refusal.message);
             });
             return;
         }
-        socket->limit_queued_bytes(verdict.app->limits.max_queued_bytes);  // the app's own cap
-        auto connection =
-                std::make_shared<Connection>(context, *verdict.app, socket->worker(),
-                                             std::make_unique<WebSocketTransport>(*socket));
+        const App& app = **verdict;
+        socket->limit_queued_bytes(app.limits.max_queued_bytes);  // the app's own cap
+        auto connection = std::make_shared<Connection>(
+                context, app, socket->worker(), std::make_unique<WebSocketTransport>(*socket));
         socket->on_open([connection] { connection->open(); });
         socket->on_message([connection](const web::Message& m) { connection->receive(m); });
         socket->on_close([connection](std::uint16_t, std::string_view) { connection->closed(); });

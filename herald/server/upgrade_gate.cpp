@@ -12,8 +12,8 @@ namespace {
 
 using pusher::ErrorCode;
 
-GateVerdict refuse(ErrorCode code, std::string message) {
-    return GateVerdict{nullptr, code, std::move(message)};
+util::unexpected<UpgradeRefusal> refuse(ErrorCode code, std::string message) {
+    return util::unexpected(UpgradeRefusal{code, std::move(message)});
 }
 
 // The app key of "[prefix]/app/{key}", or nullopt for any other path.
@@ -36,7 +36,8 @@ std::optional<std::string> app_key(std::string_view path, std::string_view prefi
     return util::percent_decode(path);
 }
 
-std::optional<GateVerdict> check_protocol(std::string_view query, bool strict) {
+std::optional<util::unexpected<UpgradeRefusal>> check_protocol(std::string_view query,
+                                                               bool strict) {
     const auto params = pusher::parse_query(query);
     const auto it = std::find_if(params.begin(), params.end(),
                                  [](const pusher::QueryParam& p) { return p.key == "protocol"; });
@@ -89,7 +90,7 @@ GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps
             return refuse(ErrorCode::ConnectionUnauthorized, "Origin not allowed");
         }
     }
-    return GateVerdict{app, ErrorCode::NoCode, {}};
+    return app;
 }
 
 }  // namespace herald::server

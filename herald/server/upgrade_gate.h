@@ -12,6 +12,7 @@
 
 #include "herald/pusher/error_code.h"
 #include "herald/server/app.h"
+#include "herald/util/result.h"
 
 namespace herald::server {
 
@@ -27,11 +28,14 @@ struct GatePolicy {
     bool strict_protocol = false;  // a missing ?protocol= is refused (4008)
 };
 
-struct GateVerdict {
-    const App* app = nullptr;  // set when the request passes
+// A refused upgrade: the pusher:error and close code, and why.
+struct UpgradeRefusal {
     pusher::ErrorCode code = pusher::ErrorCode::NoCode;
-    std::string message;  // why it was refused
+    std::string message;
 };
+
+// The app the connection belongs to (never null), or why it is refused.
+using GateVerdict = util::Result<const App*, UpgradeRefusal>;
 
 [[nodiscard]] GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps,
                                         const GatePolicy& policy);

@@ -12,33 +12,34 @@ void erase_ref(std::vector<ConnectionRef>& refs, const void* id) {
 
 }  // namespace
 
-SignInResult UserTable::sign_in(std::size_t app, const std::string& user, const ConnectionRef& ref,
-                                const std::vector<std::string>& watchlist) {
+UserSignInOutcome UserTable::sign_in(std::size_t app, const std::string& user,
+                                     const ConnectionRef& ref,
+                                     const std::vector<std::string>& watchlist) {
     const std::lock_guard lock(mutex_);
     auto& users = apps_[app];
-    SignInResult result;
+    UserSignInOutcome outcome;
     auto& refs = users.connections[user];
-    result.first = refs.empty();
+    outcome.first = refs.empty();
     refs.push_back(ref);
-    if (result.first) {
+    if (outcome.first) {
         if (const auto it = users.watchers.find(user); it != users.watchers.end()) {
-            result.watchers = it->second;
+            outcome.watchers = it->second;
         }
     }
     for (const auto& watched : watchlist) {
         users.watchers[watched].push_back(ref);
         const auto it = users.connections.find(watched);
-        (it != users.connections.end() && !it->second.empty() ? result.online : result.offline)
+        (it != users.connections.end() && !it->second.empty() ? outcome.online : outcome.offline)
                 .push_back(watched);
     }
-    return result;
+    return outcome;
 }
 
-SignOutResult UserTable::sign_out(std::size_t app, const std::string& user, const void* id,
-                                  const std::vector<std::string>& watchlist) {
+UserSignOutOutcome UserTable::sign_out(std::size_t app, const std::string& user, const void* id,
+                                       const std::vector<std::string>& watchlist) {
     const std::lock_guard lock(mutex_);
     auto& users = apps_[app];
-    SignOutResult result;
+    UserSignOutOutcome outcome;
     for (const auto& watched : watchlist) {
         const auto it = users.watchers.find(watched);
         if (it != users.watchers.end()) {
@@ -50,17 +51,17 @@ SignOutResult UserTable::sign_out(std::size_t app, const std::string& user, cons
     }
     const auto it = users.connections.find(user);
     if (it == users.connections.end()) {
-        return result;
+        return outcome;
     }
     erase_ref(it->second, id);
     if (it->second.empty()) {
         users.connections.erase(it);
-        result.last = true;
+        outcome.last = true;
         if (const auto w = users.watchers.find(user); w != users.watchers.end()) {
-            result.watchers = w->second;
+            outcome.watchers = w->second;
         }
     }
-    return result;
+    return outcome;
 }
 
 std::vector<ConnectionRef> UserTable::connections(std::size_t app, std::string_view user) {

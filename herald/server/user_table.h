@@ -24,14 +24,14 @@ struct ConnectionRef {
     const void* id = nullptr;  // the Connection's address, for removal
 };
 
-struct SignInResult {
+struct UserSignInOutcome {
     bool first = false;                   // the user just came online
     std::vector<ConnectionRef> watchers;  // to tell when it came online
     std::vector<std::string> online;      // of the new connection's watchlist, who is online now
     std::vector<std::string> offline;     // ... and who is not
 };
 
-struct SignOutResult {
+struct UserSignOutOutcome {
     bool last = false;                    // the user just went offline
     std::vector<ConnectionRef> watchers;  // to tell
 };
@@ -40,10 +40,10 @@ class UserTable {
 public:
     explicit UserTable(std::size_t apps) : apps_(apps) {}
 
-    SignInResult sign_in(std::size_t app, const std::string& user, const ConnectionRef& ref,
-                         const std::vector<std::string>& watchlist);
-    SignOutResult sign_out(std::size_t app, const std::string& user, const void* id,
-                           const std::vector<std::string>& watchlist);
+    UserSignInOutcome sign_in(std::size_t app, const std::string& user, const ConnectionRef& ref,
+                              const std::vector<std::string>& watchlist);
+    UserSignOutOutcome sign_out(std::size_t app, const std::string& user, const void* id,
+                                const std::vector<std::string>& watchlist);
 
     [[nodiscard]] std::vector<ConnectionRef> connections(std::size_t app, std::string_view user);
 

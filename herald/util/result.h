@@ -9,6 +9,7 @@
 #pragma once
 
 #include <optional>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -69,6 +70,14 @@ public:
     template <class U>
     [[nodiscard]] T value_or(U&& fallback) const& {
         return has_value() ? value() : static_cast<T>(std::forward<U>(fallback));
+    }
+
+    // As std::expected's: equal to a value only when it holds an equal one.
+    template <class U>
+
+    requires(!std::is_same_v<U, Result>) [[nodiscard]] friend bool operator==(const Result& result,
+                                                                              const U& value) {
+        return result.has_value() && result.value() == value;
     }
 
 private:

@@ -37,6 +37,13 @@ TEST(Result, KeepsValueAndErrorApartWhenTheyShareAType) {
     EXPECT_EQ(error.error(), "e");
 }
 
+TEST(Result, EqualsAValueOnlyWhenItHoldsThatValue) {
+    EXPECT_EQ(halve(8), 4);
+    EXPECT_TRUE(4 == halve(8));
+    EXPECT_FALSE(halve(8) == 5);
+    EXPECT_FALSE(halve(3) == 1);
+}
+
 TEST(Result, VoidCarriesOnlyTheError) {
     const Result<void, std::string> ok;
     const Result<void, std::string> bad = unexpected(std::string("no"));
