@@ -11,12 +11,12 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "herald/cli/config_load.h"
 #include "herald/cli/config_toml.h"
 #include "herald/cli/serve_command.h"
 #include "herald/cli/settings.h"
+#include "herald/cli/temp_file.h"
 
 namespace herald::cli {
 namespace {
@@ -131,27 +131,6 @@ TEST(SettingTable, HelpAndReferenceShowTheDefaultsOfServerConfig) {
     EXPECT_TRUE(contains(help, fmt::format("(default {})", defaults.log_level))) << help;
 }
 
-// A file in the temporary directory, removed when the test ends.
-class TempToml {
-public:
-    explicit TempToml(std::string_view content)
-        : path_((std::filesystem::temp_directory_path() /
-                 ("herald_setting_test_" + std::to_string(::getpid()) + ".toml"))
-                        .string()) {
-        std::ofstream(path_) << content;
-    }
-
-    ~TempToml() { std::filesystem::remove(path_); }
-
-    TempToml(const TempToml&) = delete;
-    TempToml& operator=(const TempToml&) = delete;
-
-    [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
-
 // The real table plus one setting nothing else in Herald knows of.
 std::vector<Setting> table_with_dummy() {
     std::vector<Setting> table(settings_table().begin(), settings_table().end());
@@ -182,7 +161,7 @@ std::string error_of(const CommandLine& args, const Environment& env,
 
 TEST(SettingTable, DummySettingAddedOnlyToTheTableWorksFromFileVariableAndFlag) {
     const auto table = table_with_dummy();
-    const TempToml file("dummy_limit = 1\n");
+    const TempFile file("dummy_limit = 1\n", ".toml");
 
     // The flag: `herald serve --config FILE --dummy_limit 3`, parsed by CLI11.
     CLI::App app{"test", "herald"};
