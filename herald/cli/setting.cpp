@@ -71,8 +71,8 @@ std::string shown_default(const Setting& setting) {
 }  // namespace
 
 const server::App& running_app(const server::ServerConfig& config) {
-    static const server::App development = server::development_app();
-    return config.apps.empty() ? development : config.apps.front();
+    static const server::App kDevelopment = server::development_app();
+    return config.apps.empty() ? kDevelopment : config.apps.front();
 }
 
 std::optional<Value> default_value(const Setting& setting) {

@@ -162,9 +162,11 @@ std::optional<Value> load(const server::ServerConfig& config) {
     }
 }
 
-// The ConfigField of one ServerConfig member: `member<&ServerConfig::threads>`.
+// The ConfigField of one ServerConfig member: `member<&ServerConfig::threads>()`.
 template <auto... Path>
-inline constexpr ConfigField member{store<Path...>, load<Path...>};
+constexpr ConfigField member() {
+    return {store<Path...>, load<Path...>};
+}
 
 // The app a configuration runs with: its first, or the development app when it gives none.
 [[nodiscard]] const server::App& running_app(const server::ServerConfig& config);
@@ -179,7 +181,9 @@ std::optional<Value> load_app(const server::ServerConfig& config) {
 // all of its settings at once), and it reads back from the app a configuration runs with, so its
 // default is the development app's.
 template <auto Member>
-inline constexpr ConfigField app_member{nullptr, load_app<Member>};
+constexpr ConfigField app_member() {
+    return {nullptr, load_app<Member>};
+}
 
 // Every setting of `herald serve`, in the order help and the reference list them.
 [[nodiscard]] std::span<const Setting> settings_table();

@@ -42,13 +42,13 @@ const std::array<Setting, 23> kSettings = {{
 
     {.name = "host",
      .variable = "HERALD_HOST", .flags = "--host", .value_name = "HOST",
-     .check = check_host, .field = member<&ServerConfig::listen, &Endpoint::host>,
+     .check = check_host, .field = member<&ServerConfig::listen, &Endpoint::host>(),
      .help = "Address to listen on",
      .doc = "address the WebSocket (and REST) listener binds"},
 
     {.name = "port", .type = &kPort,
      .variable = "HERALD_PORT", .flags = "--port", .value_name = "PORT",
-     .field = member<&ServerConfig::listen, &Endpoint::port>,
+     .field = member<&ServerConfig::listen, &Endpoint::port>(),
      .help = "WebSocket (and REST) port; 0 picks one",
      .doc = "its port; `0` picks a free one (logged at start)"},
 
@@ -67,13 +67,13 @@ const std::array<Setting, 23> kSettings = {{
 
     {.name = "threads", .type = &kCount,
      .variable = "HERALD_THREADS", .flags = "--threads", .value_name = "N",
-     .field = member<&ServerConfig::threads>,
+     .field = member<&ServerConfig::threads>(),
      .help = "Worker threads; 0: one per core",
      .doc = "worker threads; `0` = one per hardware thread (at most 64)"},
 
     {.name = "path_prefix",
      .variable = "HERALD_PATH_PREFIX", .flags = "--path-prefix", .value_name = "PATH",
-     .check = check_path_prefix, .field = member<&ServerConfig::path_prefix>,
+     .check = check_path_prefix, .field = member<&ServerConfig::path_prefix>(),
      .help = "Path before /app/{key}, e.g. /ws",
      .doc = "path before `/app/{key}` (pusher-js `wsPath`); must start with `/`; a trailing `/` is "
             "dropped"},
@@ -81,47 +81,47 @@ const std::array<Setting, 23> kSettings = {{
     {.name = "activity_timeout", .type = &kSeconds,
      .variable = "HERALD_ACTIVITY_TIMEOUT", .flags = "--activity-timeout,-t,--activity_timeout",
      .value_name = "SECONDS",
-     .field = member<&ServerConfig::activity_timeout>,
+     .field = member<&ServerConfig::activity_timeout>(),
      .help = "Seconds of silence before clients ping",
      .doc = "seconds; sent to clients, who ping after that much silence"},
 
     {.name = "pong_timeout", .type = &kSeconds,
-     .field = member<&ServerConfig::pong_timeout>,
+     .field = member<&ServerConfig::pong_timeout>(),
      .doc = "seconds to wait for a reply to a ping before closing with 4201"},
 
     {.name = "user_authentication_timeout", .type = &kSeconds,
-     .field = member<&ServerConfig::user_authentication_timeout>,
+     .field = member<&ServerConfig::user_authentication_timeout>(),
      .doc = "seconds a connection to an app with `user_authentication_required` has to sign in "
             "before it is closed with 4009"},
 
     {.name = "strict_protocol", .type = &kSwitch,
      .variable = "HERALD_STRICT_PROTOCOL", .flags = "--strict-protocol",
-     .field = member<&ServerConfig::strict_protocol>,
+     .field = member<&ServerConfig::strict_protocol>(),
      .help = "Refuse connections without ?protocol= (4008) instead of assuming 7",
      .doc = "`true`: a connection without `?protocol=` is refused with 4008 instead of being "
             "treated as protocol 7"},
 
     {.name = "verbose", .type = &kSwitch,
      .variable = "HERALD_VERBOSE", .flags = "-v,--verbose,!--no-verbose",
-     .field = member<&ServerConfig::verbose>,
+     .field = member<&ServerConfig::verbose>(),
      .help = "Log every frame in and out",
      .doc = "log every frame in (`<`) and out (`>`) with its socket id"},
 
     {.name = "log_level",
      .variable = "HERALD_LOG_LEVEL", .flags = "--log-level", .value_name = "LEVEL",
-     .check = check_log_level, .field = member<&ServerConfig::log_level>,
+     .check = check_log_level, .field = member<&ServerConfig::log_level>(),
      .help = "trace, debug, info, warn, error or off",
      .doc = "`trace`, `debug`, `info`, `warn`, `error` or `off`"},
 
     {.name = "pid_file",
      .variable = "HERALD_PID_FILE", .flags = "--pid-file,--pid_file", .value_name = "FILE",
-     .check = check_file_path, .field = member<&ServerConfig::pid_file>,
+     .check = check_file_path, .field = member<&ServerConfig::pid_file>(),
      .help = "Write the process id to FILE while running",
      .doc = "write the process id here while running; removed at exit"},
 
     {.name = "redis_url",
      .variable = "HERALD_REDIS_URL", .flags = "--redis-url,-r,--redis_address", .value_name = "URL",
-     .check = check_redis_url, .field = member<&ServerConfig::redis_url>,
+     .check = check_redis_url, .field = member<&ServerConfig::redis_url>(),
      .help = "Redis shared by the nodes of a cluster: redis://[:password@]host[:port][/db]",
      .doc = "`redis://[[user]:password@]host[:port][/db]`; set: this node is one of a cluster "
             "sharing this Redis ([CLUSTER.md](CLUSTER.md)); the port defaults to 6379 and the "
@@ -129,7 +129,7 @@ const std::array<Setting, 23> kSettings = {{
 
     {.name = "cluster_lease_ms", .type = &kLeaseMs,
      .variable = "HERALD_CLUSTER_LEASE_MS", .flags = "--cluster-lease-ms", .value_name = "MS",
-     .field = member<&ServerConfig::cluster_lease>,
+     .field = member<&ServerConfig::cluster_lease>(),
      .help = "Milliseconds after which a silent node's members are removed",
      .doc = "with `redis_url`: a node silent for this long (killed, frozen, cut off) has its "
             "members and counts removed by the others; it renews every quarter of it, and treats "
@@ -149,26 +149,26 @@ const std::array<Setting, 23> kSettings = {{
 
     {.name = "app_id", .scope = Scope::App,
      .variable = "HERALD_APP_ID", .flags = "--app-id", .value_name = "ID",
-     .check = check_app_name, .field = app_member<&App::id>,
+     .check = check_app_name, .field = app_member<&App::id>(),
      .help = "App id for the REST API, the key for an app given by --app-key",
      .doc = "the one app's id ([[apps]] `id`); an app defined by flags or variables takes its key"},
 
     {.name = "app_key", .scope = Scope::App,
      .variable = "HERALD_APP_KEY", .flags = "--app-key,-k,--app_key", .value_name = "KEY",
-     .check = check_app_name, .field = app_member<&App::key>,
+     .check = check_app_name, .field = app_member<&App::key>(),
      .help = "App key clients connect with",
      .doc = "the one app's key ([[apps]] `key`)"},
 
     {.name = "app_secret", .scope = Scope::App,
      .variable = "HERALD_APP_SECRET", .flags = "--app-secret,-s,--secret", .value_name = "SECRET",
-     .check = check_secret, .field = app_member<&App::secret>,
+     .check = check_secret, .field = app_member<&App::secret>(),
      .help = "App secret that signs REST requests and channel auth",
      .doc = "the one app's secret ([[apps]] `secret`)"},
 
     {.name = "app_client_events", .scope = Scope::App, .type = &kSwitch,
      .variable = "HERALD_ENABLE_CLIENT_EVENTS",
      .flags = "--enable-client-events,!--disable-client-events",
-     .field = app_member<&App::client_events>,
+     .field = app_member<&App::client_events>(),
      .help = "Let clients send client-* events on private/presence channels",
      .doc = "the one app's `client_events`; off for an app defined by flags or variables unless "
             "enabled"},
@@ -176,7 +176,7 @@ const std::array<Setting, 23> kSettings = {{
     {.name = "app_webhook_urls", .scope = Scope::App, .type = &kUrls,
      .variable = "HERALD_WEBHOOK_URL", .flags = "--webhook-url,-b,--webhook_url",
      .value_name = "URL",
-     .check = check_webhook_url, .field = app_member<&App::webhook_urls>,
+     .check = check_webhook_url, .field = app_member<&App::webhook_urls>(),
      .help = "Webhook URL (repeat for several)",
      .doc = "the one app's `webhook_urls` (the flag is repeatable, the variable holds one)"},
 }};
