@@ -1,42 +1,18 @@
 #include "herald/cli/config_load.h"
 
-#include <atomic>
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <ostream>
 #include <string>
 
 #include <gtest/gtest.h>
-#include <unistd.h>
+
+#include "herald/cli/temp_file.h"
 
 namespace herald::cli {
 namespace {
 
 using server::ServerConfig;
-
-// A file in the temporary directory, removed when the test ends.
-class TempFile {
-public:
-    TempFile(std::string_view content, std::string_view extension) {
-        static std::atomic<int> counter{0};
-        path_ = (std::filesystem::temp_directory_path() /
-                 ("herald_cli_test_" + std::to_string(::getpid()) + "_" +
-                  std::to_string(counter++) + std::string(extension)))
-                        .string();
-        std::ofstream(path_) << content;
-    }
-
-    ~TempFile() { std::filesystem::remove(path_); }
-
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-
-    [[nodiscard]] const std::string& path() const { return path_; }
-
-private:
-    std::string path_;
-};
 
 std::string error_of(const CommandLine& args, const Environment& env) {
     try {

@@ -256,6 +256,11 @@ struct AppKey {
     void (*parse)(const Field&, App&);
 };
 
+template <bool App::*Member>
+void switch_key(const Field& f, App& a) {
+    a.*Member = bool_of(f);
+}
+
 const std::array<AppKey, 12> kAppKeys = {{
         {"id",
          [](const Field& f, App& a) {
@@ -269,26 +274,11 @@ const std::array<AppKey, 12> kAppKeys = {{
          [](const Field& f, App& a) {
              a.secret = check_not_empty(string_of(f), f.origin(), "a non-empty string");
          }},
-        {"enabled",
-         [](const Field& f, App& a) {
-             a.enabled = bool_of(f);
-         }},
-        {"client_events",
-         [](const Field& f, App& a) {
-             a.client_events = bool_of(f);
-         }},
-        {"user_authentication_required",
-         [](const Field& f, App& a) {
-             a.user_authentication_required = bool_of(f);
-         }},
-        {"subscription_count_events",
-         [](const Field& f, App& a) {
-             a.subscription_count_events = bool_of(f);
-         }},
-        {"tls_only",
-         [](const Field& f, App& a) {
-             a.tls_only = bool_of(f);
-         }},
+        {"enabled", switch_key<&App::enabled>},
+        {"client_events", switch_key<&App::client_events>},
+        {"user_authentication_required", switch_key<&App::user_authentication_required>},
+        {"subscription_count_events", switch_key<&App::subscription_count_events>},
+        {"tls_only", switch_key<&App::tls_only>},
         {"allowed_origins",
          [](const Field& f, App& a) {
              a.allowed_origins = strings_of(f, origin_pattern);

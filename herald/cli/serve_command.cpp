@@ -24,13 +24,16 @@ ServeCommand::ServeCommand(CLI::App& parent, std::span<const Setting> table)
     : command_(parent.add_subcommand("serve",
                                      "Run the Pusher-compatible server until SIGINT or "
                                      "SIGTERM")) {
-    command_->footer(
+    const server::ServerConfig defaults;
+    const auto& app = running_app(defaults);
+    command_->footer(fmt::format(
             "Precedence: flags > HERALD_* variables > config file > defaults. With no "
-            "configuration: 127.0.0.1:6001 and the development app (id app-id, key app-key, "
-            "secret app-secret). Every setting: docs/CONFIGURATION.md");
+            "configuration: {}:{} and the development app (id {}, key {}, secret {}). Every "
+            "setting: docs/CONFIGURATION.md",
+            defaults.listen.host, defaults.listen.port, app.id, app.key, app.secret));
     for (const auto& setting : table) {
         if (!setting.flags.empty()) {
-            add(setting.name, setting.flags, setting.type->kind, setting.help)
+            add(setting.name, setting.flags, setting.type->kind, help_text(setting))
                     ->type_name(std::string(setting.value_name))
                     ->group(setting.scope == Scope::App ? kAppGroup : kServerGroup);
         }

@@ -1,8 +1,11 @@
 #include "herald/cli/setting.h"
 
 #include <algorithm>
+#include <type_traits>
+#include <variant>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "herald/cli/config_values.h"
 
@@ -29,7 +32,66 @@ std::string or_dash(std::string_view text) {
     return text.empty() ? "—" : std::string(text);
 }
 
+// A value as help and the reference spell it: "6001", "true", "120" (seconds), "a, b".
+std::string plain(const Value& value) {
+    return std::visit(
+            [](const auto& v) -> std::string {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::string>) {
+                    return v;
+                } else if constexpr (std::is_same_v<T, bool>) {
+                    return v ? "true" : "false";
+                } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                    return fmt::format("{}", fmt::join(v, ", "));
+                } else if constexpr (std::is_integral_v<T>) {
+                    return std::to_string(v);
+                } else {
+                    return std::to_string(v.count());  // the unit is the type's (kSeconds, ...)
+                }
+            },
+            value);
+}
+
+// The reference's default column.
+std::string shown_default(const Setting& setting) {
+    if (!setting.default_text.empty()) {
+        return std::string(setting.default_text);
+    }
+    const auto value = default_value(setting);
+    if (!value) {
+        return "unset";
+    }
+    if (const auto* list = std::get_if<std::vector<std::string>>(&*value)) {
+        return list->empty() ? "none" : fmt::format("`{}`", fmt::join(*list, "`, `"));
+    }
+    const auto text = plain(*value);
+    return text.empty() ? "`\"\"`" : fmt::format("`{}`", text);
+}
+
 }  // namespace
+
+const server::App& running_app(const server::ServerConfig& config) {
+    static const server::App kDevelopment = server::development_app();
+    return config.apps.empty() ? kDevelopment : config.apps.front();
+}
+
+std::optional<Value> default_value(const Setting& setting) {
+    if (setting.field.load == nullptr) {
+        return std::nullopt;
+    }
+    return setting.field.load(server::ServerConfig{});
+}
+
+std::string help_text(const Setting& setting) {
+    const auto kind = setting.type->kind;
+    const auto value = default_value(setting);
+    if (!value || kind == Kind::Switch || kind == Kind::List) {
+        return std::string(setting.help);
+    }
+    const auto text = plain(*value);
+    return text.empty() ? std::string(setting.help)
+                        : fmt::format("{} (default {})", setting.help, text);
+}
 
 const Setting* find_setting(std::span<const Setting> table, std::string_view name) {
     const auto it = std::find_if(table.begin(), table.end(),
@@ -93,7 +155,7 @@ std::string reference_table(std::span<const Setting> table) {
         const auto name = s.scope == Scope::File ? fmt::format("`{}`", s.name)
                                                  : fmt::format("`{}` (no file key)", s.name);
         out += fmt::format("| {} | {} | {} | {} | {} | {} |\n", name, s.type->shown,
-                           s.fallback.empty() ? "unset" : s.fallback,
+                           shown_default(s),
                            s.variable.empty() ? "—" : fmt::format("`{}`", s.variable),
                            or_dash(shown_flags(s.flags)), s.doc);
     }

@@ -1,10 +1,12 @@
 // herald/cli/setting.h
 //
 // What a `herald serve` setting is: its name (the TOML key), the HERALD_* variable and flags that
-// also give it, its type and check, its default and help, and where its value goes in the
-// ServerConfig. One table of these (setting_table.cpp) drives the TOML reader, the environment,
-// the command line, the precedence merge, "did you mean" hints, `serve --help` and the reference
-// table in docs/CONFIGURATION.md, so a new setting is one entry there plus its use.
+// also give it, its type and check, its help, and the ServerConfig member its value goes to. The
+// default is that member's initialiser, read back from a default ServerConfig, so help and the
+// reference show it without a copy to keep in step. One table of these (setting_table.cpp)
+// drives the TOML reader, the environment, the command line, the precedence merge, "did you
+// mean" hints, `serve --help` and the reference table in docs/CONFIGURATION.md, so a new setting
+// is one entry there plus its use.
 // Owner: none (constant data and pure functions), used while `herald` starts.
 #pragma once
 
@@ -13,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -86,6 +89,15 @@ enum class Scope : std::uint8_t {
     App,      // the one app: [[apps]] entries in a file have their own keys (config_toml.cpp)
 };
 
+// Where a setting's value lives in the ServerConfig: `store` puts a value there, `load` reads it
+// back. Loading from a default ServerConfig gives the setting's default.
+struct ConfigField {
+    // Null: resolve() places the value itself (the API address, TLS, the one app).
+    void (*store)(const Value& value, server::ServerConfig& config) = nullptr;
+    // Nothing: the member is unset (an empty std::optional).
+    std::optional<Value> (*load)(const server::ServerConfig& config) = nullptr;
+};
+
 struct Setting {
     std::string_view name{};  // the TOML key, also what Settings and CommandLine file it under
     Scope scope = Scope::File;
@@ -95,11 +107,12 @@ struct Setting {
     std::string_view value_name{};  // "PORT" in --help
     // Text and List: checks one string and returns the value to use; null accepts any.
     std::string (*check)(std::string_view text, std::string_view origin) = nullptr;
-    // Stores the value in the configuration; null: resolve() places it (addresses, TLS, the app).
-    void (*apply)(const Value& value, server::ServerConfig& config) = nullptr;
-    std::string_view fallback{};  // the default as the reference shows it; empty: unset
-    std::string_view help{};      // one line of `serve --help`
-    std::string_view doc{};       // the reference's meaning column (Markdown)
+    ConfigField field{};  // no load: the default is `default_text`, or unset
+    // The default in words where it is not one value (it follows another setting); only for a
+    // setting whose field has no load, so that no value is written down twice.
+    std::string_view default_text{};
+    std::string_view help{};  // one line of `serve --help`, without the default
+    std::string_view doc{};   // the reference's meaning column (Markdown)
 };
 
 // Slanger's HOST[:PORT] spelling of two settings at once (-w/-a, websocket_host/api_host).
@@ -112,16 +125,64 @@ struct Address {
     std::string_view help;
 };
 
+// The member at the end of `Path` (&ServerConfig::listen, &Endpoint::port) in `config`.
+template <auto... Path, typename Config>
+auto& member_at(Config& config) {
+    // clang-format off
+    return (config .* ... .* Path);  // ((config.*P1).*P2)...
+    // clang-format on
+}
+
+template <typename T>
+concept Optional = requires(const T& t) {
+    typename T::value_type;
+    { t.has_value() } -> std::same_as<bool>;
+};
+
 // Stores a value in one ServerConfig member (std::optional members included).
-template <auto Member>
+template <auto... Path>
 void store(const Value& value, server::ServerConfig& config) {
-    auto& field = config.*Member;
-    using Field = std::remove_cvref_t<decltype(field)>;
-    if constexpr (requires { typename Field::value_type; } && !std::is_same_v<Field, std::string>) {
-        field = std::get<typename Field::value_type>(value);
+    auto& field = member_at<Path...>(config);
+    using Member = std::remove_cvref_t<decltype(field)>;
+    if constexpr (Optional<Member>) {
+        field = std::get<typename Member::value_type>(value);
     } else {
-        field = std::get<Field>(value);
+        field = std::get<Member>(value);
     }
+}
+
+// Reads one ServerConfig member back: nothing when it is an empty std::optional.
+template <auto... Path>
+std::optional<Value> load(const server::ServerConfig& config) {
+    const auto& field = member_at<Path...>(config);
+    if constexpr (Optional<std::remove_cvref_t<decltype(field)>>) {
+        return field ? std::optional<Value>(*field) : std::nullopt;
+    } else {
+        return Value(field);
+    }
+}
+
+// The ConfigField of one ServerConfig member: `member<&ServerConfig::threads>()`.
+template <auto... Path>
+constexpr ConfigField member() {
+    return {store<Path...>, load<Path...>};
+}
+
+// The app a configuration runs with: its first, or the development app when it gives none.
+[[nodiscard]] const server::App& running_app(const server::ServerConfig& config);
+
+// Reads one member of the app a configuration runs with.
+template <auto Member>
+std::optional<Value> load_app(const server::ServerConfig& config) {
+    return Value(running_app(config).*Member);
+}
+
+// The ConfigField of one setting of the one app: resolve() places it (the one app is settled from
+// all of its settings at once), and it reads back from the app a configuration runs with, so its
+// default is the development app's.
+template <auto Member>
+constexpr ConfigField app_member() {
+    return {nullptr, load_app<Member>};
 }
 
 // Every setting of `herald serve`, in the order help and the reference list them.
@@ -148,6 +209,14 @@ void store(const Value& value, server::ServerConfig& config) {
 // Integer: the value when it is within the type's range; `shown` is how the user wrote it.
 [[nodiscard]] Value in_range(const Type& type, std::int64_t value, std::string_view origin,
                              std::string_view shown);
+
+// The value a setting has when nothing gives it: its field read from a default ServerConfig.
+// Nothing when it is unset or given only in words (Setting::default_text).
+[[nodiscard]] std::optional<Value> default_value(const Setting& setting);
+
+// The setting's line of `serve --help`: its help, then "(default VALUE)" when the default is one
+// value worth showing (not for switches and lists, which are off and empty unless given).
+[[nodiscard]] std::string help_text(const Setting& setting);
 
 // The Markdown table of every setting that docs/CONFIGURATION.md shows.
 [[nodiscard]] std::string reference_table(std::span<const Setting> table);

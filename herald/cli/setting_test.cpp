@@ -3,17 +3,20 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include "herald/cli/config_load.h"
 #include "herald/cli/config_toml.h"
 #include "herald/cli/serve_command.h"
+#include "herald/cli/settings.h"
+#include "herald/cli/temp_file.h"
 
 namespace herald::cli {
 namespace {
@@ -60,26 +63,73 @@ TEST(SettingTable, NamesVariablesAndFlagsAreUnique) {
     }
 }
 
-// A file in the temporary directory, removed when the test ends.
-class TempToml {
-public:
-    explicit TempToml(std::string_view content)
-        : path_((std::filesystem::temp_directory_path() /
-                 ("herald_setting_test_" + std::to_string(::getpid()) + ".toml"))
-                        .string()) {
-        std::ofstream(path_) << content;
+// A value of the setting's type other than `value` (any one when it is unset).
+Value other_than(const Setting& setting, const std::optional<Value>& value) {
+    switch (setting.type->kind) {
+        case Kind::Text:
+            return (value ? std::get<std::string>(*value) : std::string()) + "x";
+        case Kind::Integer: {
+            const auto low = setting.type->make(setting.type->minimum);
+            return low == value ? setting.type->make(setting.type->minimum + 1) : low;
+        }
+        case Kind::Switch:
+            return !(value && std::get<bool>(*value));
+        case Kind::List:
+            return std::vector<std::string>{"http://other.example/"};
     }
+    return {};
+}
 
-    ~TempToml() { std::filesystem::remove(path_); }
+TEST(SettingTable, ShownDefaultsAreTheDefaultsTheServerRunsWith) {
+    const auto running = resolve(Settings{});  // nothing given by any file, variable or flag
+    for (const auto& setting : settings_table()) {
+        if (setting.field.load == nullptr) {
+            EXPECT_EQ(setting.field.store, nullptr) << setting.name << " stores but cannot load";
+            continue;
+        }
+        EXPECT_TRUE(setting.default_text.empty())
+                << setting.name << ": a default in words besides the member's own";
+        EXPECT_EQ(default_value(setting), setting.field.load(running)) << setting.name;
+    }
+}
 
-    TempToml(const TempToml&) = delete;
-    TempToml& operator=(const TempToml&) = delete;
+TEST(SettingTable, EachFieldReadsBackTheMemberItStores) {
+    for (const auto& setting : settings_table()) {
+        if (setting.field.store == nullptr) {
+            continue;
+        }
+        const auto value = other_than(setting, default_value(setting));
+        server::ServerConfig config;
+        setting.field.store(value, config);
+        EXPECT_EQ(setting.field.load(config), value) << setting.name;
+    }
+}
 
-    [[nodiscard]] const std::string& path() const { return path_; }
+TEST(SettingTable, HelpAndReferenceShowTheDefaultsOfServerConfig) {
+    const server::ServerConfig defaults;
+    const auto reference = reference_table(settings_table());
+    const auto row = [&](std::string_view name, const auto& value) {
+        return fmt::format("| `{}` | {} | `{}` |", name,
+                           find_setting(settings_table(), name)->type->shown, value);
+    };
+    EXPECT_TRUE(contains(reference, row("host", defaults.listen.host))) << reference;
+    EXPECT_TRUE(contains(reference, row("port", defaults.listen.port))) << reference;
+    EXPECT_TRUE(contains(reference, row("activity_timeout", defaults.activity_timeout.count())));
+    EXPECT_TRUE(contains(reference, row("cluster_lease_ms", defaults.cluster_lease.count())));
+    EXPECT_TRUE(contains(reference, row("verbose", "false")));
+    EXPECT_TRUE(contains(reference, fmt::format("| `app_key` (no file key) | string | `{}` |",
+                                                server::development_app().key)));
+    EXPECT_TRUE(contains(reference, "| `pid_file` | string | unset |"));
 
-private:
-    std::string path_;
-};
+    CLI::App app{"test", "herald"};
+    const ServeCommand serve(app);
+    const auto help = app.get_subcommand("serve")->help();
+    EXPECT_TRUE(contains(help, fmt::format("(default {})", defaults.listen.port))) << help;
+    EXPECT_TRUE(contains(help, fmt::format("Seconds of silence before clients ping (default {})",
+                                           defaults.activity_timeout.count())))
+            << help;
+    EXPECT_TRUE(contains(help, fmt::format("(default {})", defaults.log_level))) << help;
+}
 
 // The real table plus one setting nothing else in Herald knows of.
 std::vector<Setting> table_with_dummy() {
@@ -89,7 +139,11 @@ std::vector<Setting> table_with_dummy() {
                      .variable = "HERALD_DUMMY_LIMIT",
                      .flags = "--dummy-limit,--dummy_limit",
                      .value_name = "N",
-                     .fallback = "`5`",
+                     // Not a ServerConfig member: a load of its own stands for one.
+                     .field = {.load =
+                                       [](const server::ServerConfig&) {
+                                           return std::optional<Value>(std::size_t{5});
+                                       }},
                      .help = "A limit only this test knows",
                      .doc = "a limit only this test knows"});
     return table;
@@ -107,7 +161,7 @@ std::string error_of(const CommandLine& args, const Environment& env,
 
 TEST(SettingTable, DummySettingAddedOnlyToTheTableWorksFromFileVariableAndFlag) {
     const auto table = table_with_dummy();
-    const TempToml file("dummy_limit = 1\n");
+    const TempFile file("dummy_limit = 1\n", ".toml");
 
     // The flag: `herald serve --config FILE --dummy_limit 3`, parsed by CLI11.
     CLI::App app{"test", "herald"};
@@ -156,7 +210,7 @@ TEST(SettingTable, DummySettingAddedOnlyToTheTableWorksFromFileVariableAndFlag) 
                          "`--dummy-limit`, `--dummy_limit` | a limit only this test knows |\n"));
     const auto help = app.get_subcommand("serve")->help();
     EXPECT_TRUE(contains(help, "--dummy-limit")) << help;
-    EXPECT_TRUE(contains(help, "A limit only this test knows")) << help;
+    EXPECT_TRUE(contains(help, "A limit only this test knows (default 5)")) << help;
 }
 
 }  // namespace

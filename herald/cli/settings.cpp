@@ -30,8 +30,6 @@ void require_file(const Given<std::string>& path) {
 void resolve_listeners(const Settings& s, ServerConfig& config) {
     const auto api_host = s.get<std::string>("api_host");
     const auto api_port = s.get<std::uint16_t>("api_port");
-    assign(config.listen.host, s.get<std::string>("host"));
-    assign(config.listen.port, s.get<std::uint16_t>("port"));
     if (api_host && !api_port) {
         throw ConfigError(fmt::format(
                 "config error: {} = {} but no API port is given: set api_port (--api-port, "
@@ -69,7 +67,7 @@ void resolve_tls(const Settings& s, ServerConfig& config) {
 }
 
 // The one app's settings (Scope::App) fill App fields that [[apps]] entries also have, so they
-// are placed here rather than by Setting::apply.
+// are placed here rather than by their ConfigField (which only reads them back).
 struct AppSettings {
     Given<std::string> id;
     Given<std::string> key;
@@ -162,13 +160,13 @@ void overlay(Settings& base, const Settings& top) {
 
 ServerConfig resolve(const Settings& s, std::span<const Setting> table) {
     ServerConfig config;
-    resolve_listeners(s, config);
     for (const auto& setting : table) {
         const auto* given = s.find(setting.name);
-        if (given != nullptr && setting.apply != nullptr) {
-            setting.apply(*given->value, config);
+        if (given != nullptr && setting.field.store != nullptr) {
+            setting.field.store(*given->value, config);
         }
     }
+    resolve_listeners(s, config);  // after `host` and `port` are in config.listen
     resolve_tls(s, config);
     config.apps = resolve_apps(s, table);
     assign(config.webhooks, s.webhooks);

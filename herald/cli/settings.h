@@ -47,7 +47,7 @@ struct Settings {
 // Every value `top` gives replaces the one in `base`.
 void overlay(Settings& base, const Settings& top);
 
-// The configuration to run: each given value stored by its setting's `apply`, defaults for the
+// The configuration to run: each given value stored in its setting's field, defaults for the
 // rest, then the checks that need several values at once. Throws ConfigError.
 //   - api_host needs api_port; the API listener must differ from the WebSocket one.
 //   - TLS needs both files, and both must exist.

@@ -1,6 +1,10 @@
 #include "herald/server/channel_table.h"
 
 #include <algorithm>
+#include <string_view>
+
+#include "herald/util/assert.h"
+#include "herald/util/parse.h"
 
 namespace herald::server {
 
@@ -238,9 +242,14 @@ std::vector<ChannelTable::Snapshot> ChannelTable::snapshot() {
             if (record.subscriptions == 0) {
                 continue;
             }
-            const auto space = k.find(' ');
-            Snapshot item{
-                    std::stoul(k.substr(0, space)), k.substr(space + 1), record.subscriptions, {}};
+            // Every key comes from key() (the app index in decimal, a space, the channel), so the
+            // index always parses; value_or keeps release builds, which drop the assertion,
+            // well defined all the same.
+            const std::string_view key_text = k;
+            const auto space = key_text.find(' ');
+            const auto app = util::parse_integer<std::size_t>(key_text.substr(0, space));
+            HERALD_ASSERT(app.has_value());
+            Snapshot item{app.value_or(0), k.substr(space + 1), record.subscriptions, {}};
             for (const auto& [user, entry] : record.members) {
                 item.members.push_back(pusher::Member{user, entry.user_info});
             }

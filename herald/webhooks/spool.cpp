@@ -2,11 +2,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
@@ -15,6 +15,8 @@
 #include <spdlog/spdlog.h>
 #include <sys/file.h>
 #include <unistd.h>
+
+#include "herald/util/parse.h"
 
 namespace herald::webhooks {
 
@@ -35,13 +37,6 @@ bool next_field(std::string_view& rest, std::string_view& field) {
     return !field.empty();
 }
 
-template <typename T>
-bool number_of(std::string_view text, T& value) {
-    const auto* end = text.data() + text.size();
-    const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-    return ec == std::errc{} && ptr == end;
-}
-
 // "P id time_ms events url key signature body" (without the newline).
 bool parse_pending(std::string_view line, Outbound& out) {
     std::string_view rest = line.substr(2);
@@ -56,14 +51,26 @@ bool parse_pending(std::string_view line, Outbound& out) {
         rest.empty()) {
         return false;
     }
-    if (!number_of(id, out.id) || !number_of(time, out.time_ms) || !number_of(events, out.events)) {
+    // A number that does not parse makes the whole record corrupt: open() counts it as malformed.
+    const auto id_number = util::parse_integer<std::uint64_t>(id);
+    const auto time_ms = util::parse_integer<std::int64_t>(time);
+    const auto event_count = util::parse_integer<std::size_t>(events);
+    if (!id_number || !time_ms || !event_count) {
         return false;
     }
+    out.id = *id_number;
+    out.time_ms = *time_ms;
+    out.events = *event_count;
     out.url = url;
     out.key = key;
     out.signature = signature;
     out.body = rest;
     return true;
+}
+
+// "D id" (without the newline): request `id` is done. Nothing when the id is corrupt.
+std::optional<std::uint64_t> parse_done(std::string_view line) {
+    return util::parse_integer<std::uint64_t>(line.substr(2));
 }
 
 int open_append(const std::string& path) {
@@ -114,13 +121,12 @@ Spool::Replay Spool::open() {
     while (in && std::getline(in, line)) {
         const bool complete = !in.eof();  // the last line without '\n' is a torn write
         Outbound request;
-        std::uint64_t id = 0;
         if (complete && line.starts_with("P ") && parse_pending(line, request)) {
             next_id_ = std::max(next_id_, request.id + 1);
             pending[request.id] = std::move(request);
-        } else if (complete && line.starts_with("D ") &&
-                   number_of(std::string_view(line).substr(2), id)) {
-            pending.erase(id);
+        } else if (const auto done =
+                           complete && line.starts_with("D ") ? parse_done(line) : std::nullopt) {
+            pending.erase(*done);
         } else if (!line.empty()) {
             ++replay.malformed;
         }

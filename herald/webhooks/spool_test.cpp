@@ -103,6 +103,24 @@ TEST_F(SpoolTest, SkipsATornLastLine) {
     EXPECT_EQ(replay.malformed, 2U);
 }
 
+TEST_F(SpoolTest, SkipsRecordsWithACorruptNumberAndReplaysTheRest) {
+    {
+        std::ofstream out(path);
+        out << "P 1 5 1 http://h/ k s {\"a\":1}\n"
+            << "P 2x 5 1 http://h/ k s {\"b\":1}\n"                    // id with trailing garbage
+            << "P 3 5 99999999999999999999 http://h/ k s {\"c\":1}\n"  // event count overflows
+            << "D one\n"                                               // done, but for no id
+            << "D 1 \n"                                                // a space after the id
+            << "P 4 5 1 http://h/ k s {\"d\":1}\n";
+    }
+    Spool spool(path, 1 << 20);
+    const auto replay = spool.open();
+    ASSERT_EQ(replay.pending.size(), 2U);
+    EXPECT_EQ(replay.pending[0].body, "{\"a\":1}");
+    EXPECT_EQ(replay.pending[1].body, "{\"d\":1}");
+    EXPECT_EQ(replay.malformed, 4U);
+}
+
 TEST_F(SpoolTest, CompactsThenRefusesPastTheBound) {
     const auto body = std::string(100, 'x');
     const auto size = request(body).url.size() + 130;  // one record, roughly
