@@ -74,6 +74,8 @@ protected:
 
     [[nodiscard]] bool writing() const noexcept { return writing_; }
 
+    [[nodiscard]] bool reading_paused() const noexcept { return read_paused_; }
+
     [[nodiscard]] bool closing_after_flush() const noexcept { return close_when_flushed_; }
 
     [[nodiscard]] std::shared_ptr<Session> self() { return shared_from_this(); }

@@ -30,6 +30,16 @@ public:
 
     [[nodiscard]] std::size_t size_bytes() const noexcept { return bytes_; }
 
+    // What the unsent items cost in memory, bytes plus kItemOverheadBytes each: a queue of a
+    // million two-byte pongs is 2 MB on the wire but about 80 MB in memory, and a limit must
+    // count the latter. Shared frames are counted whole for each queue that holds them.
+    [[nodiscard]] std::size_t footprint_bytes() const noexcept {
+        return bytes_ + (items_.size() - head_) * kItemOverheadBytes;
+    }
+
+    // One item's bookkeeping: the queue's slot and a make_shared string's control block and header.
+    static constexpr std::size_t kItemOverheadBytes = sizeof(SharedBytes) + 64;
+
     [[nodiscard]] bool empty() const noexcept { return bytes_ == 0; }
 
 private:

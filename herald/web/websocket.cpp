@@ -162,6 +162,12 @@ void WebSocket::receive(std::span<char> data) {
             break;
         }
         handle(event);
+        if (queued_footprint() > max_queued_bytes_) {
+            // What this read asked for (pongs, replies) already fills the queue: the rest of it
+            // would only grow it. The connection is dropped (overflow), so its input is moot.
+            overflow();
+            break;
+        }
     }
     after_receive();
 }
@@ -214,10 +220,29 @@ void WebSocket::after_receive() {
         }
     }
     after_send();
+    if (!reading_paused() && queued_footprint() > max_queued_bytes_ / 2) {
+        // Back-pressure: what the other side sends is not read (so its pings and requests cost
+        // nothing here) until it has read what it asked for, and on_drained() resumes. No read
+        // is pending now to keep this socket alive: the post does, until the flush asked for
+        // above (posted before it) has written, or is writing, the queue.
+        pause_reading();
+        worker().post([self = shared()] {});
+    }
+}
+
+void WebSocket::on_drained() {
+    if (reading_paused() && state_ != ReadyState::Closed) {
+        resume_reading();
+    }
+}
+
+std::size_t WebSocket::queued_footprint() const noexcept {
+    return pre_open_.footprint_bytes() +
+           (peer_ ? const_cast<ws::Peer&>(*peer_).outgoing().footprint_bytes() : 0);
 }
 
 void WebSocket::after_send() {
-    if (buffered_amount() > max_queued_bytes_) {
+    if (queued_footprint() > max_queued_bytes_) {
         overflow();
     }
     request_flush();

@@ -47,7 +47,7 @@ struct Message {
 // Limits and timeouts of one connection (a server shares one copy among its connections).
 // A zero duration switches that check off.
 struct SessionOptions {
-    std::size_t max_queued_bytes = 16 * 1024 * 1024;  // unsent bytes before the connection drops
+    std::size_t max_queued_bytes = 16 * 1024 * 1024;  // queued memory before the connection drops
     std::uint16_t overflow_close_code = 1008;         // reported when it drops for that reason
     std::chrono::milliseconds idle_timeout{0};        // nothing received for this long: close
     std::chrono::milliseconds ping_interval{0};       // quiet this long: we ping
@@ -132,6 +132,10 @@ public:
     // Bytes queued and not yet written to the socket.
     [[nodiscard]] std::size_t buffered_amount() const noexcept;
 
+    // What the queue costs in memory (util::ByteQueue::footprint_bytes): what max_queued_bytes
+    // limits. Past half of it, reading stops until the queue is written out.
+    [[nodiscard]] std::size_t queued_footprint() const noexcept;
+
     // Lowers this connection's max_queued_bytes below the shared options' (e.g. per tenant);
     // never raises it.
     void limit_queued_bytes(std::size_t max) noexcept {
@@ -166,6 +170,7 @@ private:
     void on_bytes(std::span<char> data) override;
     void on_closed(const std::error_code& reason) override;
     void on_tick(net::Clock::time_point now) override;
+    void on_drained() override;
 
     void receive(std::span<char> data);
     void handle(const ws::DecodeEvent& event);
