@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 
+#include "tests/support/temp_dir.h"
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -26,17 +27,10 @@ std::size_t keep(char* data, std::size_t size, std::size_t count, void* out) {
 
 class MultiTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "herald-curl-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir = pattern;
-    }
-
     void TearDown() override {
         for (auto* easy : easies) {
             curl_easy_cleanup(easy);
         }
-        fs::remove_all(dir);
     }
 
     // An easy handle reading `name` under the test's directory into `body`.
@@ -64,7 +58,8 @@ protected:
         return all;
     }
 
-    fs::path dir;
+    support::TempDir temp_dir{"curl"};
+    fs::path dir = temp_dir.path();
     std::string url;
     std::vector<CURL*> easies;
 };

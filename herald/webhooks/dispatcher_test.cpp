@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/temp_dir.h"
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -112,18 +113,12 @@ private:
 class DispatcherTest : public ::testing::Test {
 protected:
     void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "herald-dispatcher-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir = pattern;
         settings.spool_path = (dir / "webhooks.spool").string();
         settings.dead_letter_path = (dir / "webhooks.dead").string();
         settings.batch_max_events = 1;  // one request per event unless a test says otherwise
     }
 
-    void TearDown() override {
-        pipeline.reset();
-        fs::remove_all(dir);
-    }
+    void TearDown() override { pipeline.reset(); }
 
     // One app whose events go to every URL of `urls`.
     Pipeline& make(const std::vector<std::string>& urls) {
@@ -165,7 +160,8 @@ protected:
         return request.body.find("\"channel\":\"" + channel + "\"") != std::string::npos;
     }
 
-    fs::path dir;
+    support::TempDir temp_dir{"dispatcher"};
+    fs::path dir = temp_dir.path();
     Settings settings;
     FakeTime time;
     FakeTransport transport{time};

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "tests/support/temp_dir.h"
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -18,14 +19,7 @@ namespace fs = std::filesystem;
 
 class SpoolTest : public ::testing::Test {
 protected:
-    void SetUp() override {
-        std::string pattern = (fs::temp_directory_path() / "herald-spool-XXXXXX").string();
-        ASSERT_NE(::mkdtemp(pattern.data()), nullptr);
-        dir = pattern;
-        path = (dir / "webhooks.spool").string();
-    }
-
-    void TearDown() override { fs::remove_all(dir); }
+    void SetUp() override { path = (dir / "webhooks.spool").string(); }
 
     static Outbound request(const std::string& body, std::int64_t time_ms = 1700000000000) {
         Outbound r;
@@ -45,7 +39,8 @@ protected:
         return s.str();
     }
 
-    fs::path dir;
+    support::TempDir temp_dir{"spool"};
+    fs::path dir = temp_dir.path();
     std::string path;
 };
 
