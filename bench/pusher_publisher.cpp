@@ -62,8 +62,8 @@ std::string Publisher::http_request(const std::string& body) const {
                                                    path_, {}, body, now);
     return "POST " + path_ + "?" + query + " HTTP/1.1\r\nHost: " + options_.host + ":" +
            std::to_string(options_.port) +
-           "\r\nContent-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-           "\r\n\r\n" + body;
+           "\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: " +
+           std::to_string(body.size()) + "\r\n\r\n" + body;
 }
 
 void Publisher::trigger() {
@@ -119,7 +119,8 @@ void Publisher::send(Request& request, std::uint64_t tag) {
     epoll_ctl(epoll_, EPOLL_CTL_MOD, request.fd, &event);
 }
 
-// The server answers and closes (one request per connection): read until the end of the stream.
+// One request per connection (the request asks the server to close after answering): read until
+// the end of the stream.
 void Publisher::receive(Request& request) {
     std::array<char, 4096> buffer{};
     for (;;) {
