@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include "herald/pusher/json_member.h"
+
 namespace herald::pusher {
 
 namespace {
@@ -33,8 +35,9 @@ std::optional<dom::object> parse_object(dom::parser& parser, std::string_view te
 
 // A present, non-null user_info as compact JSON, else "{}".
 std::string user_info_of(dom::object object) {
+    const auto found = last_member(object, "user_info");
     dom::element info;
-    if (object.at_key("user_info").get(info) != simdjson::SUCCESS || info.is_null()) {
+    if (!found || (info = *found).is_null()) {
         return "{}";
     }
     return simdjson::minify(info);
@@ -56,8 +59,9 @@ std::optional<std::string> user_id_text(dom::element id) {
 }
 
 bool read_watchlist(dom::object object, std::size_t max_watchlist, User& user) {
+    const auto found = last_member(object, "watchlist");
     dom::element element;
-    if (object.at_key("watchlist").get(element) != simdjson::SUCCESS || element.is_null()) {
+    if (!found || (element = *found).is_null()) {
         return true;
     }
     dom::array ids;
@@ -87,10 +91,11 @@ MemberResult parse_channel_data(std::string_view channel_data, const MemberLimit
     if (!object) {
         return util::unexpected(is_json ? MemberFault::NotAnObject : MemberFault::NotJson);
     }
-    dom::element id;
-    if (object->at_key("user_id").get(id) != simdjson::SUCCESS) {
+    const auto found = last_member(*object, "user_id");
+    if (!found) {
         return util::unexpected(MemberFault::MissingUserId);
     }
+    const dom::element id = *found;
     auto user_id = user_id_text(id);
     if (!user_id || user_id->empty()) {
         return util::unexpected(MemberFault::BadUserId);
@@ -130,10 +135,11 @@ UserResult parse_user_data(std::string_view user_data, std::size_t max_watchlist
     if (!object) {
         return util::unexpected(is_json ? UserFault::NotAnObject : UserFault::NotJson);
     }
-    dom::element id;
-    if (object->at_key("id").get(id) != simdjson::SUCCESS) {
+    const auto found = last_member(*object, "id");
+    if (!found) {
         return util::unexpected(UserFault::MissingId);
     }
+    const dom::element id = *found;
     std::string_view id_text;
     if (id.get_string().get(id_text) != simdjson::SUCCESS || id_text.empty()) {
         return util::unexpected(UserFault::BadId);

@@ -26,6 +26,11 @@ TEST(ChannelData, ReadsTheProtocolExamples) {
               (Member{"10", R"({"name":"Mr. Channels"})"}));
 }
 
+TEST(ChannelData, ARepeatedKeyMeansItsLastValueAsInJavaScript) {
+    EXPECT_EQ(member_of(R"({"user_id":"1","user_info":{"a":1},"user_id":"2","user_info":{"b":2}})"),
+              (Member{"2", R"({"b":2})"}));
+}
+
 TEST(ChannelData, NormalisesIntegerIdsToDecimalText) {
     EXPECT_EQ(member_of(R"({"user_id":0})").user_id, "0");
     EXPECT_EQ(member_of(R"({"user_id":-5})").user_id, "-5");

@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include "herald/pusher/json_member.h"
 #include "herald/util/json_writer.h"
 
 namespace herald::pusher {
@@ -34,12 +35,12 @@ using Field = util::Result<std::optional<std::string>, MessageError>;
 
 // `key` must be a string literal: errors keep a view of it.
 Field optional_string(dom::object object, std::string_view key) {
-    dom::element element;
-    if (object.at_key(key).get(element) != simdjson::SUCCESS || element.is_null()) {
+    const auto element = last_member(object, key);
+    if (!element || element->is_null()) {
         return std::optional<std::string>();
     }
     std::string_view text;
-    if (element.get_string().get(text) != simdjson::SUCCESS) {
+    if (element->get_string().get(text) != simdjson::SUCCESS) {
         return failure(MessageFault::WrongType, key);
     }
     return std::optional<std::string>(text);
@@ -161,22 +162,19 @@ ParseResult MessageParser::Impl::parse(std::string_view text, bool padded) {
     if (root.get_object().get(object) != simdjson::SUCCESS) {
         return failure(MessageFault::NotAnObject);
     }
-    dom::element event_element;
-    if (object.at_key("event").get(event_element) != simdjson::SUCCESS) {
+    const auto event_member = last_member(object, "event");
+    if (!event_member) {
         return failure(MessageFault::MissingEvent);
     }
     std::string_view event;
-    if (event_element.get_string().get(event) != simdjson::SUCCESS) {
+    if (event_member->get_string().get(event) != simdjson::SUCCESS) {
         return failure(MessageFault::WrongType, "event");
     }
     Field channel = optional_string(object, "channel");
     if (!channel) {
         return util::unexpected(channel.error());
     }
-    std::optional<dom::element> data;
-    if (dom::element element; object.at_key("data").get(element) == simdjson::SUCCESS) {
-        data = element;
-    }
+    const std::optional<dom::element> data = last_member(object, "data");
     if (event == events::kPing) {
         return success(Ping{});
     }

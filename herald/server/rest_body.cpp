@@ -6,6 +6,7 @@
 #include <simdjson.h>
 
 #include "herald/pusher/channel.h"
+#include "herald/pusher/json_member.h"
 #include "herald/pusher/limits.h"
 #include "herald/pusher/socket_id.h"
 
@@ -50,8 +51,8 @@ util::Result<dom::object, RestError> parse_object(std::string_view body) {
 
 // A member that is present and not null.
 std::optional<dom::element> member(dom::object object, std::string_view key) {
-    dom::element element;
-    if (object.at_key(key).get(element) != simdjson::SUCCESS || element.is_null()) {
+    auto element = pusher::last_member(object, key);
+    if (element && element->is_null()) {
         return std::nullopt;
     }
     return element;

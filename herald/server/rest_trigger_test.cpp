@@ -113,6 +113,14 @@ TEST_F(RestTrigger, ChecksTheEventName) {
     EXPECT_EQ(service_.published.at(0).event, "App\\Ev.1");
 }
 
+TEST_F(RestTrigger, ARepeatedKeyMeansItsLastValueAsInJavaScript) {
+    EXPECT_EQ(trigger(R"({"name":"first","data":"d","channel":"a","name":"last","channel":"b"})")
+                      .status,
+              200U);
+    EXPECT_EQ(service_.published.at(0).event, "last");
+    EXPECT_EQ(service_.published.at(0).channel, "b");
+}
+
 TEST_F(RestTrigger, AcceptsAnEventNameExactlyAtTheLimit) {
     EXPECT_EQ(trigger(R"({"name":"0123456789","data":"d","channel":"a"})").status, 200U);
     service_.published.clear();
