@@ -42,6 +42,11 @@ void ByteQueue::consume(std::size_t n) {
     }
 }
 
+void ByteQueue::replace_back(SharedBytes bytes) {
+    bytes_ = bytes_ - items_.back()->size() + bytes->size();
+    items_.back() = std::move(bytes);
+}
+
 void ByteQueue::clear() {
     items_.clear();
     head_ = 0;

@@ -28,6 +28,14 @@ public:
 
     void clear();
 
+    // True when the last item is queued and none of it is written yet.
+    [[nodiscard]] bool back_unsent() const noexcept {
+        return items_.size() > head_ && (items_.size() - 1 > head_ || offset_ == 0);
+    }
+
+    // Replaces the last item; only while back_unsent().
+    void replace_back(SharedBytes bytes);
+
     [[nodiscard]] std::size_t size_bytes() const noexcept { return bytes_; }
 
     // What the unsent items cost in memory, bytes plus kItemOverheadBytes each: a queue of a

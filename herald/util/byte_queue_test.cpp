@@ -53,3 +53,27 @@ TEST(ByteQueue, GatherStopsAtTheOutputSize) {
 
 }  // namespace
 }  // namespace herald::util
+
+namespace herald::util {
+namespace {
+
+TEST(ByteQueue, ReplacesItsLastItemOnlyWhileNoneOfItIsWritten) {
+    ByteQueue queue;
+    EXPECT_FALSE(queue.back_unsent());
+    queue.push(make_shared_bytes("abc"));
+    ASSERT_TRUE(queue.back_unsent());
+    queue.replace_back(make_shared_bytes("de"));
+    EXPECT_EQ(queue.size_bytes(), 2U);
+    EXPECT_EQ(queue.footprint_bytes(), 2U + ByteQueue::kItemOverheadBytes);
+    queue.consume(1);
+    EXPECT_FALSE(queue.back_unsent());  // its first byte is on the wire
+    queue.push(make_shared_bytes("f"));
+    EXPECT_TRUE(queue.back_unsent());
+    std::array<std::string_view, 4> views{};
+    ASSERT_EQ(queue.gather(views), 2U);
+    EXPECT_EQ(views[0], "e");
+    EXPECT_EQ(views[1], "f");
+}
+
+}  // namespace
+}  // namespace herald::util

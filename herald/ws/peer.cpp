@@ -118,6 +118,7 @@ void Peer::send(const Broadcast& message) {
     }
     out_.push(compress ? message.compressed_frame(options_.deflate->server_max_window_bits)
                        : message.frame());
+    pong_last_ = false;
 }
 
 void Peer::ping(std::string_view payload) {
@@ -127,9 +128,22 @@ void Peer::ping(std::string_view payload) {
 }
 
 void Peer::pong(std::string_view payload) {
-    if (state_ == PeerState::Open) {
-        queue_frame(Opcode::Pong, control_sized(payload), false);
+    if (state_ != PeerState::Open) {
+        return;
     }
+    const std::string_view sized = control_sized(payload);
+    // RFC 6455 §5.5.3: answering the most recent ping is enough. A pong still waiting unsent is
+    // replaced (or kept, for the same empty payload), so a flood of pings that the other side does
+    // not read costs one queued frame, not one per ping.
+    if (pong_last_ && out_.back_unsent()) {
+        if (!sized.empty() || !last_pong_empty_) {
+            out_.replace_back(frame_bytes(Opcode::Pong, sized, false));
+        }
+    } else {
+        queue_frame(Opcode::Pong, sized, false);
+        pong_last_ = true;
+    }
+    last_pong_empty_ = sized.empty();
 }
 
 void Peer::close(std::uint16_t code, std::string_view reason) {
@@ -153,6 +167,11 @@ void Peer::finish_close(std::uint16_t code, std::string_view reason) {
 }
 
 void Peer::queue_frame(Opcode opcode, std::string_view payload, bool rsv1) {
+    out_.push(frame_bytes(opcode, payload, rsv1));
+    pong_last_ = false;
+}
+
+util::SharedBytes Peer::frame_bytes(Opcode opcode, std::string_view payload, bool rsv1) {
     FrameHeader header;
     header.opcode = opcode;
     header.rsv1 = rsv1;
@@ -171,7 +190,7 @@ void Peer::queue_frame(Opcode opcode, std::string_view payload, bool rsv1) {
     if (header.masked) {
         apply_mask(frame.data() + start, payload.size(), header.mask, 0);
     }
-    out_.push(util::make_shared_bytes(std::move(frame)));
+    return util::make_shared_bytes(std::move(frame));
 }
 
 bool Peer::should_compress(std::size_t size) const noexcept {

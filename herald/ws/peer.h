@@ -82,6 +82,7 @@ public:
 
 private:
     void queue_frame(Opcode opcode, std::string_view payload, bool rsv1);
+    [[nodiscard]] util::SharedBytes frame_bytes(Opcode opcode, std::string_view payload, bool rsv1);
     void finish_close(std::uint16_t code, std::string_view reason);
     [[nodiscard]] bool should_compress(std::size_t size) const noexcept;
 
@@ -91,7 +92,9 @@ private:
     std::unique_ptr<Deflater> deflater_;        // only with context takeover on our side
     std::unique_ptr<util::FastRandom> random_;  // client role: mask keys
     PeerState state_ = PeerState::Open;
+    bool pong_last_ = false;  // the last frame queued is a pong (it may still be replaced)
     std::uint16_t close_code_ = 0;
+    bool last_pong_empty_ = false;
     std::string close_reason_;
 };
 

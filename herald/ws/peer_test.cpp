@@ -88,6 +88,29 @@ TEST(Peer, AnswersPingWithPong) {
     EXPECT_EQ(peer.state(), PeerState::Open);
 }
 
+TEST(Peer, UnsentPongsAnswerOnlyTheMostRecentPing) {
+    Peer peer(options(Role::Server));
+    std::string flood;
+    for (int i = 0; i < 10000; ++i) {
+        flood += client_frame(Opcode::Ping, "");
+    }
+    receive_all(peer, flood);
+    EXPECT_EQ(peer.outgoing().footprint_bytes(),
+              2 + util::ByteQueue::kItemOverheadBytes);  // one empty pong
+    receive_all(peer, client_frame(Opcode::Ping, "a") + client_frame(Opcode::Ping, "latest"));
+    EXPECT_EQ(drain(peer), server_frame(Opcode::Pong, "latest"));
+
+    // A pong already being written stays; the next ping gets a pong of its own.
+    receive_all(peer, client_frame(Opcode::Ping, "one"));
+    peer.outgoing().consume(1);
+    receive_all(peer, client_frame(Opcode::Ping, "two"));
+    peer.send_text("after");
+    receive_all(peer, client_frame(Opcode::Ping, "three"));
+    EXPECT_EQ(drain(peer),
+              server_frame(Opcode::Pong, "one").substr(1) + server_frame(Opcode::Pong, "two") +
+                      server_frame(Opcode::Text, "after") + server_frame(Opcode::Pong, "three"));
+}
+
 TEST(Peer, EchoesTheCodeOfAReceivedClose) {
     Peer peer(options(Role::Server));
     EXPECT_EQ(receive_all(peer, client_frame(Opcode::Close, close_payload(4001, "bye"))),

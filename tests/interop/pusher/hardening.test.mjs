@@ -11,7 +11,7 @@ import net from 'node:net';
 import crypto from 'node:crypto';
 import { after, before, describe } from 'node:test';
 import { serverTest } from '../lib/harness.mjs';
-import { kApp, RawPool, sleep, startHerald } from './harness.mjs';
+import { kApp, RawPool, sleep, startHerald, until } from './harness.mjs';
 
 // One flooding connection gets a budget large enough that the sanitizer's own bookkeeping in the
 // dev build is noise; a hundred share the smaller one, which makes their bound tight.
@@ -165,6 +165,40 @@ describe('memory bounds under floods', () => {
         // The probe's latency is printed, not asserted: a hundred connections flooding as fast as
         // they can keep both workers busy, and each turn serves a whole read of each of them.
     });
+});
+
+describe('default limits', () => {
+    t('5 connections trying 100,000 subscriptions each are refused past the default', async (raw) => {
+        const pid = h.server.child.pid;
+        const before = rssBytes(pid);
+        const clients = await Promise.all(Array.from({ length: 5 }, () => raw.connect(h.server.wsUrl(kApp.key))));
+        const tries = 100_000;
+        await Promise.all(clients.map(async (client, c) => {
+            for (let i = 0; i < tries; i += 1000) {
+                const sends = [];
+                for (let k = i; k < i + 1000; k++) {
+                    sends.push(client.send({ event: 'pusher:subscribe', data: { channel: `many-${c}-${k}` } }));
+                }
+                await Promise.all(sends);
+            }
+        }));
+        // Every try is answered: 1,000 subscriptions, then LimitReached for each of the others.
+        await Promise.all(clients.map((client) => until(() => client.frames.length >= tries + 1,
+                                                           'an answer to every subscription', 60_000)));
+        const growth = rssBytes(pid) - before;
+        for (const client of clients) {
+            const events = client.frames.map((f) => f.json?.event);
+            assert.equal(events.filter((e) => e === 'pusher_internal:subscription_succeeded').length, 1000);
+            const refusals = client.frames.filter((f) => f.json?.event === 'pusher:subscription_error');
+            assert.equal(refusals.length, tries - 1000);
+            const data = typeof refusals[0].json.data === 'string' ? JSON.parse(refusals[0].json.data)
+                                                                  : refusals[0].json.data;
+            assert.equal(data.type, 'LimitReached', JSON.stringify(data));
+            assert.match(data.error, /at most 1000 channels/);
+        }
+        console.log(`# 5 x ${tries} subscriptions tried; RSS grew ${growth} bytes`);
+        assert.ok(growth < 64 * 1024 * 1024, `RSS grew ${growth} bytes`);
+    }, 180_000);
 });
 
 describe('socket ids', () => {
