@@ -30,7 +30,7 @@ struct AppLimits {
     std::size_t max_user_info_bytes = pusher::kMaxUserInfoBytes;
     std::size_t max_user_id_length = pusher::kMaxUserIdLength;
     std::size_t max_client_events_per_second = pusher::kMaxClientEventsPerSecond;
-    std::size_t max_backend_events_per_second = 0;  // REST trigger/batch events; 0: unlimited
+    std::size_t max_backend_events_per_second = 0;   // REST trigger/batch events; 0: unlimited
     std::size_t max_channels_per_connection = 1000;  // public default: memory per anonymous client
     std::size_t max_queued_bytes = 4 * 1024 * 1024;  // per connection before it is dropped
 
