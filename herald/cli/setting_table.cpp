@@ -34,7 +34,8 @@ constexpr std::string_view kConfigHelp =
 // then its help and its meaning in the reference. Left unformatted: clang-format would give each
 // field a line of its own, and the table would no longer read as one.
 // clang-format off
-const std::array<Setting, 23> kSettings = {{
+// Sized by its entries: adding a setting is adding its paragraph here.
+const Setting kSettings[] = {
     {.name = "config", .scope = Scope::Process,
      .variable = "HERALD_CONFIG", .flags = "--config,-C,--config_file", .value_name = "FILE",
      .help = kConfigHelp,
@@ -93,6 +94,15 @@ const std::array<Setting, 23> kSettings = {{
      .field = member<&ServerConfig::user_authentication_timeout>(),
      .doc = "seconds a connection to an app with `user_authentication_required` has to sign in "
             "before it is closed with 4009"},
+
+    {.name = "max_connections_per_ip", .type = &kCount,
+     .variable = "HERALD_MAX_CONNECTIONS_PER_IP", .flags = "--max-connections-per-ip",
+     .value_name = "N",
+     .field = member<&ServerConfig::max_connections_per_ip>(),
+     .help = "WebSocket connections one client address may hold; 0: no limit",
+     .doc = "WebSocket connections one remote address may hold, over every app; past it a new one "
+            "is refused with 4100 (clients retry after a back-off); `0` = no limit. Behind a "
+            "proxy every client has the proxy's address"},
 
     {.name = "strict_protocol", .type = &kSwitch,
      .variable = "HERALD_STRICT_PROTOCOL", .flags = "--strict-protocol",
@@ -179,7 +189,7 @@ const std::array<Setting, 23> kSettings = {{
      .check = check_webhook_url, .field = app_member<&App::webhook_urls>(),
      .help = "Webhook URL (repeat for several)",
      .doc = "the one app's `webhook_urls` (the flag is repeatable, the variable holds one)"},
-}};
+};
 // clang-format on
 
 const std::array<Address, 2> kAddresses = {{

@@ -41,9 +41,10 @@ struct ServerConfig {
     std::chrono::seconds pong_timeout = pusher::kPongTimeout;
     // Apps with user_authentication_required close connections not signed in by then (4009).
     std::chrono::seconds user_authentication_timeout = pusher::kAuthorizedConnectionTimeout;
-    bool strict_protocol = false;    // a missing ?protocol= gets 4008 instead of meaning 7
-    bool verbose = false;            // log every frame in and out
-    std::string log_level = "info";  // trace, debug, info, warn, error, off
+    bool strict_protocol = false;            // a missing ?protocol= gets 4008 instead of meaning 7
+    std::size_t max_connections_per_ip = 0;  // WebSockets one remote address holds; 0: no limit
+    bool verbose = false;                    // log every frame in and out
+    std::string log_level = "info";          // trace, debug, info, warn, error, off
     std::optional<std::string> pid_file;
     std::optional<TlsFiles> tls;
     std::optional<std::string> redis_url;  // set: one node of a cluster sharing this Redis

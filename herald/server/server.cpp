@@ -11,6 +11,7 @@
 #include "herald/cluster/redis_adapter.h"
 #include "herald/cluster/redis_url.h"
 #include "herald/pusher/socket_id.h"
+#include "herald/server/address_limit.h"
 #include "herald/server/cluster_node.h"
 #include "herald/server/connection.h"
 #include "herald/server/context.h"
@@ -156,12 +157,19 @@ struct PusherServer::Impl {
         const auto verdict = check_upgrade(request, apps,
                                            GatePolicy{config.path_prefix, config.strict_protocol});
         if (!verdict) {
-            auto* raw = socket.get();
-            socket->on_open([raw, refusal = verdict.error()] {
-                WebSocketTransport transport(*raw);
-                reject_connection(transport, refusal.code, refusal.message);
-            });
+            refuse(socket, verdict.error());
             return;
+        }
+        AddressLimit::Slot slot;  // held by the connection's close handler while it is open
+        if (config.max_connections_per_ip > 0) {
+            slot = addresses.acquire(socket->remote_address());
+            if (!slot) {
+                refuse(socket,
+                       UpgradeRefusal{pusher::ErrorCode::OverCapacity,
+                                      "Too many connections from this address (at most " +
+                                              std::to_string(config.max_connections_per_ip) + ")"});
+                return;
+            }
         }
         const App& app = **verdict;
         socket->limit_queued_bytes(app.limits.max_queued_bytes);  // the app's own cap
@@ -169,7 +177,18 @@ struct PusherServer::Impl {
                 context, app, socket->worker(), std::make_unique<WebSocketTransport>(*socket));
         socket->on_open([connection] { connection->open(); });
         socket->on_message([connection](const web::Message& m) { connection->receive(m); });
-        socket->on_close([connection](std::uint16_t, std::string_view) { connection->closed(); });
+        socket->on_close([connection, slot = std::move(slot)](std::uint16_t, std::string_view) {
+            connection->closed();
+        });
+    }
+
+    // The connection opens only to hear why it is refused, then closes with that code.
+    static void refuse(const web::WebSocketPtr& socket, UpgradeRefusal refusal) {
+        auto* raw = socket.get();
+        socket->on_open([raw, refusal = std::move(refusal)] {
+            WebSocketTransport transport(*raw);
+            reject_connection(transport, refusal.code, refusal.message);
+        });
     }
 
     http::Response answer(const http::Request& request) {
@@ -195,6 +214,7 @@ struct PusherServer::Impl {
     }
 
     ServerConfig config;
+    AddressLimit addresses{config.max_connections_per_ip};  // outlives the server's connections
     AppRegistry apps;
     std::unique_ptr<WebhookEvents> webhooks;  // outlives the workers that report to it
     CountTicker ticker;  // destroyed after the server's workers, whose tick list links it

@@ -11,7 +11,7 @@ import net from 'node:net';
 import crypto from 'node:crypto';
 import { after, before, describe } from 'node:test';
 import { serverTest } from '../lib/harness.mjs';
-import { kApp, RawPool, sleep, startHerald, until } from './harness.mjs';
+import { kApp, RawPool, RawPusher, sleep, startHerald, until } from './harness.mjs';
 
 // One flooding connection gets a budget large enough that the sanitizer's own bookkeeping in the
 // dev build is noise; a hundred share the smaller one, which makes their bound tight.
@@ -199,6 +199,35 @@ describe('default limits', () => {
         console.log(`# 5 x ${tries} subscriptions tried; RSS grew ${growth} bytes`);
         assert.ok(growth < 64 * 1024 * 1024, `RSS grew ${growth} bytes`);
     }, 180_000);
+});
+
+describe('connections per address', () => {
+    t('max_connections_per_ip refuses the next connection with 4100 until one closes', async (raw) => {
+        const limited = await startHerald({ top: { max_connections_per_ip: 3 }, name: 'herald(per-ip)' });
+        try {
+            const open = [];
+            for (let i = 0; i < 3; i++) open.push(await raw.connect(limited.wsUrl(kApp.key)));
+            const refused = await RawPusher.open(limited.wsUrl(kApp.key));
+            const first = await refused.next('the refusal');
+            assert.equal(first.json?.event, 'pusher:error', first.text);
+            assert.equal(first.json.data.code, 4100, first.text);
+            assert.match(first.json.data.message, /at most 3/);
+            const closed = await refused.waitClose('the 4100 close');
+            assert.equal(closed.code, 4100);
+            open[0].terminate();
+            let again = null;
+            for (let attempt = 0; attempt < 50 && !again; attempt++) {
+                const client = await RawPusher.open(limited.wsUrl(kApp.key));
+                const frame = await client.next('the first frame');
+                if (frame.json?.event === 'pusher:connection_established') again = client;
+                else await sleep(20);  // the server has not seen the first one go yet
+            }
+            assert.ok(again, 'a slot came back after a connection closed');
+            again.terminate();
+        } finally {
+            await limited.stopCleanly();
+        }
+    });
 });
 
 describe('socket ids', () => {
