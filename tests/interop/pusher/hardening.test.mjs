@@ -10,8 +10,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import crypto from 'node:crypto';
 import { after, before, describe } from 'node:test';
-import { serverTest } from '../lib/harness.mjs';
-import { kApp, RawPool, RawPusher, sleep, startHerald, until } from './harness.mjs';
+import { kApp, RawPusher, rawTest, sleep, startHerald, until } from './harness.mjs';
 
 // One flooding connection gets a budget large enough that the sanitizer's own bookkeeping in the
 // dev build is noise; a hundred share the smaller one, which makes their bound tight.
@@ -36,14 +35,7 @@ after(async () => {
 });
 
 function t(name, fn, timeout = 90_000) {
-    return serverTest(name, () => [h.server, {}], async () => {
-        h.raw = new RawPool();
-        try {
-            await fn(h.raw);
-        } finally {
-            h.raw.terminateAll();
-        }
-    }, { timeout });
+    return rawTest(h, name, fn, { timeout });
 }
 
 function rssBytes(pid) {

@@ -329,6 +329,19 @@ export function poolTest(h, name, fn, { timeout = 30_000, app = kApp } = {}) {
     }, { timeout });
 }
 
+// A test against `h.server` with raw WebSocket clients (RawPusher) kept in `h.raw` and all
+// terminated at the end; a failure prints the server's output.
+export function rawTest(h, name, fn, { timeout = 30_000 } = {}) {
+    return serverTest(name, () => [h.server, {}], async () => {
+        h.raw = new RawPool();
+        try {
+            await fn(h.raw);
+        } finally {
+            h.raw.terminateAll();
+        }
+    }, { timeout });
+}
+
 export function waitConnected(client, ms = kWaitMs) {
     if (client.connection.state === 'connected') return Promise.resolve(client);
     return within(ms, new Promise((resolve) => {

@@ -8,8 +8,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe } from 'node:test';
-import { serverTest } from '../lib/harness.mjs';
-import { kApp, RawPool, sdkFor, startHerald, until } from './harness.mjs';
+import { kApp, rawTest, sdkFor, startHerald, until } from './harness.mjs';
 
 const h = { server: null, raw: null };
 
@@ -21,14 +20,7 @@ after(async () => {
 });
 
 function t(name, fn, timeout = 60_000) {
-    return serverTest(name, () => [h.server, {}], async () => {
-        h.raw = new RawPool();
-        try {
-            await fn(h.raw);
-        } finally {
-            h.raw.terminateAll();
-        }
-    }, { timeout });
+    return rawTest(h, name, fn, { timeout });
 }
 
 // A trigger request signed as §8.2 says, ready to write on a socket.
