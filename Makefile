@@ -28,7 +28,8 @@ fuzz: deps
 	@bash scripts/fuzz.sh $(or $(SECONDS_PER_TARGET),60)
 
 bench: release
-	@status=0; bash bench/run.sh || status=1; bash bench/run_server.sh || status=1; exit $$status
+	@status=0; bash bench/run.sh || status=1; bash bench/run_server.sh || status=1; \
+	    bash bench/run_rest.sh || status=1; exit $$status
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -9,7 +9,7 @@ packages=(
     libsimdjson-dev libhiredis-dev libcurl4-openssl-dev libsodium-dev libtomlplusplus-dev
     libyaml-cpp-dev libcli11-dev
     libgtest-dev libgmock-dev libbenchmark-dev
-    python3 python3-websockets chromium redis-server openssl procps
+    python3 python3-websockets chromium redis-server openssl procps wrk
 )
 
 missing=()
