@@ -69,8 +69,11 @@ void Session::start_reading() {
     stream_->async_read(self());
 }
 
-void Session::pause_reading() noexcept {
+void Session::pause_reading() {
     read_paused_ = true;
+    if (stream_) {
+        worker_.post([self = self()] {});  // runs after the flush asked for before it
+    }
 }
 
 void Session::resume_reading() {

@@ -53,10 +53,11 @@ protected:
     // Keeps one read pending until the stream closes (or reading is paused).
     void start_reading();
 
-    // Back-pressure: no read is started again until resume_reading(). A read already pending
-    // still delivers its bytes once. A paused session with nothing being written has no
-    // operation in flight to keep it alive: whoever pauses it holds it meanwhile.
-    void pause_reading() noexcept;
+    // Back-pressure: no read is started again until resume_reading(). Call it with answers
+    // queued (a flush asked for) or being written: no read is pending then to keep the session
+    // alive, so it keeps itself alive until that flush has run; the write in flight holds it
+    // after that, and on_drained() is where to resume.
+    void pause_reading();
     void resume_reading();
 
     // Schedules a flush of outgoing() for the end of this turn.

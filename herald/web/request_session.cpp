@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "herald/util/ascii.h"
+#include "herald/util/assert.h"
 #include "herald/util/shared_bytes.h"
 #include "herald/ws/handshake.h"
 
@@ -76,22 +77,8 @@ void RequestSession::on_bytes(std::span<char> data) {
     if (done_) {
         return;  // closing: whatever else comes is ignored
     }
-    if (!held_.empty()) {
-        held_.append(data.data(), data.size());  // the one read that was already pending
-        return;
-    }
+    HERALD_ASSERT(held_.empty());  // bytes are held only while reading is paused
     serve(data);
-}
-
-void RequestSession::hold() {
-    pause_reading();
-    holder_ = self();
-}
-
-void RequestSession::release_hold() {
-    if (holder_) {
-        worker().post([held = std::move(holder_)] {});
-    }
 }
 
 bool RequestSession::must_wait_for_drain() const noexcept {
@@ -102,7 +89,7 @@ void RequestSession::serve(std::span<char> data) {
     while (!done_ && !data.empty()) {
         if (must_wait_for_drain()) {
             held_.assign(data.data(), data.size());
-            hold();
+            pause_reading();
             return;
         }
         if (!request_started_) {
@@ -138,13 +125,11 @@ void RequestSession::on_drained() {
         // The answers queued before a parsed upgrade are written: the stream can change hands.
         hand_over_waiting_ = false;
         route(parser_.request(), std::span<char>(held.data(), held.size()));
-        release_hold();
         return;
     }
     serve(std::span<char>(held.data(), held.size()));
     if (!done_ && held_.empty()) {
         resume_reading();
-        release_hold();
     }
 }
 
@@ -156,7 +141,7 @@ bool RequestSession::route(http::Request& request, std::span<char> rest) {
         // The stream can change hands only once the answers queued before are written.
         held_.assign(rest.data(), rest.size());
         hand_over_waiting_ = true;
-        hold();
+        pause_reading();
         return false;
     }
     if (upgrade_request) {

@@ -33,7 +33,7 @@ private:
 
     void on_bytes(std::span<char> data) override;
 
-    void on_closed(const std::error_code& /*reason*/) override { release_hold(); }
+    void on_closed(const std::error_code& /*reason*/) override {}
 
     void on_tick(net::Clock::time_point now) override;
 
@@ -49,18 +49,13 @@ private:
     // Queues the answer; false when the connection closes after it.
     bool respond(http::Response response, bool keep_alive);
     [[nodiscard]] bool must_wait_for_drain() const noexcept;
-    // Pauses reading until the answers are written, holding this session alive meanwhile.
-    void hold();
-    // Ends the hold once the current handler is done (the caller may be inside this session).
-    void release_hold();
 
     std::shared_ptr<const ServerCore> core_;
     http::RequestParser parser_;
     util::ByteQueue out_;
-    std::string held_;  // read but not yet parsed while answers wait to be written
-    std::shared_ptr<net::Session> holder_;  // this session, while paused (no read keeps it)
-    std::size_t unsent_ = 0;                // answers queued since the queue was last empty
-    bool request_started_ = false;          // bytes of the next request have arrived
+    std::string held_;                // read but not yet parsed while answers wait to be written
+    std::size_t unsent_ = 0;          // answers queued since the queue was last empty
+    bool request_started_ = false;    // bytes of the next request have arrived
     bool hand_over_waiting_ = false;  // a parsed upgrade waits for the answers queued before it
     net::Clock::time_point deadline_;
     bool done_ = false;  // answered for good (closing) or handed over

@@ -222,11 +222,9 @@ void WebSocket::after_receive() {
     after_send();
     if (!reading_paused() && queued_footprint() > max_queued_bytes_ / 2) {
         // Back-pressure: what the other side sends is not read (so its pings and requests cost
-        // nothing here) until it has read what it asked for, and on_drained() resumes. No read
-        // is pending now to keep this socket alive: the post does, until the flush asked for
-        // above (posted before it) has written, or is writing, the queue.
+        // nothing here) until it has read what it asked for; on_drained() resumes. After
+        // after_send(), which asked for the flush pause_reading() relies on.
         pause_reading();
-        worker().post([self = shared()] {});
     }
 }
 
