@@ -14,11 +14,8 @@ AddressLimit::Slot AddressLimit::acquire(std::string_view address) {
     std::string host(host_of(address));
     {
         const std::lock_guard lock(mutex_);
-        auto& count = counts_[host];
+        auto& count = counts_[host];  // a refused address has one at least: no empty entry stays
         if (max_ > 0 && count >= max_) {
-            if (count == 0) {
-                counts_.erase(host);
-            }
             return nullptr;
         }
         ++count;

@@ -1,5 +1,7 @@
 #include "herald/util/byte_queue.h"
 
+#include "herald/util/assert.h"
+
 namespace herald::util {
 
 void ByteQueue::push(SharedBytes bytes) {
@@ -43,6 +45,7 @@ void ByteQueue::consume(std::size_t n) {
 }
 
 void ByteQueue::replace_back(SharedBytes bytes) {
+    HERALD_ASSERT(back_unsent() && bytes);
     bytes_ = bytes_ - items_.back()->size() + bytes->size();
     items_.back() = std::move(bytes);
 }

@@ -62,7 +62,7 @@ bool EventStream::queue(std::string bytes) {
     }
     out_.push(util::make_shared_bytes(std::move(bytes)));
     last_write_ = net::Worker::now();
-    if (out_.size_bytes() > options_.max_queued_bytes) {
+    if (out_.footprint_bytes() > options_.max_queued_bytes) {  // memory, as a WebSocket counts it
         // A reader this slow loses the stream; it reconnects with Last-Event-ID and resumes.
         close_now();
         out_.clear();

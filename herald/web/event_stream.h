@@ -27,7 +27,7 @@ class Connections;
 
 struct EventStreamOptions {
     std::chrono::milliseconds keepalive{15000};       // a comment after this long without output
-    std::size_t max_queued_bytes = 16 * 1024 * 1024;  // unsent bytes before the stream drops
+    std::size_t max_queued_bytes = 16 * 1024 * 1024;  // queued memory before the stream drops
 };
 
 class EventStream final : public net::Session, public net::ListHook<ConnectionsTag> {

@@ -45,7 +45,7 @@ struct ServerOptions {
     std::chrono::milliseconds close_timeout{5000};       // wait this long for a close handshake
     std::chrono::milliseconds tick_interval{1000};       // timeout granularity (own pool only)
     std::size_t max_message_bytes = 16 * 1024 * 1024;
-    std::size_t max_queued_bytes = 16 * 1024 * 1024;  // per connection; over it: dropped
+    std::size_t max_queued_bytes = 16 * 1024 * 1024;  // queued memory per connection; over: dropped
     std::uint16_t overflow_close_code = 1008;
     std::vector<std::string> subprotocols;
     ws::DeflateOptions deflate;
