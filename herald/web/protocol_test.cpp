@@ -7,6 +7,7 @@
 
 #include "herald/web/echo_fixture.h"
 #include "herald/ws/close_code.h"
+#include "herald/ws/frame.h"
 
 namespace herald::web {
 namespace {
@@ -50,6 +51,42 @@ TEST_F(ServerProtocol, FramesRightBehindTheRequestAreNotLost) {
     const auto frame = raw.read_frame();
     ASSERT_TRUE(frame);
     EXPECT_EQ(frame->payload, "early");
+}
+
+TEST_F(ServerProtocol, AFloodOfFramesInOneReadDoesNotHoldBackAnotherConnection) {
+    start_server();  // one worker: both connections share its loop
+    RawClient flooding(server_->port());
+    RawClient quiet(server_->port());
+    ASSERT_TRUE(flooding.handshake());
+    ASSERT_TRUE(quiet.handshake());
+    ASSERT_TRUE(server_events_.next_of("open"));
+    ASSERT_TRUE(server_events_.next_of("open"));
+    constexpr int kFrames = 4000;
+    const ws::MaskKey mask{9, 8, 7, 6};
+    std::string burst;
+    for (int i = 0; i < kFrames; ++i) {
+        burst += ws::encode_frame(ws::Opcode::Text, "f" + std::to_string(i), true, false, &mask);
+    }
+    flooding.send(burst);  // ~36 KB: one read of the worker's 64 KB buffer
+    quiet.send_frame(ws::Opcode::Text, "probe");
+    // Each turn handles a bounded number of the flood's frames, so the probe, sent after the
+    // whole burst, is handled long before the burst's end.
+    int flood_frames_before_probe = 0;
+    for (;;) {
+        const auto event = server_events_.next_of("text");
+        ASSERT_TRUE(event) << "after " << flood_frames_before_probe << " frames";
+        if (event->data == "probe") {
+            break;
+        }
+        ++flood_frames_before_probe;
+    }
+    EXPECT_LT(flood_frames_before_probe, kFrames / 2);
+    // And nothing of the flood is lost: the rest is handled in order.
+    for (int i = flood_frames_before_probe; i < kFrames; ++i) {
+        const auto event = server_events_.next_of("text");
+        ASSERT_TRUE(event) << "frame " << i;
+        EXPECT_EQ(event->data, "f" + std::to_string(i));
+    }
 }
 
 TEST_F(ServerProtocol, IdleTimeoutSendsGoingAwayThenCloses) {

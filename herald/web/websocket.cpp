@@ -12,6 +12,11 @@ namespace {
 
 constexpr std::size_t kMaxPendingPings = 64;  // pings awaiting their pong callback
 
+// Frames one connection may have handled per loop turn. A read can hold a thousand small
+// messages; handling them all at once would make every other connection on the worker wait for
+// one flooding client, so the rest of the read waits its turn behind the others.
+constexpr std::size_t kMaxFramesPerTurn = 16;
+
 }  // namespace
 
 WebSocket::WebSocket(net::Worker& worker, net::StreamPtr stream, Accepted accepted)
@@ -155,21 +160,76 @@ void WebSocket::on_bytes(std::span<char> data) {
 void WebSocket::receive(std::span<char> data) {
     last_seen_ = net::Worker::now();
     ping_outstanding_ = false;  // anything at all proves the other side is alive
-    while (!data.empty() && has_stream()) {
+    const auto rest = handle_frames(data);
+    if (!rest.empty() && has_stream()) {
+        held_.assign(rest.begin(), rest.end());  // the read buffer is the worker's: copy
+        held_from_ = 0;
+    }
+    after_receive();
+}
+
+std::span<char> WebSocket::handle_frames(std::span<char> data) {
+    for (std::size_t frames = 0; frames < kMaxFramesPerTurn && !data.empty() && has_stream();) {
         const ws::DecodeEvent event = peer_->receive(data);
         data = data.subspan(event.used_bytes);
         if (event.kind == ws::DecodeEvent::Kind::NeedMore) {
-            break;
+            return {};  // the ws::Peer keeps the partial frame
         }
         handle(event);
+        ++frames;
         if (queued_footprint() > max_queued_bytes_) {
-            // What this read asked for (pongs, replies) already fills the queue: the rest of it
+            // What this input asked for (pongs, replies) already fills the queue: the rest of it
             // would only grow it. The connection is dropped (overflow), so its input is moot.
             overflow();
-            break;
+            return {};
         }
     }
+    return has_stream() ? data : std::span<char>{};
+}
+
+void WebSocket::handle_held() {
+    if (!has_stream() || state_ == ReadyState::Closed) {
+        release_held();
+        return;
+    }
+    const auto rest = handle_frames(std::span<char>(held_).subspan(held_from_));
+    if (rest.empty()) {
+        release_held();
+    } else {
+        held_from_ = held_.size() - rest.size();
+    }
     after_receive();
+}
+
+void WebSocket::release_held() noexcept {
+    std::string().swap(held_);
+    held_from_ = 0;
+}
+
+void WebSocket::pace_input() {
+    if (!has_stream() || state_ == ReadyState::Closed) {
+        return;
+    }
+    // Back-pressure: past half the queue limit, what the other side sends is not read (so its
+    // pings and requests cost nothing here) until it has read what it asked for; on_drained()
+    // comes back here. Input held from an earlier read goes first, one batch per turn.
+    const bool backed_up = queued_footprint() > max_queued_bytes_ / 2;
+    if (!backed_up && held_.empty()) {
+        if (reading_paused()) {
+            resume_reading();
+        }
+        return;
+    }
+    if (!reading_paused()) {
+        pause_reading();  // after after_send(), which asked for the flush this relies on
+    }
+    if (!backed_up && !held_turn_posted_) {
+        held_turn_posted_ = true;
+        worker().post([self = shared()] {
+            self->held_turn_posted_ = false;
+            self->handle_held();
+        });
+    }
 }
 
 void WebSocket::handle(const ws::DecodeEvent& event) {
@@ -220,18 +280,11 @@ void WebSocket::after_receive() {
         }
     }
     after_send();
-    if (!reading_paused() && queued_footprint() > max_queued_bytes_ / 2) {
-        // Back-pressure: what the other side sends is not read (so its pings and requests cost
-        // nothing here) until it has read what it asked for; on_drained() resumes. After
-        // after_send(), which asked for the flush pause_reading() relies on.
-        pause_reading();
-    }
+    pace_input();
 }
 
 void WebSocket::on_drained() {
-    if (reading_paused() && state_ != ReadyState::Closed) {
-        resume_reading();
-    }
+    pace_input();
 }
 
 std::size_t WebSocket::queued_footprint() const noexcept {

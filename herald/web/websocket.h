@@ -173,6 +173,11 @@ private:
     void on_drained() override;
 
     void receive(std::span<char> data);
+    // Handles up to a turn's worth of frames from the front of `data`; returns what is left.
+    std::span<char> handle_frames(std::span<char> data);
+    void handle_held();
+    void release_held() noexcept;
+    void pace_input();
     void handle(const ws::DecodeEvent& event);
     void handle_pong(std::string_view payload);
     void after_receive();
@@ -197,6 +202,9 @@ private:
     ws::RequestHead head_;
     std::string protocol_;
     std::vector<PendingPing> pings_;
+    std::string
+            held_;  // input read but not yet handled (a turn handles a bounded number of frames)
+    std::size_t held_from_ = 0;
     OpenHandler on_open_;
     MessageHandler on_message_;
     CloseHandler on_close_;
@@ -211,6 +219,7 @@ private:
     bool close_seen_ = false;  // the ws::Peer finished (or failed) the close handshake
     bool dropped_ = false;     // we ended it ourselves: report the ws::Peer's close code
     bool overflowed_ = false;  // the queue passed its cap: nothing more is queued
+    bool held_turn_posted_ = false;
 };
 
 using WebSocketPtr = std::shared_ptr<WebSocket>;
