@@ -1,6 +1,7 @@
 // herald/web/request_session.cpp
 #include "herald/web/request_session.h"
 
+#include <mutex>
 #include <string_view>
 #include <utility>
 
@@ -39,6 +40,56 @@ namespace {
 bool closes_connection(const http::Response& response) {
     return util::list_contains_token(response.fields.joined("Connection"), "close");
 }
+
+// Holds the connection until the answer comes; posts the answer (or a 503, when the last copy
+// of the Responder goes unanswered) to the connection's worker, where the session is released.
+class SessionAnswer final : public Responder::Target {
+public:
+    explicit SessionAnswer(std::shared_ptr<RequestSession> session)
+        : session_(std::move(session)) {}
+
+    SessionAnswer(const SessionAnswer&) = delete;
+    SessionAnswer& operator=(const SessionAnswer&) = delete;
+
+    ~SessionAnswer() override {
+        answer(http::text_response(503, "The server could not build this answer\n"));
+    }
+
+    void answer(http::Response response) override {
+        std::shared_ptr<RequestSession> target;
+        {
+            const std::lock_guard lock(mutex_);
+            target = std::move(session_);
+        }
+        if (target) {
+            auto& worker = target->worker();
+            worker.post([target = std::move(target), response = std::move(response)]() mutable {
+                target->answer_later(std::move(response));
+            });
+        }
+    }
+
+private:
+    std::mutex mutex_;
+    std::shared_ptr<RequestSession> session_;  // null once answered
+};
+
+// Hands out the Responder for the request being routed, at most once.
+class RoutingDeferral final : public Deferral {
+public:
+    explicit RoutingDeferral(std::shared_ptr<RequestSession> session)
+        : session_(std::move(session)) {}
+
+    Responder defer() override {
+        HERALD_CHECK(session_ != nullptr, "defer() is called at most once per request");
+        return Responder(std::make_shared<SessionAnswer>(std::exchange(session_, nullptr)));
+    }
+
+    [[nodiscard]] bool deferred() const noexcept { return session_ == nullptr; }
+
+private:
+    std::shared_ptr<RequestSession> session_;
+};
 
 }  // namespace
 
@@ -117,19 +168,39 @@ void RequestSession::serve(std::span<char> data) {
 
 void RequestSession::on_drained() {
     unsent_ = 0;
-    if (done_) {
+    if (done_ || awaiting_answer_) {
         return;
     }
-    std::string held = std::exchange(held_, std::string());
     if (hand_over_waiting_) {
         // The answers queued before a parsed upgrade are written: the stream can change hands.
         hand_over_waiting_ = false;
+        std::string held = std::exchange(held_, std::string());
         route(parser_.request(), std::span<char>(held.data(), held.size()));
         return;
     }
+    serve_held();
+}
+
+void RequestSession::serve_held() {
+    std::string held = std::exchange(held_, std::string());
     serve(std::span<char>(held.data(), held.size()));
-    if (!done_ && held_.empty()) {
+    if (!done_ && !awaiting_answer_ && held_.empty()) {
         resume_reading();
+    }
+}
+
+void RequestSession::answer_later(http::Response response) {
+    if (!has_stream() || done_ || !awaiting_answer_) {
+        return;  // the connection ended meanwhile
+    }
+    awaiting_answer_ = false;
+    deadline_ = net::Worker::now() + core_->options.http_idle_timeout;
+    const bool open = respond(std::move(response), keep_alive_after_answer_);
+    // No read is pending while an answer is awaited: this keeps the session alive until the
+    // flush respond() asked for has run (then the write in flight, or the next read, holds it).
+    pause_reading();
+    if (open && !must_wait_for_drain()) {
+        serve_held();
     }
 }
 
@@ -153,10 +224,26 @@ bool RequestSession::route(http::Request& request, std::span<char> rest) {
         return false;
     }
     const bool keep_alive = wants_keep_alive(request);
-    if (core_->on_http) {
-        return respond(core_->on_http(request), keep_alive);
+    if (!core_->on_http) {
+        return respond(http::text_response(404, "not found\n"), keep_alive);
     }
-    return respond(http::text_response(404, "not found\n"), keep_alive);
+    RoutingDeferral later(std::static_pointer_cast<RequestSession>(self()));
+    auto response = core_->on_http(request, later);
+    if (response) {
+        HERALD_CHECK(!later.deferred(), "a handler answers now or defers, not both");
+        return respond(std::move(*response), keep_alive);
+    }
+    HERALD_CHECK(later.deferred(), "a handler without an answer must defer()");
+    // The request is answered later; what follows it waits (answers stay in order), and the
+    // connection lives on in the Responder, with no deadline, until then.
+    awaiting_answer_ = true;
+    keep_alive_after_answer_ = keep_alive;
+    deadline_ = net::Clock::time_point::max();
+    parser_.reset();
+    request_started_ = false;
+    held_.assign(rest.data(), rest.size());
+    pause_reading();
+    return false;
 }
 
 void RequestSession::upgrade(http::Request& request, std::span<char> rest) {

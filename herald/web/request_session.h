@@ -6,7 +6,8 @@
 // carry it). Other requests are answered in order on a persistent connection (HTTP/1.1
 // keep-alive, RFC 9112 §9.3): pipelined requests are parsed from what is already read, at most
 // `max_pipelined_responses` answers wait unsent before reading stops (back-pressure), and a
-// connection idle for `http_idle_timeout` between requests is closed.
+// connection idle for `http_idle_timeout` between requests is closed. A handler may answer later
+// from another thread (responder.h); until then nothing more is read or parsed.
 // Owner: its worker (internal to herald::web).
 #pragma once
 
@@ -16,6 +17,7 @@
 
 #include "herald/http/parser.h"
 #include "herald/net/session.h"
+#include "herald/web/responder.h"
 #include "herald/web/server_core.h"
 
 namespace herald::web {
@@ -27,6 +29,9 @@ public:
 
     // Runs the TLS handshake if there is one, then reads the request.
     void start();
+
+    // The answer to the request a handler deferred (responder.h), on this worker.
+    void answer_later(http::Response response);
 
 private:
     util::ByteQueue& outgoing() override { return out_; }
@@ -49,6 +54,8 @@ private:
     // Queues the answer; false when the connection closes after it.
     bool respond(http::Response response, bool keep_alive);
     [[nodiscard]] bool must_wait_for_drain() const noexcept;
+    // Goes on with what was read while answers were queued or awaited.
+    void serve_held();
 
     std::shared_ptr<const ServerCore> core_;
     http::RequestParser parser_;
@@ -57,6 +64,8 @@ private:
     std::size_t unsent_ = 0;          // answers queued since the queue was last empty
     bool request_started_ = false;    // bytes of the next request have arrived
     bool hand_over_waiting_ = false;  // a parsed upgrade waits for the answers queued before it
+    bool awaiting_answer_ = false;    // a handler answers the last request later
+    bool keep_alive_after_answer_ = false;
     net::Clock::time_point deadline_;
     bool done_ = false;  // answered for good (closing) or handed over
 };

@@ -62,6 +62,13 @@ void Server::on_http(HttpHandler handler) {
     core_->on_http = std::move(handler);
 }
 
+void Server::on_http(ImmediateHttpHandler handler) {
+    core_->on_http = [handler = std::move(handler)](const http::Request& request,
+                                                    Deferral& /*later*/) {
+        return std::optional<http::Response>(handler(request));
+    };
+}
+
 void Server::start() {
     if (started_) {
         return;

@@ -25,6 +25,7 @@
 #include "herald/net/worker_pool.h"
 #include "herald/web/connections.h"
 #include "herald/web/event_stream.h"
+#include "herald/web/responder.h"
 #include "herald/web/websocket.h"
 #include "herald/ws/broadcast.h"
 #include "herald/ws/deflate.h"
@@ -60,7 +61,10 @@ class Server {
 public:
     using WebSocketHandler = std::function<void(const WebSocketPtr&)>;
     using EventStreamHandler = std::function<void(const EventStreamPtr&)>;
-    using HttpHandler = std::function<http::Response(const http::Request&)>;
+    // Answers now (returns the response) or later: takes later.defer() and returns nullopt.
+    using HttpHandler =
+            std::function<std::optional<http::Response>(const http::Request&, Deferral& later)>;
+    using ImmediateHttpHandler = std::function<http::Response(const http::Request&)>;
 
     // With its own pool of options.threads workers.
     explicit Server(ServerOptions options);
@@ -76,6 +80,7 @@ public:
     // Without it, event-stream requests go to on_http.
     void on_event_stream(EventStreamHandler handler);
     void on_http(HttpHandler handler);
+    void on_http(ImmediateHttpHandler handler);  // every request answered at once
 
     // Binds and starts accepting; throws std::runtime_error (address in use, bad TLS files ...).
     void start();
