@@ -87,9 +87,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     }
     RecordingService service;
     fill(service);
-    server::RestApi api(kApps, service, server::RestOptions{[] {
-                            return kNow;
-                        }});
+    server::RestOptions options;
+    options.now_seconds = [] {
+        return kNow;
+    };
+    server::RestApi api(kApps, service, std::move(options));
     const auto response = api.handle(request);
     const auto s = response.status;
     check(s == 200 || s == 400 || s == 401 || s == 403 || s == 404 || s == 405 || s == 413 ||

@@ -41,7 +41,8 @@ struct ChannelState {
 
 struct ChannelSummary {
     std::string name;
-    std::uint64_t user_count = 0;  // presence channels only
+    std::uint64_t user_count = 0;          // presence channels only
+    std::uint64_t subscription_count = 0;  // connections subscribed, on every node
 };
 
 class ChannelService {

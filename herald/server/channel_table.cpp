@@ -195,7 +195,8 @@ std::vector<ChannelSummary> ChannelTable::occupied(std::size_t app, std::string_
         const std::lock_guard lock(s.mutex);
         for (const auto& [k, record] : s.records) {
             if (record.subscriptions > 0 && k.starts_with(head)) {
-                out.push_back(ChannelSummary{k.substr(app_part), record.members.size()});
+                out.push_back(ChannelSummary{k.substr(app_part), record.members.size(),
+                                             record.subscriptions});
             }
         }
     }

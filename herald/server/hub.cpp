@@ -303,17 +303,26 @@ std::vector<ChannelSummary> Hub::channels(const App& app, std::string_view prefi
     auto all = table_.occupied(apps_.index_of(app), prefix);
     auto remote = cluster_->view().channels(app.id, prefix);
     if (!remote.empty()) {
-        std::map<std::string, std::set<std::string>> users;
+        struct Merged {
+            std::set<std::string> users;
+            std::uint64_t subscriptions = 0;
+        };
+
+        std::map<std::string, Merged> merged;
         for (auto& channel : remote) {
-            users[channel.name].insert(channel.users.begin(), channel.users.end());
+            auto& m = merged[channel.name];
+            m.users.insert(channel.users.begin(), channel.users.end());
+            m.subscriptions += channel.subscriptions;
         }
         for (const auto& summary : all) {
+            auto& m = merged[summary.name];
             const auto local = table_.members(apps_.index_of(app), summary.name);
-            users[summary.name].insert(local.begin(), local.end());
+            m.users.insert(local.begin(), local.end());
+            m.subscriptions += summary.subscription_count;
         }
         all.clear();
-        for (auto& [name, members] : users) {
-            all.push_back(ChannelSummary{name, members.size()});
+        for (auto& [name, m] : merged) {
+            all.push_back(ChannelSummary{name, m.users.size(), m.subscriptions});
         }
     }
     // §4.12: a user's delivery channel is not a channel of the app's.

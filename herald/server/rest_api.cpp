@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "herald/pusher/channel.h"
 #include "herald/pusher/rest_signature.h"
 #include "herald/server/rest_body.h"
@@ -16,6 +18,7 @@
 #include "herald/server/rest_reply.h"
 #include "herald/util/ascii.h"
 #include "herald/util/parse.h"
+#include "herald/util/throttle.h"
 
 namespace herald::server {
 
@@ -150,11 +153,13 @@ struct RestApi::Impl {
           options(std::move(opts)),
           limiter(registry.apps().size()) {}
 
-    Response handle(const Request& request);
-    Response dispatch(const Target& target, const App& app, const Request& request,
-                      std::int64_t now);
+    // `later` null: every answer is built here and now.
+    std::optional<Response> handle(const Request& request, web::Deferral* later);
+    std::optional<Response> dispatch(const Target& target, const App& app, const Request& request,
+                                     std::int64_t now, web::Deferral* later);
     Response trigger(const App& app, const ParsedTriggers& parsed, bool batch, std::int64_t now);
-    Response list_channels(const App& app, const pusher::QueryParams& query);
+    std::optional<Response> list_channels(const App& app, const pusher::QueryParams& query,
+                                          web::Deferral* later);
     Response channel_info(const App& app, const std::string& name,
                           const pusher::QueryParams& query);
     Response channel_users(const App& app, const std::string& name);
@@ -166,7 +171,7 @@ struct RestApi::Impl {
     BackendRateLimiter limiter;
 };
 
-Response RestApi::Impl::handle(const Request& request) {
+std::optional<Response> RestApi::Impl::handle(const Request& request, web::Deferral* later) {
     const auto path = request.path();
     if (path == "/" || path == "/up") {
         return health(request);
@@ -197,18 +202,19 @@ Response RestApi::Impl::handle(const Request& request) {
     if (!app->enabled) {
         return error_reply(RestError{403, "App " + quote_for_message(app->id) + " is disabled"});
     }
-    return dispatch(*target, *app, request, now);
+    return dispatch(*target, *app, request, now, later);
 }
 
-Response RestApi::Impl::dispatch(const Target& target, const App& app, const Request& request,
-                                 std::int64_t now) {
+std::optional<Response> RestApi::Impl::dispatch(const Target& target, const App& app,
+                                                const Request& request, std::int64_t now,
+                                                web::Deferral* later) {
     switch (target.route) {
         case Route::Events:
             return trigger(app, parse_trigger_body(request.body, app.limits), false, now);
         case Route::BatchEvents:
             return trigger(app, parse_batch_body(request.body, app.limits), true, now);
         case Route::Channels:
-            return list_channels(app, pusher::parse_query(request.query()));
+            return list_channels(app, pusher::parse_query(request.query()), later);
         case Route::Channel:
             return channel_info(app, target.name, pusher::parse_query(request.query()));
         case Route::ChannelUsers:
@@ -246,8 +252,10 @@ Response RestApi::Impl::trigger(const App& app, const ParsedTriggers& parsed, bo
                             : trigger_body(channels, app, triggers.front()));
 }
 
-Response RestApi::Impl::list_channels(const App& app, const pusher::QueryParams& query) {
-    const auto prefix = param(query, "filter_by_prefix");
+std::optional<Response> RestApi::Impl::list_channels(const App& app,
+                                                     const pusher::QueryParams& query,
+                                                     web::Deferral* later) {
+    auto prefix = std::string(param(query, "filter_by_prefix"));
     const auto info = parse_info(param(query, "info"));
     // §8.6: user counts exist only when the listing is restricted to presence channels.
     if (info.user_count && !prefix.starts_with("presence-")) {
@@ -255,7 +263,21 @@ Response RestApi::Impl::list_channels(const App& app, const pusher::QueryParams&
                                      "info=user_count needs filter_by_prefix starting with "
                                      "presence- (only presence channels have users)"});
     }
-    return json_reply(channels_body(channels, app, channels.channels(app, prefix), info));
+    // The listing grows with the app: built off the worker when the server offers a place.
+    if (later == nullptr || !options.off_loop) {
+        return json_reply(channels_body(channels.channels(app, prefix), info));
+    }
+    auto build = [this, &app, prefix = std::move(prefix), info, answer = later->defer()] {
+        answer(json_reply(channels_body(channels.channels(app, prefix), info)));
+    };
+    if (!options.off_loop(std::move(build))) {
+        // The refused job took its Responder along, which answered 503 when it went.
+        static util::Throttle log;  // any client with the app's secret may cause it
+        util::log_throttled(log, [](const std::string& note) {
+            spdlog::warn("GET /channels answered 503: too many channel listings waiting{}", note);
+        });
+    }
+    return std::nullopt;
 }
 
 Response RestApi::Impl::channel_info(const App& app, const std::string& name,
@@ -311,7 +333,11 @@ bool RestApi::handles(std::string_view path) noexcept {
 }
 
 http::Response RestApi::handle(const http::Request& request) {
-    return impl_->handle(request);
+    return *impl_->handle(request, nullptr);
+}
+
+std::optional<http::Response> RestApi::handle(const http::Request& request, web::Deferral& later) {
+    return impl_->handle(request, &later);
 }
 
 }  // namespace herald::server

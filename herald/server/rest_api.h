@@ -11,16 +11,21 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include "herald/http/message.h"
 #include "herald/server/app.h"
 #include "herald/server/channel_service.h"
+#include "herald/web/responder.h"
 
 namespace herald::server {
 
 struct RestOptions {
     std::function<std::int64_t()> now_seconds;  // unset: the system clock (Unix seconds)
     std::chrono::seconds timestamp_window = pusher::kRestTimestampWindow;
+    // Runs a job away from the workers (GET /channels, whose work grows with the app); false
+    // when it cannot take one more. Unset: such answers are built on the worker.
+    std::function<bool(std::function<void()>)> off_loop;
 };
 
 class RestApi {
@@ -33,7 +38,13 @@ public:
     // True for the paths this API answers (/apps/..., / and /up).
     [[nodiscard]] static bool handles(std::string_view path) noexcept;
 
+    // Answers on the calling thread.
     [[nodiscard]] http::Response handle(const http::Request& request);
+    // The same, except that an answer whose work grows with the app (GET /channels) is built
+    // through options.off_loop: the Responder taken from `later` answers, and this returns
+    // nullopt. A refused job answers 503.
+    [[nodiscard]] std::optional<http::Response> handle(const http::Request& request,
+                                                       web::Deferral& later);
 
 private:
     struct Impl;

@@ -87,7 +87,7 @@ TEST_F(RestAuth, AcceptsTimestampsJustInsideTheWindowOnly) {
 }
 
 TEST_F(RestAuth, HonoursAConfiguredWindow) {
-    RestApi narrow(apps_, service_, RestOptions{[] { return kNow; }, std::chrono::seconds{10}});
+    RestApi narrow(apps_, service_, RestOptions{[] { return kNow; }, std::chrono::seconds{10}, {}});
     EXPECT_EQ(narrow.handle(signed_request(app(), "GET", "/apps/3/channels", {}, {}, kNow - 9))
                       .status,
               200U);

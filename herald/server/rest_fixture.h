@@ -46,9 +46,8 @@ protected:
     std::int64_t now_ = kNow;
     AppRegistry apps_;
     RecordingService service_;
-    RestApi api_{apps_, service_, RestOptions{[this] {
-                     return now_;
-                 }}};
+    RestApi api_{apps_, service_,
+                 RestOptions{[this] { return now_; }, pusher::kRestTimestampWindow, {}}};
 };
 
 inline std::string content_type(const http::Response& response) {

@@ -1,6 +1,10 @@
 // The REST API's queries and commands (protocol.md §8.6-§8.9): channel listings, one channel's
 // info, presence users and terminating a user's connections.
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -13,10 +17,10 @@ namespace {
 class RestQuery : public RestFixture {
 protected:
     RestQuery() {
-        service_.summaries = {{"#server-to-user-1", 0},
-                              {"presence-lobby", 57},
-                              {"presence-room-7", 3},
-                              {"private-orders", 0}};
+        service_.summaries = {{"#server-to-user-1", 0, 1},
+                              {"presence-lobby", 57, 0},
+                              {"presence-room-7", 3, 5},
+                              {"private-orders", 0, 2}};
         service_.states["presence-room-7"] = ChannelState{true, 5, 3, std::nullopt};
         service_.states["private-orders"] = ChannelState{true, 2, 0, std::nullopt};
     }
@@ -139,6 +143,84 @@ TEST_F(RestQuery, TerminateRefusesABadBodyOrAnEmptyUser) {
     EXPECT_EQ(empty.status, 400U);
     EXPECT_NE(empty.body.find("user id"), std::string::npos);
     EXPECT_TRUE(service_.terminated.empty());
+}
+
+// A Deferral whose Responder records the answer, for an API that runs listings through a queue
+// the test empties (or refuses).
+class RecordingDeferral final : public web::Deferral {
+public:
+    struct Answers final : web::Responder::Target {
+        void answer(http::Response response) override { got.push_back(std::move(response)); }
+
+        std::vector<http::Response> got;
+    };
+
+    web::Responder defer() override {
+        ++deferred;
+        return web::Responder(answers);
+    }
+
+    std::shared_ptr<Answers> answers = std::make_shared<Answers>();
+    int deferred = 0;
+};
+
+class RestQueryOffLoop : public RestQuery {
+protected:
+    std::optional<http::Response> handle_deferred(const http::Request& request) {
+        return off_loop_api_.handle(request, later_);
+    }
+
+    std::vector<std::function<void()>> jobs_;
+    bool refuse_ = false;
+    RecordingDeferral later_;
+    RestApi off_loop_api_{apps_, service_, queued_options()};
+
+private:
+    RestOptions queued_options() {
+        RestOptions options;
+        options.now_seconds = [this] {
+            return now_;
+        };
+        options.off_loop = [this](std::function<void()> job) {
+            if (refuse_) {
+                return false;
+            }
+            jobs_.push_back(std::move(job));
+            return true;
+        };
+        return options;
+    }
+};
+
+TEST_F(RestQueryOffLoop, AChannelListingIsBuiltByTheOffLoopJob) {
+    const auto request =
+            signed_request(app(), "GET", "/apps/3/channels", {{"info", "subscription_count"}});
+    EXPECT_FALSE(handle_deferred(request)) << "no answer on the calling thread";
+    EXPECT_TRUE(service_.prefixes.empty()) << "nothing read before the job runs";
+    ASSERT_EQ(jobs_.size(), 1U);
+    ASSERT_EQ(later_.deferred, 1);
+    jobs_.front()();
+    ASSERT_EQ(later_.answers->got.size(), 1U);
+    EXPECT_EQ(later_.answers->got[0].status, 200U);
+    EXPECT_EQ(later_.answers->got[0].body, api_.handle(request).body) << "the same answer";
+}
+
+TEST_F(RestQueryOffLoop, OtherRequestsAndRefusedListingsAreAnsweredAtOnce) {
+    const auto info =
+            handle_deferred(signed_request(app(), "GET", "/apps/3/channels/private-orders"));
+    ASSERT_TRUE(info);
+    EXPECT_EQ(info->status, 200U);
+    const auto bad = handle_deferred(
+            signed_request(app(), "GET", "/apps/3/channels", {{"info", "user_count"}}));
+    ASSERT_TRUE(bad) << "a refused query is answered before any work is queued";
+    EXPECT_EQ(bad->status, 400U);
+    EXPECT_EQ(later_.deferred, 0);
+    refuse_ = true;
+    EXPECT_FALSE(handle_deferred(signed_request(app(), "GET", "/apps/3/channels")));
+    EXPECT_TRUE(jobs_.empty());
+    // The refused job dropped its Responder; the connection's side answers 503 then (web tests).
+    EXPECT_EQ(later_.deferred, 1);
+    EXPECT_TRUE(later_.answers->got.empty());
 }
 
 }  // namespace

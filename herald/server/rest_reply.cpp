@@ -85,8 +85,7 @@ std::string batch_body(ChannelService& service, const App& app,
     return out.take();
 }
 
-std::string channels_body(ChannelService& service, const App& app,
-                          const std::vector<ChannelSummary>& channels, const InfoRequest& info) {
+std::string channels_body(const std::vector<ChannelSummary>& channels, const InfoRequest& info) {
     util::JsonWriter out;
     out.begin_object().key("channels").begin_object();
     for (const auto& summary : channels) {
@@ -100,8 +99,7 @@ std::string channels_body(ChannelService& service, const App& app,
             out.key("user_count").number(summary.user_count);
         }
         if (info.subscription_count) {
-            const auto state = service.channel(app, summary.name);
-            out.key("subscription_count").number(state.subscription_count);
+            out.key("subscription_count").number(summary.subscription_count);
         }
         out.end_object();
     }

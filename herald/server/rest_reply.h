@@ -31,8 +31,7 @@ namespace herald::server {
                                      const std::vector<Trigger>& triggers);
 
 // §8.6: {"channels":{name:{user_count?, subscription_count?}}}, #server-to-user- left out.
-[[nodiscard]] std::string channels_body(ChannelService& service, const App& app,
-                                        const std::vector<ChannelSummary>& channels,
+[[nodiscard]] std::string channels_body(const std::vector<ChannelSummary>& channels,
                                         const InfoRequest& info);
 
 // §8.7: {"occupied":bool, user_count?, subscription_count?, cache?}.

@@ -16,6 +16,7 @@
 #include "herald/server/connection.h"
 #include "herald/server/context.h"
 #include "herald/server/hub.h"
+#include "herald/server/query_thread.h"
 #include "herald/server/rest_api.h"
 #include "herald/server/upgrade_gate.h"
 #include "herald/server/webhook_events.h"
@@ -113,6 +114,15 @@ std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config)
     return std::make_unique<cluster::RedisAdapter>(std::move(options));
 }
 
+// Channel listings are built on the query thread, not on the worker that read the request.
+RestOptions rest_options(QueryThread& queries) {
+    RestOptions options;
+    options.off_loop = [&queries](std::function<void()> job) {
+        return queries.post(std::move(job));
+    };
+    return options;
+}
+
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -128,7 +138,7 @@ struct PusherServer::Impl {
                            : nullptr),
           server(websocket_options(config, config.listen)),
           hub(apps, server.pool()),
-          rest(apps, hub),
+          rest(apps, hub, rest_options(queries)),
           context(config, apps, hub) {
         const auto node = static_cast<std::uint32_t>(util::FastRandom{}.next() % 1000000);
         std::size_t max_message = 0;
@@ -191,12 +201,12 @@ struct PusherServer::Impl {
         });
     }
 
-    http::Response answer(const http::Request& request) {
+    std::optional<http::Response> answer(const http::Request& request, web::Deferral& later) {
         if (context.draining.load(std::memory_order_relaxed)) {
             return unavailable();
         }
         if (RestApi::handles(request.path())) {
-            return rest.handle(request);
+            return rest.handle(request, later);
         }
         return http::text_response(404, "Not found: " + std::string(request.path()) + "\n");
     }
@@ -220,6 +230,7 @@ struct PusherServer::Impl {
     CountTicker ticker;  // destroyed after the server's workers, whose tick list links it
     web::Server server;
     Hub hub;
+    QueryThread queries;  // stopped before the workers: its jobs answer connections on them
     RestApi rest;
     ServerContext context;
     ClusterNode cluster_node{hub};
@@ -253,13 +264,17 @@ void PusherServer::start() {
     if (impl.config.api_listen) {
         auto options = websocket_options(impl.config, *impl.config.api_listen);
         impl.api_server = std::make_unique<web::Server>(std::move(options), impl.server.pool());
-        impl.api_server->on_http([&impl](const http::Request& r) { return impl.answer(r); });
+        impl.api_server->on_http([&impl](const http::Request& r, web::Deferral& later) {
+            return impl.answer(r, later);
+        });
         impl.server.on_http([](const http::Request& r) {
             return http::text_response(404, "Not found: " + std::string(r.path()) +
                                                     " (the REST API has its own listener)\n");
         });
     } else {
-        impl.server.on_http([&impl](const http::Request& r) { return impl.answer(r); });
+        impl.server.on_http([&impl](const http::Request& r, web::Deferral& later) {
+            return impl.answer(r, later);
+        });
     }
     impl.server.start();
     impl.ticker.hub = &impl.hub;
@@ -279,6 +294,7 @@ void PusherServer::stop(std::chrono::milliseconds grace) {
     }
     impl.stopped = true;
     impl.drain();
+    impl.queries.stop();  // what waits is answered 503 while the workers still run
     if (impl.api_server) {
         impl.api_server->stop(grace);
     }
