@@ -332,7 +332,7 @@ export function poolTest(h, name, fn, { timeout = 30_000, app = kApp } = {}) {
 // A test against `h.server` with raw WebSocket clients (RawPusher) kept in `h.raw` and all
 // terminated at the end; a failure prints the server's output.
 export function rawTest(h, name, fn, { timeout = 30_000 } = {}) {
-    return serverTest(name, () => [h.server, {}], async () => {
+    return serverTest(name, () => [h.server], async () => {
         h.raw = new RawPool();
         try {
             await fn(h.raw);
