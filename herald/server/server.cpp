@@ -113,6 +113,15 @@ std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config)
     return std::make_unique<cluster::RedisAdapter>(std::move(options));
 }
 
+// A cluster node keeps no occupancy journal: its occupancy and member webhooks are the cluster's
+// decisions, which other nodes may change after it crashed, and the lease clean-up already
+// retracts a crashed node's share, once, from the node that reaps it.
+webhooks::Settings webhook_settings(const ServerConfig& config) {
+    auto settings = config.webhooks;
+    settings.occupancy_journal = !config.redis_url.has_value();
+    return settings;
+}
+
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -124,7 +133,7 @@ struct PusherServer::Impl {
         : config(with_default_app(std::move(server_config))),
           apps(config.apps),
           webhooks(any_webhooks(config.apps)
-                           ? std::make_unique<WebhookEvents>(config.webhooks, config.apps)
+                           ? std::make_unique<WebhookEvents>(webhook_settings(config), config.apps)
                            : nullptr),
           server(websocket_options(config, config.listen)),
           hub(apps, server.pool()),

@@ -1,10 +1,10 @@
 // herald/webhooks/pipeline_fixture.h
 //
-// The GoogleTest fixture of the pipeline tests (dispatcher_test.cpp): the Pipeline stepped as the
-// webhook thread steps it, against a scripted transport and scripted clocks: no sockets, no
-// threads, no sleeping. Time passes only while the pipeline waits on the transport, by exactly the
-// wait it asked for, as it would on a quiet network. The spool and the dead-letter file are the
-// real ones, in a temporary directory.
+// The GoogleTest fixture of the pipeline tests (dispatcher_test.cpp, occupancy_recovery_test.cpp):
+// the Pipeline stepped as the webhook thread steps it, against a scripted transport and scripted
+// clocks: no sockets, no threads, no sleeping. Time passes only while the pipeline waits on the
+// transport, by exactly the wait it asked for, as it would on a quiet network. The spool, the
+// occupancy journal and the dead-letter file are the real ones, in a temporary directory.
 // Owner: one test.
 #pragma once
 
@@ -124,7 +124,7 @@ protected:
 
     // One app whose events go to every URL of `urls`.
     Pipeline& make(const std::vector<std::string>& urls) {
-        AppHooks app{"app-key", "app-secret", {}};
+        AppHooks app{"app-id", "app-key", "app-secret", {}};
         for (const auto& url : urls) {
             app.targets.push_back(Target{url, {}, ""});
         }
