@@ -123,6 +123,15 @@ RestOptions rest_options(QueryThread& queries) {
     return options;
 }
 
+// A cluster node keeps no occupancy journal: its occupancy and member webhooks are the cluster's
+// decisions, which other nodes may change after it crashed, and the lease clean-up already
+// retracts a crashed node's share, once, from the node that reaps it.
+webhooks::Settings webhook_settings(const ServerConfig& config) {
+    auto settings = config.webhooks;
+    settings.occupancy_journal = !config.redis_url.has_value();
+    return settings;
+}
+
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -134,7 +143,7 @@ struct PusherServer::Impl {
         : config(with_default_app(std::move(server_config))),
           apps(config.apps),
           webhooks(any_webhooks(config.apps)
-                           ? std::make_unique<WebhookEvents>(config.webhooks, config.apps)
+                           ? std::make_unique<WebhookEvents>(webhook_settings(config), config.apps)
                            : nullptr),
           server(websocket_options(config, config.listen)),
           hub(apps, server.pool()),

@@ -11,7 +11,7 @@ std::vector<webhooks::AppHooks> hooks_of(const std::vector<App>& apps) {
     std::vector<webhooks::AppHooks> hooks;
     hooks.reserve(apps.size());
     for (const auto& app : apps) {
-        hooks.push_back(webhooks::AppHooks{app.key, app.secret, webhook_targets(app)});
+        hooks.push_back(webhooks::AppHooks{app.id, app.key, app.secret, webhook_targets(app)});
     }
     return hooks;
 }

@@ -26,6 +26,7 @@ Pipeline::Pipeline(Settings settings, std::vector<AppHooks> apps, Transport& tra
       grace_(settings_.grace, settings_.cache_miss_interval),
       batcher_(0, settings_.batch_window, settings_.batch_max_events),
       spool_(settings_.spool_path, settings_.spool_max_bytes),
+      journal_(occupancy_journal_path(settings_)),
       dead_letters_(settings_.dead_letter_path) {
     for (std::size_t app = 0; app < apps_.size(); ++app) {
         for (const auto& target : apps_[app].targets) {
@@ -53,14 +54,52 @@ void Pipeline::open() {
         auto& lane = *lanes_[lane_for(request.url)];
         lane.queue.push_back(std::move(request));
     }
-    spdlog::info("webhooks: {} target(s); spool {}{}", routes_.size(),
+    spdlog::info("webhooks: {} target(s); spool {}; occupancy journal {}{}", routes_.size(),
                  settings_.spool_path.empty() ? "off (memory only)" : settings_.spool_path,
+                 journal_.enabled() ? journal_.path() : "off",
                  replay.pending.empty() ? std::string{}
                                         : fmt::format("; replaying {} request(s) with {} event(s)",
                                                       replay.pending.size(), events));
     if (replay.malformed > 0) {
         spdlog::warn("webhooks: skipped {} unreadable line(s) of {} (an interrupted write)",
                      replay.malformed, settings_.spool_path);
+    }
+    auto stale = journal_.open();
+    recover(stale);
+}
+
+std::optional<std::size_t> Pipeline::app_with_id(const std::string& id) const {
+    for (std::size_t app = 0; app < apps_.size(); ++app) {
+        if (apps_[app].id == id) {
+            return app;
+        }
+    }
+    return std::nullopt;
+}
+
+void Pipeline::recover(OccupancyJournal::Replay& replay) {
+    if (replay.malformed > 0) {
+        spdlog::warn("webhooks: skipped {} unreadable line(s) of {} (an interrupted write)",
+                     replay.malformed, journal_.path());
+    }
+    std::size_t members = 0;
+    for (auto& entry : replay.live) {
+        const auto app = app_with_id(entry.app_id);
+        if (!app || !routed(*app)) {
+            journal_.drop(entry);  // the app is gone or has no target left: nobody to tell
+            continue;
+        }
+        members += entry.user_id.empty() ? 0 : 1;
+        recovered_.push_back(AppEvent{*app, entry.user_id.empty()
+                                                    ? channel_vacated(std::move(entry.channel))
+                                                    : member_removed(std::move(entry.channel),
+                                                                     std::move(entry.user_id))});
+    }
+    if (!recovered_.empty()) {  // the process did not stop cleanly
+        spdlog::warn(
+                "webhooks: {} channel(s) and {} member(s) were announced before an unclean stop "
+                "({}); retracting them after the grace delay unless they are back by then",
+                recovered_.size() - members, members, journal_.path());
     }
 }
 
@@ -110,6 +149,11 @@ void Pipeline::log_stopped() const {
 
 void Pipeline::turn(bool stopping, std::vector<AppEvent>& inbox, Clock::time_point now) {
     std::vector<AppEvent> out;
+    // The journal's removals first, so that a reoccupation already in the inbox cancels them.
+    for (auto& item : recovered_) {
+        grace_.push(std::move(item), now, out);
+    }
+    recovered_.clear();
     for (auto& item : inbox) {
         grace_.push(std::move(item), now, out);
     }
@@ -119,6 +163,7 @@ void Pipeline::turn(bool stopping, std::vector<AppEvent>& inbox, Clock::time_poi
     } else {
         grace_.release_due(now, out);
     }
+    journal(out, now);
     route(out, now);
     std::vector<Batch> batches;
     if (stopping) {
@@ -129,7 +174,45 @@ void Pipeline::turn(bool stopping, std::vector<AppEvent>& inbox, Clock::time_poi
     for (auto& batch : batches) {
         enqueue(batch);
     }
+    // Every batch open when a removal was routed has closed by now + batch_window (by now, when
+    // stopping): from then on its request is in the spool and the journal may forget the entry.
+    if (stopping) {
+        journal_.forget_all_removed();
+    } else {
+        journal_.forget_spooled(now);
+    }
     start_due(now);
+}
+
+bool Pipeline::retractable(const AppEvent& addition) const {
+    auto removal = addition.event;
+    removal.type = removal.type == EventType::ChannelOccupied ? EventType::ChannelVacated
+                                                              : EventType::MemberRemoved;
+    return std::any_of(routes_by_app_[addition.app].begin(), routes_by_app_[addition.app].end(),
+                       [&](std::size_t index) { return routes_[index].target->wants(removal); });
+}
+
+void Pipeline::journal(const std::vector<AppEvent>& announced, Clock::time_point now) {
+    if (!journal_.enabled()) {
+        return;
+    }
+    for (const auto& item : announced) {
+        const auto type = item.event.type;
+        const bool addition = type == EventType::ChannelOccupied || type == EventType::MemberAdded;
+        const bool removal = type == EventType::ChannelVacated || type == EventType::MemberRemoved;
+        // Only what a target would hear retracted is worth remembering.
+        if (!(addition && retractable(item)) && !removal) {
+            continue;
+        }
+        const bool member = type == EventType::MemberAdded || type == EventType::MemberRemoved;
+        const OccupancyEntry entry{apps_[item.app].id, item.event.channel,
+                                   member ? item.event.user_id : std::string{}};
+        if (addition) {
+            journal_.added(entry);
+        } else {
+            journal_.removed(entry, now + settings_.batch_window);
+        }
+    }
 }
 
 void Pipeline::route(std::vector<AppEvent>& events, Clock::time_point now) {
@@ -259,6 +342,9 @@ Clock::time_point Pipeline::next_wake(Clock::time_point now) const {
         wake = std::min(wake, *due);
     }
     if (const auto due = batcher_.next_due()) {
+        wake = std::min(wake, *due);
+    }
+    if (const auto due = journal_.next_due()) {
         wake = std::min(wake, *due);
     }
     for (const auto& lane : lanes_) {

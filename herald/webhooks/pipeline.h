@@ -6,7 +6,10 @@
 // URL. Each lane has one request in flight at a time, so every receiver sees its webhooks in the
 // order they were made (and so in order per channel); a failed request is retried with backoff and
 // jitter until the retry window has passed, then written to the dead-letter file. A receiver that
-// is slow or down delays only its own lane.
+// is slow or down delays only its own lane. The occupancy journal remembers which channels and
+// members were announced; what it still holds at open() was left unretracted by a crash and goes
+// through the grace delay as channel_vacated / member_removed, so a channel reoccupied meanwhile
+// sends nothing.
 // Time, chance and the network come in from outside (Clocks, Transport), so a test steps it turn
 // by turn; the Dispatcher is the thread that drives it in the server.
 // Owner: the webhook thread (or a test); routed() and counters() from any thread.
@@ -28,6 +31,7 @@
 #include "herald/webhooks/dead_letters.h"
 #include "herald/webhooks/event.h"
 #include "herald/webhooks/grace.h"
+#include "herald/webhooks/occupancy_journal.h"
 #include "herald/webhooks/settings.h"
 #include "herald/webhooks/spool.h"
 #include "herald/webhooks/target.h"
@@ -51,8 +55,9 @@ public:
     Pipeline(const Pipeline&) = delete;
     Pipeline& operator=(const Pipeline&) = delete;
 
-    // Opens the spool and queues the requests it holds, in the order they were made. Throws
-    // std::runtime_error.
+    // Opens the spool and queues the requests it holds, in the order they were made; opens the
+    // occupancy journal and holds a removal for each entry it still holds, as if its channel or
+    // member had just been left. Throws std::runtime_error.
     void open();
 
     // Whether events of `app` go anywhere. Any thread: fixed at construction.
@@ -92,6 +97,10 @@ private:
     };
 
     void turn(bool stopping, std::vector<AppEvent>& inbox, Clock::time_point now);
+    void recover(OccupancyJournal::Replay& replay);
+    void journal(const std::vector<AppEvent>& announced, Clock::time_point now);
+    [[nodiscard]] bool retractable(const AppEvent& addition) const;
+    [[nodiscard]] std::optional<std::size_t> app_with_id(const std::string& id) const;
     void route(std::vector<AppEvent>& events, Clock::time_point now);
     void enqueue(Batch& batch);
     void start_due(Clock::time_point now);
@@ -114,6 +123,8 @@ private:
     GraceFilter grace_;
     Batcher batcher_;
     Spool spool_;
+    OccupancyJournal journal_;
+    std::vector<AppEvent> recovered_;  // from the journal, into the grace filter at the first turn
     DeadLetters dead_letters_;
     Counters counters_;
     util::Throttle drop_log_;                    // a full spool drops every request until it drains

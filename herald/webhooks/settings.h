@@ -2,7 +2,8 @@
 //
 // How webhooks are gathered and delivered, for every app of a server: batching (§9.5), the grace
 // delay of channel_vacated/member_removed (§9.4), request timeout and retries (§9.2), the spool
-// that keeps undelivered webhooks across restarts and the dead-letter file for what expired.
+// that keeps undelivered webhooks across restarts (with the occupancy journal beside it) and the
+// dead-letter file for what expired.
 // Owner: plain data, copied into the dispatcher at start.
 #pragma once
 
@@ -27,8 +28,20 @@ struct Settings {
     std::string spool_path = "herald-webhooks.spool";  // empty: undelivered webhooks in memory only
     std::size_t spool_max_bytes = 64 * 1024 * 1024;
     std::string dead_letter_path = "herald-webhooks.dead";  // empty: expired webhooks only logged
+    // Keep the occupancy journal beside the spool (occupancy_journal.h). Not a configuration key:
+    // the server turns it off in a cluster, whose leases retract a crashed node's share.
+    bool occupancy_journal = true;
 
     friend bool operator==(const Settings&, const Settings&) = default;
 };
+
+// Where the occupancy journal is kept: "<spool_path>.occupancy", or "" (off) without a spool file
+// or when `occupancy_journal` is off.
+[[nodiscard]] inline std::string occupancy_journal_path(const Settings& settings) {
+    if (settings.spool_path.empty() || !settings.occupancy_journal) {
+        return {};
+    }
+    return settings.spool_path + ".occupancy";
+}
 
 }  // namespace herald::webhooks

@@ -1,30 +1,15 @@
 #include "herald/webhooks/spool.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
-#include <stdexcept>
 #include <utility>
-
-#include <fcntl.h>
-#include <spdlog/spdlog.h>
-#include <sys/file.h>
-#include <unistd.h>
 
 #include "herald/util/parse.h"
 
 namespace herald::webhooks {
 
 namespace {
-
-std::runtime_error failure(const std::string& what, const std::string& path) {
-    return std::runtime_error(what + " webhook spool \"" + path + "\": " + std::strerror(errno));
-}
 
 // Splits off the text up to the next space; false when there is none.
 bool next_field(std::string_view& rest, std::string_view& field) {
@@ -73,24 +58,12 @@ std::optional<std::uint64_t> parse_done(std::string_view line) {
     return util::parse_integer<std::uint64_t>(line.substr(2));
 }
 
-int open_append(const std::string& path) {
-    // NOLINTNEXTLINE(cppcoreguidelines-pro-type-vararg): open(2)
-    return ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-}
-
 }  // namespace
 
 Spool::Spool(std::string path, std::size_t max_bytes)
-    : path_(std::move(path)), max_bytes_(max_bytes) {}
-
-Spool::~Spool() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-    if (lock_fd_ >= 0) {
-        ::close(lock_fd_);  // releases the flock
-    }
-}
+    : file_(std::move(path), "webhook spool",
+            "undelivered webhooks are kept in memory only until it works again"),
+      max_bytes_(max_bytes) {}
 
 std::string Spool::record(const Outbound& r) {
     std::string line = "P " + std::to_string(r.id) + ' ' + std::to_string(r.time_ms) + ' ' +
@@ -103,37 +76,19 @@ std::string Spool::record(const Outbound& r) {
 
 Spool::Replay Spool::open() {
     Replay replay;
-    if (path_.empty()) {
-        return replay;
-    }
-    const auto lock_path = path_ + ".lock";
-    lock_fd_ = open_append(lock_path);
-    if (lock_fd_ < 0) {
-        throw failure("cannot create the lock file of the", path_);
-    }
-    if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
-        throw std::runtime_error("webhook spool \"" + path_ + "\" is in use by another process (" +
-                                 lock_path + " is locked)");
-    }
     std::map<std::uint64_t, Outbound> pending;
-    std::ifstream in(path_, std::ios::binary);
-    std::string line;
-    while (in && std::getline(in, line)) {
-        const bool complete = !in.eof();  // the last line without '\n' is a torn write
+    const auto torn = file_.open([&](std::string_view line) {
         Outbound request;
-        if (complete && line.starts_with("P ") && parse_pending(line, request)) {
+        if (line.starts_with("P ") && parse_pending(line, request)) {
             next_id_ = std::max(next_id_, request.id + 1);
             pending[request.id] = std::move(request);
-        } else if (const auto done =
-                           complete && line.starts_with("D ") ? parse_done(line) : std::nullopt) {
+        } else if (const auto done = line.starts_with("D ") ? parse_done(line) : std::nullopt) {
             pending.erase(*done);
         } else if (!line.empty()) {
             ++replay.malformed;
         }
-    }
-    if (in.bad()) {
-        throw failure("cannot read the", path_);
-    }
+    });
+    replay.malformed += torn;
     for (auto& [id, request] : pending) {
         replay.pending.push_back(std::move(request));
     }
@@ -142,17 +97,7 @@ Spool::Replay Spool::open() {
         all.push_back(&request);
     }
     rewrite(all);
-    if (fd_ < 0) {
-        throw failure("cannot write the", path_);
-    }
     return replay;
-}
-
-void Spool::reopen() {
-    if (fd_ >= 0) {
-        ::close(fd_);
-    }
-    fd_ = open_append(path_);
 }
 
 void Spool::rewrite(const std::vector<const Outbound*>& pending) {
@@ -165,48 +110,7 @@ void Spool::rewrite(const std::vector<const Outbound*>& pending) {
         pending_bytes_ += line.size();
         text += line;
     }
-    if (path_.empty()) {
-        return;
-    }
-    // A new file renamed over the old one: a crash leaves either the old records or the new.
-    const auto temporary = path_ + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        out << text;
-        out.flush();
-        if (!out) {
-            spdlog::error("webhooks: cannot write {}: {}", temporary, std::strerror(errno));
-            reopen();
-            return;
-        }
-    }
-    if (std::rename(temporary.c_str(), path_.c_str()) != 0) {
-        spdlog::error("webhooks: cannot replace {}: {}", path_, std::strerror(errno));
-        reopen();
-        return;
-    }
-    file_bytes_ = text.size();
-    reopen();
-}
-
-bool Spool::write(const std::string& text) {
-    if (path_.empty()) {
-        return true;
-    }
-    const auto written = fd_ < 0 ? -1 : ::write(fd_, text.data(), text.size());
-    if (written == static_cast<ssize_t>(text.size())) {
-        file_bytes_ += text.size();
-        write_failed_ = false;
-        return true;
-    }
-    if (!write_failed_) {
-        spdlog::error(
-                "webhooks: cannot append to the spool {}: {}; undelivered webhooks are "
-                "kept in memory only until it works again",
-                path_, written < 0 ? std::strerror(errno) : "short write");
-        write_failed_ = true;
-    }
-    return false;
+    file_.replace(text);
 }
 
 Spool::Append Spool::append(Outbound& request) {
@@ -215,11 +119,11 @@ Spool::Append Spool::append(Outbound& request) {
     if (pending_bytes_ + line.size() > max_bytes_) {
         return Append::Full;
     }
-    if (!path_.empty() && file_bytes_ + line.size() > max_bytes_) {
+    if (file_.enabled() && file_.bytes() + line.size() > max_bytes_) {
         --next_id_;
         return Append::NeedsCompaction;
     }
-    write(line);
+    file_.append(line);
     pending_[request.id] = line.size();
     pending_bytes_ += line.size();
     return Append::Ok;
@@ -232,17 +136,11 @@ void Spool::done(std::uint64_t id) {
     }
     pending_bytes_ -= it->second;
     pending_.erase(it);
-    if (path_.empty()) {
+    // Nothing pending: start the file over instead of letting "D" records pile up.
+    if (pending_.empty() && file_.clear()) {
         return;
     }
-    if (pending_.empty() && fd_ >= 0) {
-        // Nothing pending: start the file over instead of letting "D" records pile up.
-        if (::ftruncate(fd_, 0) == 0) {
-            file_bytes_ = 0;
-            return;
-        }
-    }
-    write("D " + std::to_string(id) + '\n');
+    file_.append("D " + std::to_string(id) + '\n');
 }
 
 }  // namespace herald::webhooks

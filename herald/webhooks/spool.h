@@ -6,9 +6,8 @@
 // are replayed and the file is rewritten with only them. The file's size is bounded: when the
 // next record would pass the bound the file is compacted, and when what is pending alone passes
 // it the request is refused (the caller counts and logs the drop). A path of "" keeps only the
-// size accounting (nothing survives a restart). A lock file (`<path>.lock`) keeps a second
-// process away from the same spool.
-// Records survive a crash of the process (each is one write(2)), not a power loss (no fsync).
+// size accounting (nothing survives a restart). The file itself (lock, one write(2) per record,
+// atomic rewrite) is a RecordFile: records survive a crash of the process, not a power loss.
 // Owner: the webhook thread.
 #pragma once
 
@@ -19,6 +18,7 @@
 #include <vector>
 
 #include "herald/webhooks/outbound.h"
+#include "herald/webhooks/record_file.h"
 
 namespace herald::webhooks {
 
@@ -36,9 +36,6 @@ public:
     };
 
     Spool(std::string path, std::size_t max_bytes);
-    ~Spool();
-    Spool(const Spool&) = delete;
-    Spool& operator=(const Spool&) = delete;
 
     // Locks and reads the spool, then rewrites it with only the pending records. Throws
     // std::runtime_error naming the file when it cannot be locked, read or written.
@@ -55,24 +52,18 @@ public:
 
     [[nodiscard]] std::size_t pending_bytes() const noexcept { return pending_bytes_; }
 
-    [[nodiscard]] std::size_t file_bytes() const noexcept { return file_bytes_; }
+    [[nodiscard]] std::size_t file_bytes() const noexcept { return file_.bytes(); }
 
-    [[nodiscard]] const std::string& path() const noexcept { return path_; }
+    [[nodiscard]] const std::string& path() const noexcept { return file_.path(); }
 
 private:
     [[nodiscard]] static std::string record(const Outbound& request);
-    bool write(const std::string& text);
-    void reopen();
 
-    std::string path_;
+    RecordFile file_;
     std::size_t max_bytes_;
-    int fd_ = -1;
-    int lock_fd_ = -1;
     std::uint64_t next_id_ = 1;
     std::unordered_map<std::uint64_t, std::size_t> pending_;  // id -> record bytes
     std::size_t pending_bytes_ = 0;
-    std::size_t file_bytes_ = 0;
-    bool write_failed_ = false;  // logged once
 };
 
 }  // namespace herald::webhooks

@@ -23,8 +23,10 @@ struct Target {
     friend bool operator==(const Target&, const Target&) = default;
 };
 
-// What the webhook thread needs to know of one app: its key and secret sign the requests.
+// What the webhook thread needs to know of one app: its key and secret sign the requests; its id
+// names it in the occupancy journal, which outlives the order of the apps in the configuration.
 struct AppHooks {
+    std::string id;
     std::string key;
     std::string secret;
     std::vector<Target> targets;

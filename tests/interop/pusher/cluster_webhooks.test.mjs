@@ -3,7 +3,9 @@
 // Webhooks from a two-node cluster sharing one real redis-server, to one receiver that checks
 // every request with the official `pusher` SDK: a channel with subscribers on both nodes is
 // occupied once and vacated once, and a user connected to a presence channel through both nodes
-// is added once and removed once (protocol.md §9.3; the cluster decides each transition once).
+// is added once and removed once (protocol.md §9.3; the cluster decides each transition once);
+// a node killed with SIGKILL has its share retracted once, by the lease clean-up, and not again by
+// itself when it restarts with the same spool (a cluster node keeps no occupancy journal).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
@@ -14,25 +16,26 @@ import { startReceiver } from './webhook_receiver.mjs';
 
 const kHookWaitMs = 10_000;
 const kQuietMs = 1_500;  // after the first webhook, time for a duplicate to show up (grace 300 ms)
-const h = { redis: null, receiver: null, nodes: [], pool: null };
+const kLeaseMs = 1_500;
+const h = { redis: null, receiver: null, nodes: [], extra: [], pool: null, app: null };  // extra: one test's own nodes
 let serial = 0;
 const unique = (prefix) => `${prefix}${process.pid}-${++serial}`;
+
+// A node of the cluster whose spool and dead-letter file are `<dir>/<file>.spool` and `.dead`.
+function startNode(name, dir, file) {
+    const webhooks = {
+        batch_window_ms: 20, grace_ms: 300, shutdown_flush_ms: 500,
+        spool_path: path.join(dir, `${file}.spool`), dead_letter_path: path.join(dir, `${file}.dead`),
+    };
+    return startHerald({ apps: [h.app], name, top: { redis_url: h.redis.url, cluster_lease_ms: kLeaseMs, webhooks } });
+}
 
 before(async () => {
     h.redis = await startRedis();
     h.receiver = await startReceiver();
     const dir = makeTempDir('cluster-webhooks');
-    const app = { ...kApp, webhooks: [{ url: h.receiver.url() }] };
-    for (const i of [0, 1]) {
-        const webhooks = {
-            batch_window_ms: 20, grace_ms: 300, shutdown_flush_ms: 500,
-            spool_path: path.join(dir, `node-${i}.spool`), dead_letter_path: path.join(dir, `node-${i}.dead`),
-        };
-        h.nodes.push(await startHerald({
-            apps: [app], name: `herald node ${i}`,
-            top: { redis_url: h.redis.url, cluster_lease_ms: 1500, webhooks },
-        }));
-    }
+    h.app = { ...kApp, webhooks: [{ url: h.receiver.url() }] };
+    for (const i of [0, 1]) h.nodes.push(await startNode(`herald node ${i}`, dir, `node-${i}`));
 });
 after(async () => {
     for (const node of h.nodes) await node.stopCleanly();
@@ -44,7 +47,7 @@ function t(name, fn) {
     const log = {
         diagnostics: () => `--- receiver: ${h.receiver.requests.map((r) => `${r.valid ? '' : 'INVALID '}${r.body}`).join('\n')}`,
     };
-    return serverTest(name, () => [...h.nodes, log], async () => {
+    return serverTest(name, () => [...h.nodes, ...h.extra, log], async () => {
         h.pool = new RawPool();
         try {
             await fn(h.pool);
@@ -94,5 +97,37 @@ describe('cluster webhooks', () => {
         clients[1].terminate();
         const removed = await settled('member_removed', channel);
         assert.deepEqual(removed.map((e) => e.user_id), ['both-nodes']);
+    });
+
+    t('a node killed with SIGKILL: its share is retracted once, by the lease clean-up, not again when it restarts', async (pool) => {
+        const dir = makeTempDir('cluster-crash');
+        h.extra = [];
+        let restarted = null;
+        try {
+            const doomed = await startNode('herald node 2 (killed)', dir, 'node-2');
+            h.extra.push(doomed);
+            const channel = unique('cluster-crash-');
+            const presence = unique('presence-cluster-crash-');
+            const client = await pool.connect(doomed.wsUrl(kApp.key));
+            await client.subscribed(channel);
+            await client.subscribed(presence, signChannel(doomed, client.socketId, presence, { user_id: 'eve' }));
+            await until(() => named('channel_occupied', channel).length === 1 && named('member_added', presence).length === 1,
+                'channel_occupied and member_added from the doomed node', kHookWaitMs);
+            doomed.child.kill('SIGKILL');
+            await doomed.exited;
+            // Restarted at once with the same spool: a journal would retract the channel a second time.
+            restarted = await startNode('herald node 2 (restarted)', dir, 'node-2');
+            h.extra.push(restarted);
+            const vacated = await settled('channel_vacated', channel);
+            assert.equal(vacated.length, 1, 'channel_vacated once');
+            await sleep(kLeaseMs);  // the restarted node's retractions would have come by now
+            assert.equal(named('channel_vacated', channel).length, 1, 'channel_vacated once');
+            assert.deepEqual(named('member_removed', presence).map((e) => e.user_id), ['eve'], 'member_removed once');
+            assert.equal(named('channel_vacated', presence).length, 1, 'the presence channel vacated once');
+            assert.deepEqual(h.receiver.invalid, []);
+            await restarted.stopCleanly();
+        } finally {
+            for (const node of h.extra) await node.stop();
+        }
     });
 });

@@ -4,8 +4,9 @@
 // request with the official `pusher` Node SDK (webhook_receiver.mjs): every event type and its
 // fields, retries after 500 answers (each event once, in order per channel), the spool across a
 // restart of Herald while the receiver is down, batching, the grace delay of member_removed and
-// channel_vacated, and WebSocket delivery speed while the receiver never answers. Short batch,
-// grace and retry settings keep each test within seconds.
+// channel_vacated, the occupancy journal's retractions after kill -9, and WebSocket delivery speed
+// while the receiver never answers. Short batch, grace and retry settings keep each test within
+// seconds.
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -203,6 +204,67 @@ describe('webhooks', () => {
         assert.deepEqual(receiver.invalid, []);
         await server.stopCleanly();
     });
+
+    t('after kill -9 a restart retracts what was announced, except what is reoccupied within the grace delay', async (ctx) => {
+        const receiver = ctx.receiver = await startReceiver();
+        const dir = makeTempDir('hooks');
+        const hooks = { grace_ms: 3000 };  // the default: the reoccupation below must fit in it
+        const first = await startHooked({ url: receiver.url(), dir, hooks, name: 'herald(killed)' });
+        ctx.servers.push(first);
+        const gone = unique('public-gone-');       // nobody comes back
+        const back = unique('public-back-');       // subscribed again right after the restart
+        const room = unique('presence-room-');     // ann and bob never come back
+        const kept = unique('presence-kept-');     // cid comes back, dan does not
+        const a = await ctx.pool.connect(first.wsUrl(kApp.key));
+        const b = await ctx.pool.connect(first.wsUrl(kApp.key));
+        await a.subscribed(gone);
+        await a.subscribed(back);
+        await subscribePresence(first, a, room, 'ann');
+        await subscribePresence(first, b, room, 'bob');
+        await subscribePresence(first, a, kept, 'cid');
+        await subscribePresence(first, b, kept, 'dan');
+        await until(() => named(receiver, 'channel_occupied').length === 4 && named(receiver, 'member_added').length === 4,
+            'channel_occupied for 4 channels and member_added for 4 users', kHookWaitMs);
+        first.child.kill('SIGKILL');
+        await first.exited;
+        const journal = path.join(dir, 'webhooks.spool.occupancy');
+        assert.ok(existsSync(journal) && statSync(journal).size > 0, 'the journal holds what was announced');
+
+        const restartedAt = Date.now();
+        const second = await startHooked({ url: receiver.url(), dir, hooks, name: 'herald(restarted)' });
+        ctx.servers.push(second);
+        const c = await ctx.pool.connect(second.wsUrl(kApp.key));
+        await c.subscribed(back);
+        await subscribePresence(second, c, kept, 'cid');
+        const reoccupiedMs = Date.now() - restartedAt;
+        assert.ok(reoccupiedMs < 2500, `reoccupied ${reoccupiedMs} ms after the restart began: not within the grace delay`);
+
+        const removed = (channel, user) => named(receiver, 'member_removed', channel).filter((e) => e.user_id === user).length;
+        const retracted = () => named(receiver, 'channel_vacated', gone).length === 1 && named(receiver, 'channel_vacated', room).length === 1 &&
+            removed(room, 'ann') === 1 && removed(room, 'bob') === 1 && removed(kept, 'dan') === 1;
+        await until(retracted, 'channel_vacated and member_removed for what the killed node had announced', 10_000 - (Date.now() - restartedAt));
+        const lastAt = Math.max(...receiver.delivered.filter((r) => r.events.some((e) => e.name === 'channel_vacated' || e.name === 'member_removed')).map((r) => r.at));
+        assert.ok(lastAt - restartedAt <= 10_000, `the retractions arrived ${lastAt - restartedAt} ms after the restart`);
+        const order = receiver.events().filter((e) => e.channel === room).map((e) => e.name).slice(-3);
+        assert.deepEqual(order, ['member_removed', 'member_removed', 'channel_vacated'], 'members leave before their channel is vacated');
+
+        // Past the grace delay, with a margin: the reoccupied channel and member were never retracted.
+        await sleep(Math.max(0, restartedAt + reoccupiedMs + 3000 + 1500 - Date.now()));
+        assert.equal(named(receiver, 'channel_vacated', back).length, 0, 'no channel_vacated for the reoccupied channel');
+        assert.equal(named(receiver, 'channel_vacated', kept).length, 0, 'no channel_vacated for the presence channel cid is back in');
+        assert.equal(removed(kept, 'cid'), 0, 'no member_removed for cid, who is back');
+        assert.equal(named(receiver, 'channel_occupied', back).length, 1, 'no second channel_occupied: the receiver never saw it vacated');
+        assert.equal(named(receiver, 'member_added', kept).filter((e) => e.user_id === 'cid').length, 1, 'no second member_added for cid');
+        for (const [channel, count] of [[gone, 1], [room, 1]]) assert.equal(named(receiver, 'channel_vacated', channel).length, count);
+        for (const user of ['ann', 'bob']) assert.equal(removed(room, user), 1, `one member_removed for ${user}`);
+        assert.equal(removed(kept, 'dan'), 1, 'one member_removed for dan');
+        assert.deepEqual(receiver.invalid, []);
+
+        // A clean stop retracts what is left itself, so the journal ends empty.
+        await second.stopCleanly();
+        assert.equal(named(receiver, 'channel_vacated', back).length, 1, 'the clean stop vacates the reoccupied channel');
+        assert.equal(statSync(journal).size, 0, 'nothing left in the journal after a clean stop');
+    }, 90_000);
 });
 
 // Sends `count` client events from one connection and times their arrival at another.
