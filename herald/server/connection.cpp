@@ -116,7 +116,8 @@ void Connection::receive(const web::Message& message) {
             [this](const auto& m) {
                 using T = std::decay_t<decltype(m)>;
                 if constexpr (std::is_same_v<T, pusher::Ping>) {
-                    send(pusher::pong());
+                    static const std::string kPong = pusher::pong();  // the same every time
+                    send(kPong);
                 } else if constexpr (std::is_same_v<T, pusher::Pong> ||
                                      std::is_same_v<T, pusher::OtherEvent>) {
                     // Activity only (§4.2); unknown events are ignored (§4.9 rule 1).
