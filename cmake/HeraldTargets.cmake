@@ -30,6 +30,10 @@ function(herald_module name)
         target_link_libraries(herald_${name} PUBLIC herald::${dep})
     endforeach()
     target_link_libraries(herald_${name} PUBLIC ${M_PUBLIC_LIBS} PRIVATE ${M_LIBS})
+    # The module's tests link the same libraries: a test that includes spdlog must see it as the
+    # compiled library too, or it builds its own header-only logger registry and its
+    # set_default_logger() never reaches the module's log lines.
+    set_property(TARGET herald_${name} PROPERTY HERALD_PRIVATE_LIBS ${M_LIBS})
     herald_warnings(herald_${name})
     if(M_STRICT)
         target_compile_options(herald_${name} PRIVATE ${HERALD_STRICT_WARNINGS})
@@ -41,7 +45,11 @@ function(herald_tests name)
         return()
     endif()
     add_executable(herald_${name}_tests ${ARGN})
-    target_link_libraries(herald_${name}_tests PRIVATE herald::${name} herald_test_support
+    get_target_property(libs herald_${name} HERALD_PRIVATE_LIBS)
+    if(NOT libs)
+        set(libs "")
+    endif()
+    target_link_libraries(herald_${name}_tests PRIVATE herald::${name} herald_test_support ${libs}
                           GTest::gtest GTest::gtest_main)
     herald_warnings(herald_${name}_tests)
     gtest_discover_tests(herald_${name}_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
@@ -53,8 +61,12 @@ function(herald_integration_tests name)
     endif()
     set(target herald_${name}_integration_tests)
     add_executable(${target} ${ARGN})
-    target_link_libraries(${target} PRIVATE herald::${name} herald_test_support GTest::gtest
-                          GTest::gtest_main)
+    get_target_property(libs herald_${name} HERALD_PRIVATE_LIBS)
+    if(NOT libs)
+        set(libs "")
+    endif()
+    target_link_libraries(${target} PRIVATE herald::${name} herald_test_support ${libs}
+                          GTest::gtest GTest::gtest_main)
     herald_warnings(${target})
     add_dependencies(herald_threads_tests ${target})
     gtest_discover_tests(${target} PROPERTIES TIMEOUT 60 DISCOVERY_TIMEOUT 60)
