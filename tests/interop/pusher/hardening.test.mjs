@@ -151,6 +151,22 @@ async function watch(raw, work) {
     return { worstMs: stats.worstMs, medianMs: stats.medianMs, growth: peak - before };
 }
 
+// Client c of `clients` asks for channels `${prefix}-${c}-0` ... `${prefix}-${c}-${count - 1}`,
+// a thousand at a time; resolves once each client has an answer to every one.
+async function subscribeMany(clients, prefix, count) {
+    await Promise.all(clients.map(async (client, c) => {
+        for (let i = 0; i < count; i += 1000) {
+            const sends = [];
+            for (let k = i; k < i + 1000; k++) {
+                sends.push(client.send({ event: 'pusher:subscribe', data: { channel: `${prefix}-${c}-${k}` } }));
+            }
+            await Promise.all(sends);
+        }
+    }));
+    await Promise.all(clients.map((client) => until(() => client.frames.length >= count + 1,
+                                                    'an answer to every subscription', 60_000)));
+}
+
 describe('memory bounds under floods', () => {
     t('one connection that never reads and sends 4 million empty pings', async (raw) => {
         const socket = await silentSocket(h.server);
@@ -189,18 +205,8 @@ describe('default limits', () => {
         const before = rssBytes(pid);
         const clients = await Promise.all(Array.from({ length: 5 }, () => raw.connect(h.server.wsUrl(kApp.key))));
         const tries = 100_000;
-        await Promise.all(clients.map(async (client, c) => {
-            for (let i = 0; i < tries; i += 1000) {
-                const sends = [];
-                for (let k = i; k < i + 1000; k++) {
-                    sends.push(client.send({ event: 'pusher:subscribe', data: { channel: `many-${c}-${k}` } }));
-                }
-                await Promise.all(sends);
-            }
-        }));
         // Every try is answered: 1,000 subscriptions, then LimitReached for each of the others.
-        await Promise.all(clients.map((client) => until(() => client.frames.length >= tries + 1,
-                                                           'an answer to every subscription', 60_000)));
+        await subscribeMany(clients, 'many', tries);
         const growth = rssBytes(pid) - before;
         for (const client of clients) {
             const events = client.frames.map((f) => f.json?.event);
@@ -220,17 +226,7 @@ describe('default limits', () => {
 describe('a channel listing that grows with the app', () => {
     t('GET /channels over 100,000 channels does not hold up other connections\' pings', async (raw) => {
         const clients = await Promise.all(Array.from({ length: 4 }, () => raw.connect(h.server.wsUrl(kBigApp.key))));
-        await Promise.all(clients.map(async (client, c) => {
-            for (let i = 0; i < kManyChannels; i += 1000) {
-                const sends = [];
-                for (let k = i; k < i + 1000; k++) {
-                    sends.push(client.send({ event: 'pusher:subscribe', data: { channel: `big-${c}-${k}` } }));
-                }
-                await Promise.all(sends);
-            }
-        }));
-        await Promise.all(clients.map((client) => until(() => client.frames.length >= kManyChannels + 1,
-                                                        'every subscription answered', 60_000)));
+        await subscribeMany(clients, 'big', kManyChannels);
         // Probes on every worker (connections are spread over them), pinging back to back from a
         // process of their own.
         const probe = await startProbe(kApp.key, 4);
