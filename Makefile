@@ -1,9 +1,11 @@
 # The two set-up commands of the README, and a few more for daily work.
-#   make run    install dependencies, build the release preset, start the server
+#   make run    install dependencies, build the release preset, start the server (admin listener
+#               with /metrics, /healthz and /readyz on 127.0.0.1:9601)
 #   make test   install dependencies, build the dev preset (ASan + UBSan) and run every test
 JOBS ?= $(shell nproc)
 HOST ?= 127.0.0.1
 PORT ?= 6001
+ADMIN_PORT ?= 9601
 
 .PHONY: deps release dev run test fuzz bench format clean
 
@@ -19,7 +21,9 @@ dev: deps
 	@cmake --build --preset dev -j $(JOBS)
 
 run: release
-	./build/release/bin/herald serve --host $(HOST) --port $(PORT)
+	@echo "herald: metrics on http://$(HOST):$(ADMIN_PORT)/metrics, health on /healthz and /readyz"
+	./build/release/bin/herald serve --host $(HOST) --port $(PORT) --admin-host $(HOST) \
+	    --admin-port $(ADMIN_PORT)
 
 test: dev
 	ctest --preset dev -j $(JOBS)

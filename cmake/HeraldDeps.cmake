@@ -12,6 +12,9 @@ find_package(CLI11 REQUIRED)
 find_package(tomlplusplus REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(CURL 7.68 REQUIRED)       # curl_multi_poll/curl_multi_wakeup (the SDK's async thread)
+# Core only (registry model and text format); Debian builds it with pull and push too, whose
+# civetweb and curl dependencies its config file looks for.
+find_package(prometheus-cpp CONFIG REQUIRED)  # Debian ships no version file (1.0 in bookworm)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)  # Debian ships no CMake config
 pkg_check_modules(hiredis REQUIRED IMPORTED_TARGET hiredis)

@@ -53,10 +53,9 @@ struct Recorder final : server::Transport {
 };
 
 struct World {
-    World() : apps(make_apps()), pool(2), hub(apps, pool), context(config, apps, hub) {
+    World() : apps(make_apps()), pool(2), hub(apps, pool), context(config, apps, hub, 2) {
         for (std::uint32_t i = 0; i < 2; ++i) {
-            context.workers.push_back(std::make_unique<server::WorkerContext>(
-                    20 * 1024, pusher::socket_id_prefix(1, i)));
+            context.add_worker(20 * 1024, pusher::socket_id_prefix(1, i));
         }
     }
 

@@ -139,6 +139,15 @@ INSTANTIATE_TEST_SUITE_P(
                               [](const ServerConfig& c) {
                                   return std::to_string(c.api_listen->port);
                               }},
+                          Row{"HERALD_ADMIN_HOST", "admin.host",
+                              "[admin]\nhost = '127.0.0.7'\nport = 9", "127.0.0.8", "127.0.0.9",
+                              [](const ServerConfig& c) {
+                                  return c.admin.host;
+                              }},
+                          Row{"HERALD_ADMIN_PORT", "admin.port", "[admin]\nport = 11", "12", "13",
+                              [](const ServerConfig& c) {
+                                  return std::to_string(c.admin.port.value_or(0));
+                              }},
                           Row{"HERALD_APP_KEY", "app_key",
                               "[[apps]]\nid = 'i'\nkey = 'k1'\nsecret = 's'", "k2", "k3", app_key},
                           Row{"HERALD_APP_ID", "app_id",
@@ -370,6 +379,15 @@ TEST(LoadConfig, ApiHostDefaultsToTheFinalHost) {
 TEST(LoadConfig, ApiHostWithoutPortIsAnError) {
     EXPECT_TRUE(contains(error_of({}, {{"HERALD_API_HOST", "0.0.0.0"}}),
                          "HERALD_API_HOST = \"0.0.0.0\" but no API port is given"));
+}
+
+TEST(LoadConfig, TheAdminListenerIsOffUnlessItsPortIsGiven) {
+    EXPECT_FALSE(load_config({}, {}).admin.port);
+    EXPECT_EQ(load_config({}, {}).admin.host, "127.0.0.1");
+    const auto config = load_config({}, {{"HERALD_ADMIN_PORT", "0"}});
+    EXPECT_EQ(config.admin.port, std::uint16_t{0});
+    EXPECT_TRUE(contains(error_of({}, {{"HERALD_ADMIN_HOST", "0.0.0.0"}}),
+                         "HERALD_ADMIN_HOST = \"0.0.0.0\" but no admin port is given"));
 }
 
 TEST(LoadConfig, ApiPortEqualToWebSocketPortIsAnError) {

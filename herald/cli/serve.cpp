@@ -81,7 +81,8 @@ int run(server::PusherServer& server, const server::ServerConfig& config, const 
     }
     try {
         const PidFile pid_file(config.pid_file);
-        for (const auto& line : listening_lines(config, server.port(), server.api_port())) {
+        for (const auto& line :
+             listening_lines(config, server.port(), server.api_port(), server.admin_port())) {
             spdlog::info("{}", line);
         }
         if (uses_development_credentials(config)) {
@@ -129,7 +130,8 @@ bool uses_development_credentials(const server::ServerConfig& config) {
 }
 
 std::vector<std::string> listening_lines(const server::ServerConfig& config, std::uint16_t port,
-                                         std::optional<std::uint16_t> api_port) {
+                                         std::optional<std::uint16_t> api_port,
+                                         std::optional<std::uint16_t> admin_port) {
     const auto* const ws_scheme = config.tls ? "wss" : "ws";
     const auto* const http_scheme = config.tls ? "https" : "http";
     const auto host = url_host(config.listen.host);
@@ -140,6 +142,10 @@ std::vector<std::string> listening_lines(const server::ServerConfig& config, std
     const auto& api = config.api_listen ? *config.api_listen : config.listen;
     lines.push_back(fmt::format("REST API on {}://{}:{}/apps/{}", http_scheme, url_host(api.host),
                                 api_port.value_or(port), single ? config.apps[0].id : "{id}"));
+    if (admin_port) {
+        const auto base = fmt::format("http://{}:{}", url_host(config.admin.host), *admin_port);
+        lines.push_back(fmt::format("admin on {0}/metrics, {0}/healthz, {0}/readyz", base));
+    }
     for (const auto& app : config.apps) {
         lines.push_back(fmt::format("app {}: key {}, client events {}{}", app.id, app.key,
                                     app.client_events ? "on" : "off",

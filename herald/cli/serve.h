@@ -22,11 +22,12 @@ namespace herald::cli {
 // Whether an app uses the development app's key or secret (anyone may know them).
 [[nodiscard]] bool uses_development_credentials(const server::ServerConfig& config);
 
-// The lines announcing where clients and the REST API reach the server, given the ports it
-// bound (which differ from the config's when it asked for port 0).
-[[nodiscard]] std::vector<std::string> listening_lines(const server::ServerConfig& config,
-                                                       std::uint16_t port,
-                                                       std::optional<std::uint16_t> api_port);
+// The lines announcing where clients, the REST API and the admin listener reach the server,
+// given the ports it bound (which differ from the config's when it asked for port 0).
+[[nodiscard]] std::vector<std::string> listening_lines(
+        const server::ServerConfig& config, std::uint16_t port,
+        std::optional<std::uint16_t> api_port,
+        std::optional<std::uint16_t> admin_port = std::nullopt);
 
 // Writes this process's id to a file and removes the file again when destroyed.
 class PidFile {

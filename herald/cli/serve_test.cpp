@@ -57,6 +57,17 @@ TEST(ListeningLines, BoundPortsPrefixAndSeparateApi) {
     EXPECT_EQ(lines[3], "app 2: key k2, client events off, DISABLED");
 }
 
+TEST(ListeningLines, TheAdminListenerShowsItsUrlsWithTheBoundPort) {
+    server::ServerConfig config;
+    config.apps = {server::development_app()};
+    config.admin.port = 0;
+    const auto lines = listening_lines(config, 6001, std::nullopt, 9601);
+    ASSERT_EQ(lines.size(), 4U);
+    EXPECT_EQ(lines[2],
+              "admin on http://127.0.0.1:9601/metrics, http://127.0.0.1:9601/healthz, "
+              "http://127.0.0.1:9601/readyz");
+}
+
 TEST(PidFile, WritesThisProcessIdAndRemovesTheFile) {
     const auto path = (std::filesystem::temp_directory_path() /
                        ("herald_pid_test_" + std::to_string(::getpid())))

@@ -66,6 +66,20 @@ const Setting kSettings[] = {
      .doc = "set: the REST API gets its own listener on this port, and the WebSocket port answers "
             "REST paths with 404"},
 
+    {.name = "admin.host",
+     .variable = "HERALD_ADMIN_HOST", .flags = "--admin-host", .value_name = "HOST",
+     .check = check_host, .field = member<&ServerConfig::admin, &server::AdminListen::host>(),
+     .help = "Admin listener address (metrics, health)",
+     .doc = "address of the admin listener ([OPERATIONS.md](OPERATIONS.md)); used when "
+            "`admin.port` is set"},
+
+    {.name = "admin.port", .type = &kPort,
+     .variable = "HERALD_ADMIN_PORT", .flags = "--admin-port", .value_name = "PORT",
+     .field = member<&ServerConfig::admin, &server::AdminListen::port>(),
+     .help = "Serve /metrics, /healthz and /readyz on this port; 0 picks one",
+     .doc = "set: the admin listener serves `GET /metrics` (Prometheus), `/healthz` and `/readyz` "
+            "on this port; `0` picks a free one (logged at start); unset: no admin listener"},
+
     {.name = "threads", .type = &kCount,
      .variable = "HERALD_THREADS", .flags = "--threads", .value_name = "N",
      .field = member<&ServerConfig::threads>(),

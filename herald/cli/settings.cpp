@@ -36,6 +36,13 @@ void resolve_listeners(const Settings& s, ServerConfig& config) {
                 "HERALD_API_PORT) too, or drop it to serve the REST API on the WebSocket port",
                 api_host.origin, in_quotes(*api_host)));
     }
+    const auto admin_host = s.get<std::string>("admin.host");
+    if (admin_host && !s.get<std::uint16_t>("admin.port")) {
+        throw ConfigError(
+                fmt::format("config error: {} = {} but no admin port is given: set admin.port "
+                            "(--admin-port, HERALD_ADMIN_PORT) too, or drop it",
+                            admin_host.origin, in_quotes(*admin_host)));
+    }
     if (!api_port) {
         return;
     }

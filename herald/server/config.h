@@ -25,6 +25,14 @@ struct Endpoint {
     friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
+// The admin listener (metrics, health and readiness): off unless a port is given.
+struct AdminListen {
+    std::string host = "127.0.0.1";
+    std::optional<std::uint16_t> port;  // 0: any free port
+
+    friend bool operator==(const AdminListen&, const AdminListen&) = default;
+};
+
 struct TlsFiles {
     std::string certificate_chain;  // PEM
     std::string private_key;        // PEM
@@ -35,6 +43,7 @@ struct TlsFiles {
 struct ServerConfig {
     Endpoint listen;                     // WebSocket and REST API on one port
     std::optional<Endpoint> api_listen;  // set: the REST API on its own listener (Slanger -a)
+    AdminListen admin;                   // port set: /metrics, /healthz, /readyz on their own
     std::size_t threads = 0;             // workers; 0: one per hardware thread
     std::string path_prefix;             // before /app/{key}, e.g. "/ws" (pusher-js wsPath)
     std::chrono::seconds activity_timeout = pusher::kActivityTimeout;  // sent to clients (§2.4)

@@ -21,6 +21,28 @@ constexpr std::uint16_t kStatusUnauthorized = 401;
 constexpr std::uint16_t kStatusBadRequest = 400;
 constexpr std::uint16_t kStatusTooLarge = 413;
 
+// herald_messages_received_total's kind of a parsed client message.
+MessageKind kind_of(const pusher::ClientMessage& message) {
+    return std::visit(
+            [](const auto& m) {
+                using T = std::decay_t<decltype(m)>;
+                if constexpr (std::is_same_v<T, pusher::Subscribe>) {
+                    return MessageKind::Subscribe;
+                } else if constexpr (std::is_same_v<T, pusher::Unsubscribe>) {
+                    return MessageKind::Unsubscribe;
+                } else if constexpr (std::is_same_v<T, pusher::ClientEvent>) {
+                    return MessageKind::ClientEvent;
+                } else if constexpr (std::is_same_v<T, pusher::Ping>) {
+                    return MessageKind::Ping;
+                } else if constexpr (std::is_same_v<T, pusher::Signin>) {
+                    return MessageKind::Signin;
+                } else {
+                    return MessageKind::Other;
+                }
+            },
+            message);
+}
+
 }  // namespace
 
 Connection::Connection(ServerContext& context, const App& app, net::Worker& worker,
@@ -30,6 +52,7 @@ Connection::Connection(ServerContext& context, const App& app, net::Worker& work
       app_index_(context.apps.index_of(app)),
       worker_(worker.index()),
       worker_ref_(worker),
+      counters_(context.workers[worker_]->counters),
       socket_(std::move(transport)) {}
 
 Connection::~Connection() = default;
@@ -59,10 +82,12 @@ void Connection::open() {
     opened_at_ = last_seen_ = net::Worker::now();
     worker.connections.push_back(*this);
     worker_ref_.add_tickable(*this);
+    counters_.opened(app_index_);
     send(pusher::connection_established(socket_id_, context_.config.activity_timeout));
 }
 
 void Connection::send(std::string_view text) {
+    counters_.sent(app_index_);
     if (context_.config.verbose) {
         spdlog::info("{} > {}", socket_id_, text);
     }
@@ -70,6 +95,7 @@ void Connection::send(std::string_view text) {
 }
 
 void Connection::send(const ws::Broadcast& message) {
+    counters_.sent(app_index_);
     if (context_.config.verbose) {
         spdlog::info("{} > {}", socket_id_, message.payload());
     }
@@ -99,19 +125,23 @@ void Connection::receive(const web::Message& message) {
         spdlog::info("{} < {}", socket_id_, message.binary ? "(binary frame)" : message.data);
     }
     if (message.binary) {
+        counters_.received(app_index_, MessageKind::Other);
         error("Binary frames are not part of the Pusher protocol; send JSON text frames");
         return;
     }
     if (message.data.size() > app_.limits.max_message_bytes) {
+        counters_.received(app_index_, MessageKind::Other);
         error("Message of " + std::to_string(message.data.size()) + " bytes exceeds the limit of " +
               std::to_string(app_.limits.max_message_bytes) + " bytes");
         return;
     }
     auto parsed = context_.workers[worker_]->parser.parse(message.data);
     if (!parsed) {
+        counters_.received(app_index_, MessageKind::Other);
         error(pusher::describe(parsed.error()), pusher::error_code(parsed.error()));
         return;
     }
+    counters_.received(app_index_, kind_of(*parsed));
     std::visit(
             [this](const auto& m) {
                 using T = std::decay_t<decltype(m)>;
@@ -373,11 +403,12 @@ void Connection::handle(const pusher::Signin& request) {
     }
 }
 
-void Connection::closed() {
+void Connection::closed(std::uint16_t code) {
     if (!open_) {
         return;
     }
     open_ = false;
+    counters_.closed(app_index_, code);
     while (!subscriptions_.empty()) {
         const auto channel = subscriptions_.begin()->first;
         leave(channel);

@@ -43,8 +43,8 @@ public:
     // sends connection_established and starts the activity timer.
     void open();
     void receive(const web::Message& message);
-    // The WebSocket has closed: leave every channel, sign out.
-    void closed();
+    // The WebSocket has closed with `code` (0: none known): leave every channel, sign out.
+    void closed(std::uint16_t code = 0);
 
     // pusher:error with `code`, then a close frame with the same code.
     void close(pusher::ErrorCode code, std::string_view message);
@@ -85,6 +85,7 @@ private:
     std::size_t app_index_;
     std::size_t worker_;
     net::Worker& worker_ref_;
+    ConnectionCounters& counters_;  // the worker's
     std::unique_ptr<Transport> socket_;
     std::string socket_id_;
     std::unordered_map<std::string, std::unique_ptr<Subscription>> subscriptions_;

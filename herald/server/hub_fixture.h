@@ -76,10 +76,9 @@ struct Recorder final : ChannelEvents {
 class HubFixture : public ::testing::Test {
 protected:
     explicit HubFixture(App app = default_app())
-        : apps_({std::move(app)}), pool_(2), hub_(apps_, pool_), context_(config_, apps_, hub_) {
+        : apps_({std::move(app)}), pool_(2), hub_(apps_, pool_), context_(config_, apps_, hub_, 2) {
         for (std::uint32_t i = 0; i < 2; ++i) {
-            context_.workers.push_back(
-                    std::make_unique<WorkerContext>(20 * 1024, pusher::socket_id_prefix(7, i)));
+            context_.add_worker(20 * 1024, pusher::socket_id_prefix(7, i));
         }
     }
 

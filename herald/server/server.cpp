@@ -12,6 +12,7 @@
 #include "herald/cluster/redis_url.h"
 #include "herald/pusher/socket_id.h"
 #include "herald/server/address_limit.h"
+#include "herald/server/admin_routes.h"
 #include "herald/server/cluster_node.h"
 #include "herald/server/connection.h"
 #include "herald/server/context.h"
@@ -148,15 +149,15 @@ struct PusherServer::Impl {
           server(websocket_options(config, config.listen)),
           hub(apps, server.pool()),
           rest(apps, hub, rest_options(queries)),
-          context(config, apps, hub) {
+          context(config, apps, hub, server.pool().size()) {
         const auto node = static_cast<std::uint32_t>(util::FastRandom{}.next() % 1000000);
         std::size_t max_message = 0;
         for (const auto& app : config.apps) {
             max_message = std::max(max_message, app.limits.max_message_bytes);
         }
         for (std::size_t i = 0; i < server.pool().size(); ++i) {
-            context.workers.push_back(std::make_unique<WorkerContext>(
-                    max_message, pusher::socket_id_prefix(node, static_cast<std::uint32_t>(i))));
+            context.add_worker(max_message,
+                               pusher::socket_id_prefix(node, static_cast<std::uint32_t>(i)));
         }
         hub.set_verbose(config.verbose);
         hub.set_events(webhooks.get());
@@ -196,9 +197,10 @@ struct PusherServer::Impl {
                 context, app, socket->worker(), std::make_unique<WebSocketTransport>(*socket));
         socket->on_open([connection] { connection->open(); });
         socket->on_message([connection](const web::Message& m) { connection->receive(m); });
-        socket->on_close([connection, slot = std::move(slot)](std::uint16_t, std::string_view) {
-            connection->closed();
-        });
+        socket->on_close(
+                [connection, slot = std::move(slot)](std::uint16_t code, std::string_view) {
+                    connection->closed(code);
+                });
     }
 
     // The connection opens only to hear why it is refused, then closes with that code.
@@ -218,6 +220,30 @@ struct PusherServer::Impl {
             return rest.handle(request, later);
         }
         return http::text_response(404, "Not found: " + std::string(request.path()) + "\n");
+    }
+
+    // Why this node should get no traffic now, for GET /readyz; nothing when it should.
+    std::optional<std::string> not_ready() const {
+        if (context.draining.load(std::memory_order_relaxed)) {
+            return "draining";
+        }
+        if (cluster && !cluster->clustered()) {
+            return "redis unreachable";
+        }
+        return std::nullopt;
+    }
+
+    // The admin listener on the workers of the main one: plain HTTP, no WebSocket.
+    void start_admin() {
+        if (!config.admin.port) {
+            return;
+        }
+        web::ServerOptions options;
+        options.host = config.admin.host;
+        options.port = *config.admin.port;
+        admin_server = std::make_unique<web::Server>(std::move(options), server.pool());
+        admin_server->on_http([this](const http::Request& r) { return admin.answer(r); });
+        admin_server->start();
     }
 
     void drain() {
@@ -245,6 +271,10 @@ struct PusherServer::Impl {
     ClusterNode cluster_node{hub};
     std::unique_ptr<cluster::RedisAdapter> cluster;  // stops before the hub goes
     std::unique_ptr<web::Server> api_server;
+    AdminRoutes admin{context.metrics.exposition(), [this] {
+                          return not_ready();
+                      }};
+    std::unique_ptr<web::Server> admin_server;
     bool started = false;
     bool stopped = false;
 };
@@ -292,6 +322,7 @@ void PusherServer::start() {
     if (impl.api_server) {
         impl.api_server->start();
     }
+    impl.start_admin();
     impl.started = true;
 }
 
@@ -308,6 +339,11 @@ void PusherServer::stop(std::chrono::milliseconds grace) {
         impl.api_server->stop(grace);
     }
     impl.server.stop(grace);
+    // Last: /readyz answers 503 while the public listeners close. The pool is stopped by now,
+    // which web::Server::stop (and its listener) handle.
+    if (impl.admin_server) {
+        impl.admin_server->stop(grace);
+    }
     if (impl.cluster) {
         impl.cluster->stop();  // withdraws this node's members and counts at once
     }
@@ -326,6 +362,13 @@ std::optional<std::uint16_t> PusherServer::api_port() const noexcept {
         return std::nullopt;
     }
     return impl_->api_server->port();
+}
+
+std::optional<std::uint16_t> PusherServer::admin_port() const noexcept {
+    if (!impl_->admin_server) {
+        return std::nullopt;
+    }
+    return impl_->admin_server->port();
 }
 
 const ServerConfig& PusherServer::config() const noexcept {

@@ -2,9 +2,10 @@
 //
 // `herald serve`: the Pusher-compatible server. Workers accept WebSocket connections on
 // [prefix]/app/{key} and REST requests on /apps/{id}/... (on the same port, or on a separate API
-// listener), the hub keeps channels, presence and cache state, and a triggered event is framed
-// once and fanned out by the workers that hold its subscribers.
-// Owner: the thread that creates it (start/stop/wait); everything else runs on the workers.
+// listener; metrics and health on an optional admin listener), the hub keeps channels, presence and
+// cache state, and a triggered event is framed once and fanned out by the workers that hold its
+// subscribers. Owner: the thread that creates it (start/stop/wait); everything else runs on the
+// workers.
 #pragma once
 
 #include <chrono>
@@ -34,6 +35,8 @@ public:
     [[nodiscard]] std::uint16_t port() const noexcept;
     // The REST API's own port when api_listen is set.
     [[nodiscard]] std::optional<std::uint16_t> api_port() const noexcept;
+    // The admin listener's port when admin.port is set.
+    [[nodiscard]] std::optional<std::uint16_t> admin_port() const noexcept;
 
     [[nodiscard]] const ServerConfig& config() const noexcept;
 

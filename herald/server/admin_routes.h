@@ -1,0 +1,35 @@
+// herald/server/admin_routes.h
+//
+// The admin listener's answers (docs/OPERATIONS.md): GET /metrics (the Prometheus text format),
+// GET /healthz (200 while the workers answer at all), GET /readyz (200, or 503 with the reason
+// this node should get no traffic). Any other path is 404; another method on these paths 405.
+// Owner: the server; answer() runs on any worker.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "herald/http/message.h"
+#include "herald/metrics/exposition.h"
+
+namespace herald::server {
+
+class AdminRoutes {
+public:
+    // Why the node is not ready ("draining", "redis unreachable"), or nothing when it is.
+    using Readiness = std::function<std::optional<std::string>()>;
+
+    // Both outlive the routes.
+    AdminRoutes(const metrics::Exposition& exposition, Readiness not_ready)
+        : exposition_(exposition), not_ready_(std::move(not_ready)) {}
+
+    [[nodiscard]] http::Response answer(const http::Request& request) const;
+
+private:
+    const metrics::Exposition& exposition_;
+    Readiness not_ready_;
+};
+
+}  // namespace herald::server

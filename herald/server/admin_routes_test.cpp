@@ -1,0 +1,69 @@
+#include "herald/server/admin_routes.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "herald/metrics/family.h"
+
+namespace herald::server {
+namespace {
+
+http::Request get(std::string target, std::string method = "GET") {
+    http::Request request;
+    request.method = std::move(method);
+    request.target = std::move(target);
+    return request;
+}
+
+class AdminRoutesTest : public ::testing::Test {
+protected:
+    AdminRoutesTest() {
+        exposition_.add(std::make_shared<metrics::CallbackCollectable>([] {
+            auto f = metrics::family("herald_connections", "Open connections.",
+                                     prometheus::MetricType::Gauge);
+            metrics::add_sample(f, {{"app", "1"}}, 3);
+            return std::vector<prometheus::MetricFamily>{f};
+        }));
+    }
+
+    metrics::Exposition exposition_;
+    std::optional<std::string> reason_;
+    AdminRoutes routes_{exposition_, [this] {
+                            return reason_;
+                        }};
+};
+
+TEST_F(AdminRoutesTest, MetricsAreTheTextFormat) {
+    const auto r = routes_.answer(get("/metrics"));
+    EXPECT_EQ(r.status, 200U);
+    EXPECT_EQ(r.fields.get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_NE(r.body.find("herald_connections{app=\"1\"} 3\n"), std::string::npos) << r.body;
+    EXPECT_EQ(routes_.answer(get("/metrics?x=1")).status, 200U);
+}
+
+TEST_F(AdminRoutesTest, HealthAndReadiness) {
+    EXPECT_EQ(routes_.answer(get("/healthz")).body, "ok\n");
+    EXPECT_EQ(routes_.answer(get("/readyz")).status, 200U);
+    EXPECT_EQ(routes_.answer(get("/readyz")).body, "ready\n");
+    reason_ = "draining";
+    const auto r = routes_.answer(get("/readyz"));
+    EXPECT_EQ(r.status, 503U);
+    EXPECT_EQ(r.body, "draining\n");
+    EXPECT_EQ(routes_.answer(get("/healthz")).status, 200U);  // alive while draining
+}
+
+TEST_F(AdminRoutesTest, UnknownPathsAre404AndOtherMethods405) {
+    EXPECT_EQ(routes_.answer(get("/")).status, 404U);
+    EXPECT_EQ(routes_.answer(get("/metrics/")).status, 404U);
+    EXPECT_EQ(routes_.answer(get("/apps/1/events", "POST")).status, 404U);
+    const auto r = routes_.answer(get("/metrics", "POST"));
+    EXPECT_EQ(r.status, 405U);
+    EXPECT_EQ(r.fields.get("Allow"), "GET");
+    EXPECT_EQ(routes_.answer(get("/healthz", "DELETE")).status, 405U);
+}
+
+}  // namespace
+}  // namespace herald::server

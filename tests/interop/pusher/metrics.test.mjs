@@ -1,0 +1,116 @@
+// tests/interop/pusher/metrics.test.mjs
+//
+// The admin listener of `herald serve` (docs/OPERATIONS.md): started with admin.port = 0, it logs
+// the port it bound; after known traffic from raw clients (two connect, both subscribe, one pings,
+// one closes with 1000, one REST event reaches the other) GET /metrics shows exactly those counts,
+// and the real `promtool check metrics` accepts the exposition. /healthz and /readyz answer 200;
+// other paths 404, other methods 405.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, before, describe } from 'node:test';
+import { httpRequest, kApp, kWaitMs, rawTest, sdkFor, sleep, startHerald, until } from './harness.mjs';
+
+const h = { server: null, raw: null, admin: null };
+
+before(async () => {
+    h.server = await startHerald({ name: 'herald(admin)', top: { admin: { port: 0 } } });
+    await until(() => /admin on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.test(h.server.stderr + h.server.stdout),
+                'the admin listener\'s URL in the log');
+    const port = /admin on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(h.server.stderr + h.server.stdout)[1];
+    assert.notEqual(port, '0');
+    h.admin = `http://127.0.0.1:${port}`;
+});
+after(async () => {
+    await h.server?.stopCleanly();
+});
+
+function t(name, fn) {
+    return rawTest(h, name, fn, { timeout: 60_000 });
+}
+
+// Every sample of the exposition, by its series as written ('name{labels}').
+function samples(text) {
+    const out = new Map();
+    for (const line of text.split('\n')) {
+        if (line === '' || line.startsWith('#')) continue;
+        const at = line.lastIndexOf(' ');
+        out.set(line.slice(0, at), Number(line.slice(at + 1)));
+    }
+    return out;
+}
+
+async function scrape() {
+    const r = await httpRequest(`${h.admin}/metrics`);
+    assert.equal(r.status, 200);
+    assert.equal(r.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
+    return r.body;
+}
+
+const app = `app="${kApp.id}"`;
+
+describe('the admin listener', () => {
+    t('counts connections, messages and close codes per app, exactly', async () => {
+        const before = samples(await scrape());
+        assert.equal(before.get(`herald_connections{${app}}`), 0);
+        assert.equal(before.get(`herald_connections_opened_total{${app}}`), 0);
+
+        const a = await h.raw.connect(h.server.wsUrl(kApp.key));
+        const b = await h.raw.connect(h.server.wsUrl(kApp.key));
+        await a.subscribed('metrics-news');
+        await b.subscribed('metrics-news');
+        await b.roundTrip();  // a ping, answered by a pong
+        a.ws.close(1000);
+        await a.waitClose();
+        await sdkFor(h.server).trigger('metrics-news', 'update', { n: 1 });
+        await b.nextEvent('update', { channel: 'metrics-news' });
+
+        // The close handshake ends on the server a moment after the client saw it.
+        let now = samples(await scrape());
+        for (const deadline = Date.now() + kWaitMs; now.get(`herald_connections{${app}}`) !== 1 && Date.now() < deadline;) {
+            await sleep(50);
+            now = samples(await scrape());
+        }
+        assert.equal(now.get(`herald_connections{${app}}`), 1);
+        assert.equal(now.get(`herald_connections_opened_total{${app}}`), 2);
+        assert.equal(now.get(`herald_connections_closed_total{${app},code="1000"}`), 1);
+        assert.equal(now.get(`herald_messages_received_total{${app},kind="subscribe"}`), 2);
+        assert.equal(now.get(`herald_messages_received_total{${app},kind="ping"}`), 1);
+        for (const kind of ['unsubscribe', 'client_event', 'signin', 'other']) {
+            assert.equal(now.get(`herald_messages_received_total{${app},kind="${kind}"}`), 0, kind);
+        }
+        // connection_established and subscription_succeeded to each, b's pong, the event to b.
+        assert.equal(now.get(`herald_messages_sent_total{${app}}`), 6);
+        assert.equal(now.get('herald_build_info{version="0.1.0"}'), 1);
+        assert.ok(now.get('process_resident_memory_bytes') > 1e6);
+        assert.ok(now.get('process_open_fds') > 3);
+        assert.ok(now.get('process_cpu_seconds_total') > 0);
+        assert.ok(Math.abs(now.get('process_start_time_seconds') - Date.now() / 1000) < 600);
+        for (const series of now.keys()) {
+            assert.ok(!series.includes('metrics-news') && !series.includes(b.socketId), series);
+        }
+    });
+
+    t('promtool check metrics accepts the exposition', async () => {
+        const text = await scrape();
+        const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+        assert.equal(check.error, undefined, `promtool did not run (Debian package prometheus): ${check.error}`);
+        assert.equal(check.status, 0, `promtool check metrics:\n${check.stdout}${check.stderr}\n--- exposition:\n${text}`);
+    });
+
+    t('healthz and readyz answer 200, anything else 404 or 405', async () => {
+        const health = await httpRequest(`${h.admin}/healthz`);
+        assert.equal(health.status, 200);
+        assert.equal(health.body, 'ok\n');
+        const ready = await httpRequest(`${h.admin}/readyz`);
+        assert.equal(ready.status, 200);
+        assert.equal(ready.body, 'ready\n');
+        assert.equal((await httpRequest(`${h.admin}/`)).status, 404);
+        assert.equal((await httpRequest(`${h.admin}/app/${kApp.key}`)).status, 404);
+        assert.equal((await httpRequest(`${h.admin}/apps/${kApp.id}/channels`)).status, 404);
+        const post = await httpRequest(`${h.admin}/metrics`, { method: 'POST', body: 'x' });
+        assert.equal(post.status, 405);
+        assert.equal(post.headers.allow, 'GET');
+        // The public port keeps its own paths: no metrics there.
+        assert.equal((await httpRequest(h.server.url('http', '/metrics'))).status, 404);
+    });
+});
