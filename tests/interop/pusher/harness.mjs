@@ -330,9 +330,9 @@ export function poolTest(h, name, fn, { timeout = 30_000, app = kApp } = {}) {
 }
 
 // A test against `h.server` with raw WebSocket clients (RawPusher) kept in `h.raw` and all
-// terminated at the end; a failure prints the server's output.
+// terminated at the end; a failure prints the server's output and what each client received.
 export function rawTest(h, name, fn, { timeout = 30_000 } = {}) {
-    return serverTest(name, () => [h.server], async () => {
+    return serverTest(name, () => [h.server, h.raw], async () => {
         h.raw = new RawPool();
         try {
             await fn(h.raw);
@@ -537,6 +537,13 @@ export class RawPool {
 
     terminateAll() {
         for (const client of this.clients) client.terminate();
+    }
+
+    // What each client received, for a failing test's report (serverTest's diagnostics).
+    diagnostics() {
+        const lines = this.clients.map((c, i) => `  [${i}] ${c.url}\n      ${c.describe()}` +
+                                                 (c.closeInfo ? `\n      close ${JSON.stringify(c.closeInfo)}` : ''));
+        return `--- frames received by each raw client:\n${lines.join('\n') || '(none)'}`;
     }
 }
 

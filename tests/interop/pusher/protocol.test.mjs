@@ -7,9 +7,8 @@
 // rate limit (§4.9), sign-in (§4.11, §4.12) and subscription_count (§4.15).
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { serverTest } from '../lib/harness.mjs';
 import {
-    kApp, kSocketIdPattern, RawPool, sdkFor, signChannel, sleep, startHerald, until,
+    kApp, kSocketIdPattern, rawTest, sdkFor, signChannel, sleep, startHerald, until,
 } from './harness.mjs';
 
 const kActivityTimeout = 90;
@@ -40,19 +39,7 @@ before(async () => {
 after(async () => { await h.server?.stopCleanly(); });
 
 function t(name, fn, timeout = 30_000) {
-    const frames = {
-        diagnostics: () => `--- frames received by each raw client:\n${(h.pool?.clients ?? [])
-            .map((c, i) => `  [${i}] ${c.url}\n      ${c.describe()}${c.closeInfo ? `\n      close ${JSON.stringify(c.closeInfo)}` : ''}`)
-            .join('\n') || '(none)'}`,
-    };
-    return serverTest(name, () => [h.server, frames], async () => {
-        h.pool = new RawPool();
-        try {
-            await fn(h.pool);
-        } finally {
-            h.pool.terminateAll();
-        }
-    }, { timeout });
+    return rawTest(h, name, fn, { timeout });
 }
 
 const url = (a = kApp, query) => h.server.wsUrl(a.key, query);
@@ -531,14 +518,7 @@ describe('strict protocol and a path prefix (§2.1, §2.2)', () => {
         strict.server = await startHerald({ top: { strict_protocol: true, path_prefix: '/ws' }, name: 'herald(strict, /ws)' });
     });
     after(async () => { await strict.server?.stopCleanly(); });
-    const ts = (name, fn) => serverTest(name, () => [strict.server], async () => {
-        const pool = new RawPool();
-        try {
-            await fn(pool);
-        } finally {
-            pool.terminateAll();
-        }
-    });
+    const ts = (name, fn) => rawTest(strict, name, fn);
     const at = (suffix) => strict.server.url('ws', suffix);
 
     ts('under the prefix, protocol 7 is accepted', async (pool) => {

@@ -32,10 +32,7 @@ after(async () => {
 });
 
 function t(name, fn) {
-    const frames = {
-        diagnostics: () => (h.raw?.clients ?? []).map((c, i) => `  raw[${i}] ${c.describe()} close ${JSON.stringify(c.closeInfo)}`).join('\n'),
-    };
-    return serverTest(name, () => [h.server, frames], async () => {
+    return serverTest(name, () => [h.server, h.raw], async () => {
         h.raw = new RawPool();
         h.pool = new ClientPool(h.server, h.appServer);
         try {
