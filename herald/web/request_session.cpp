@@ -74,21 +74,24 @@ private:
     std::shared_ptr<RequestSession> session_;  // null once answered
 };
 
-// Hands out the Responder for the request being routed, at most once.
+// Hands out the Responder for the request being routed, at most once. The session's shared
+// pointer is taken only then: a request answered at once costs no reference count.
 class RoutingDeferral final : public Deferral {
 public:
-    explicit RoutingDeferral(std::shared_ptr<RequestSession> session)
-        : session_(std::move(session)) {}
+    explicit RoutingDeferral(RequestSession& session) : session_(session) {}
 
     Responder defer() override {
-        HERALD_CHECK(session_ != nullptr, "defer() is called at most once per request");
-        return Responder(std::make_shared<SessionAnswer>(std::exchange(session_, nullptr)));
+        HERALD_CHECK(!deferred_, "defer() is called at most once per request");
+        deferred_ = true;
+        return Responder(std::make_shared<SessionAnswer>(
+                std::static_pointer_cast<RequestSession>(session_.shared_from_this())));
     }
 
-    [[nodiscard]] bool deferred() const noexcept { return session_ == nullptr; }
+    [[nodiscard]] bool deferred() const noexcept { return deferred_; }
 
 private:
-    std::shared_ptr<RequestSession> session_;
+    RequestSession& session_;
+    bool deferred_ = false;
 };
 
 }  // namespace
@@ -227,7 +230,7 @@ bool RequestSession::route(http::Request& request, std::span<char> rest) {
     if (!core_->on_http) {
         return respond(http::text_response(404, "not found\n"), keep_alive);
     }
-    RoutingDeferral later(std::static_pointer_cast<RequestSession>(self()));
+    RoutingDeferral later(*this);
     auto response = core_->on_http(request, later);
     if (response) {
         HERALD_CHECK(!later.deferred(), "a handler answers now or defers, not both");

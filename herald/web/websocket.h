@@ -202,8 +202,8 @@ private:
     ws::RequestHead head_;
     std::string protocol_;
     std::vector<PendingPing> pings_;
-    std::string
-            held_;  // input read but not yet handled (a turn handles a bounded number of frames)
+    // Input read but not yet handled (a turn handles a bounded number of frames), from held_from_.
+    std::string held_;
     std::size_t held_from_ = 0;
     OpenHandler on_open_;
     MessageHandler on_message_;
