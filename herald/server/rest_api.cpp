@@ -264,11 +264,14 @@ std::optional<Response> RestApi::Impl::list_channels(const App& app,
                                      "presence- (only presence channels have users)"});
     }
     // The listing grows with the app: built off the worker when the server offers a place.
-    if (later == nullptr || !options.off_loop) {
+    auto listing = [this, &app, prefix = std::move(prefix), info] {
         return json_reply(channels_body(channels.channels(app, prefix), info));
+    };
+    if (later == nullptr || !options.off_loop) {
+        return listing();
     }
-    auto build = [this, &app, prefix = std::move(prefix), info, answer = later->defer()] {
-        answer(json_reply(channels_body(channels.channels(app, prefix), info)));
+    auto build = [listing = std::move(listing), answer = later->defer()] {
+        answer(listing());
     };
     if (!options.off_loop(std::move(build))) {
         // The refused job took its Responder along, which answered 503 when it went.

@@ -5,6 +5,7 @@
 #include <tuple>
 #include <utility>
 
+#include "herald/pusher/rest_signature.h"
 #include "herald/util/parse.h"
 
 namespace herald::webhooks {
@@ -13,18 +14,13 @@ namespace {
 
 // A record is one line of space-separated fields: spaces, line ends, other control characters
 // and '%' itself become %XX, so any user id fits.
+bool kept_in_record(char c) noexcept {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte > 0x20U && byte != 0x7FU && c != '%';
+}
+
 void append_escaped(std::string& out, std::string_view field) {
-    constexpr std::string_view kHex = "0123456789ABCDEF";
-    for (const char c : field) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (byte <= 0x20U || byte == 0x7FU || c == '%') {
-            out += '%';
-            out += kHex[byte >> 4U];
-            out += kHex[byte & 0x0FU];
-        } else {
-            out += c;
-        }
-    }
+    out += pusher::percent_encode(field, kept_in_record);
 }
 
 std::string key_of(const OccupancyEntry& entry) {
