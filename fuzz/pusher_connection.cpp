@@ -99,7 +99,7 @@ std::string subscribe(const server::App& app, const server::Connection& c, std::
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
     static World world;
-    const auto& app = world.apps.apps().front();
+    const auto app = world.apps.apps().front();
     std::array<std::shared_ptr<server::Connection>, 3> connections;
     std::array<Recorder*, 3> recorders{};
     for (std::size_t i = 0; i < connections.size(); ++i) {
@@ -121,7 +121,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         const auto rest = line.substr(2);
         std::string text(rest);
         if (line[1] == 's') {
-            text = subscribe(app, c, rest, line[0]);
+            text = subscribe(*app, c, rest, line[0]);
         } else if (line[1] == 'u') {
             text = R"({"event":"pusher:unsubscribe","data":{"channel":")" + text + "\"}}";
         }
@@ -132,7 +132,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
         c->closed();
     }
     world.run_posted();
-    check(world.hub.channels(app, "").empty());
+    check(world.hub.channels(*app, "").empty());
     for (auto* r : recorders) {
         check(r->count > 0);
     }

@@ -10,13 +10,13 @@
 #include <system_error>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <pthread.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include "herald/server/app.h"
-#include "herald/server/server.h"
 
 namespace herald::cli {
 
@@ -53,26 +53,49 @@ void warn_development_credentials(const server::ServerConfig& config) {
     spdlog::warn("****************************************************************************");
 }
 
-// SIGINT and SIGTERM are blocked in every thread (the server's workers inherit the mask when
-// they start) and taken with sigwait() here, so no handler runs in signal context.
-sigset_t stop_signals() {
+// SIGINT, SIGTERM and SIGHUP are blocked in every thread (the server's workers inherit the mask
+// when they start) and taken with sigwait() here, so no handler runs in signal context.
+sigset_t handled_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     return set;
 }
 
-int wait_for_stop_signal(const sigset_t& set) {
-    int received = 0;
-    while (sigwait(&set, &received) != 0) {
+// Reloads on each SIGHUP until SIGINT or SIGTERM, which it returns.
+int wait_for_stop_signal(const sigset_t& set, server::PusherServer& server,
+                         const ConfigSource& reload) {
+    for (;;) {
+        int received = 0;
+        if (sigwait(&set, &received) != 0) {
+            continue;
+        }
+        if (received != SIGHUP) {
+            // A second Ctrl-C during the drain ends the process at once.
+            sigset_t stop;
+            sigemptyset(&stop);
+            sigaddset(&stop, SIGINT);
+            sigaddset(&stop, SIGTERM);
+            pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
+            return received;
+        }
+        if (reload) {
+            spdlog::info("SIGHUP received: reloading the configuration");
+            reload_config(server, reload);
+        } else {
+            spdlog::warn("SIGHUP received, but there is no configuration to reload");
+        }
     }
-    // A second Ctrl-C during the drain ends the process at once.
-    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
-    return received;
 }
 
-int run(server::PusherServer& server, const server::ServerConfig& config, const sigset_t& set) {
+std::string joined(const std::vector<std::string>& names) {
+    return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
+}
+
+int run(server::PusherServer& server, const server::ServerConfig& config, const sigset_t& set,
+        const ConfigSource& reload) {
     try {
         server.start();
     } catch (const std::exception& e) {
@@ -88,7 +111,7 @@ int run(server::PusherServer& server, const server::ServerConfig& config, const 
         if (uses_development_credentials(config)) {
             warn_development_credentials(config);
         }
-        const int signal = wait_for_stop_signal(set);
+        const int signal = wait_for_stop_signal(set, server, reload);
         spdlog::info("{} received: closing connections (4200, reconnect) and stopping",
                      signal == SIGINT ? "SIGINT" : "SIGTERM");
         server.stop();
@@ -103,13 +126,41 @@ int run(server::PusherServer& server, const server::ServerConfig& config, const 
 
 }  // namespace
 
-int serve(const server::ServerConfig& config) {
+bool reload_config(server::PusherServer& server, const ConfigSource& source) {
+    server::ServerConfig next;
+    try {
+        next = source();
+    } catch (const std::exception& e) {
+        server.reload_failed();
+        spdlog::error("reload failed, nothing changed: {}", e.what());
+        return false;
+    }
+    const auto report = server.reload(next);
+    if (!report.ok()) {
+        spdlog::error("reload failed, nothing changed: {}", report.error);
+        return false;
+    }
+    spdlog::set_level(spdlog::level::from_str(next.log_level));
+    spdlog::info("reloaded: apps added: {}; changed: {}; removed: {}; log level {}",
+                 joined(report.added), joined(report.changed), joined(report.removed),
+                 next.log_level);
+    for (const auto& name : report.needs_restart) {
+        spdlog::warn("reload: {} changed in the configuration: needs a restart (left as it was)",
+                     name);
+    }
+    for (const auto& note : report.notes) {
+        spdlog::warn("reload: {}", note);
+    }
+    return true;
+}
+
+int serve(const server::ServerConfig& config, ConfigSource reload) {
     set_up_logging(config);
-    const auto set = stop_signals();
+    const auto set = handled_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     try {
         server::PusherServer server(config);
-        return run(server, config, set);
+        return run(server, config, set, reload);
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());
         return 1;

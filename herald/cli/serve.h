@@ -2,22 +2,34 @@
 //
 // Runs a configured PusherServer as the `herald serve` process: logging set up from the config,
 // the listening URLs and a loud warning when the development credentials are in use, the pid
-// file, and a clean stop (drain, then exit) on SIGINT or SIGTERM.
+// file, a reload of the configuration on SIGHUP, and a clean stop (drain, then exit) on SIGINT or
+// SIGTERM.
 // Owner: the process's main thread.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "herald/server/config.h"
+#include "herald/server/server.h"
 
 namespace herald::cli {
 
+// Builds the configuration again for a reload; throws (ConfigError) when it is invalid.
+using ConfigSource = std::function<server::ServerConfig()>;
+
 // Runs until SIGINT or SIGTERM. Returns the exit status: 0 after a clean stop, 1 when the server
-// cannot start or the pid file cannot be written (the reason is logged).
-[[nodiscard]] int serve(const server::ServerConfig& config);
+// cannot start or the pid file cannot be written (the reason is logged). On SIGHUP, `reload`
+// (when given) is asked for the configuration again and the server applies what can change
+// live; an invalid configuration changes nothing.
+[[nodiscard]] int serve(const server::ServerConfig& config, ConfigSource reload = {});
+
+// Applies `next` to `server` (or, when the source threw, counts a failed reload) and logs what
+// changed, what needs a restart and why a reload failed. Returns whether it succeeded.
+bool reload_config(server::PusherServer& server, const ConfigSource& source);
 
 // Whether an app uses the development app's key or secret (anyone may know them).
 [[nodiscard]] bool uses_development_credentials(const server::ServerConfig& config);

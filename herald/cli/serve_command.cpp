@@ -94,7 +94,8 @@ int ServeCommand::run() const {
     for (const auto& warning : environment_warnings(env)) {
         std::fprintf(stderr, "herald: warning: %s\n", warning.c_str());
     }
-    return serve(config);
+    // SIGHUP reads the same file again, under the same flags and environment.
+    return serve(config, [this, env] { return load_config(args_, env); });
 }
 
 }  // namespace herald::cli

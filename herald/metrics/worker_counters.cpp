@@ -12,6 +12,12 @@ std::size_t CounterLayout::add_counter(std::string name, std::string help,
     return first;
 }
 
+std::size_t CounterLayout::reserve(std::size_t count) {
+    const auto first = slots_;
+    slots_ += count;
+    return first;
+}
+
 std::vector<prometheus::MetricFamily> CounterLayout::families(
         const std::vector<std::uint64_t>& values) const {
     std::vector<prometheus::MetricFamily> out;

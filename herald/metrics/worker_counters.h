@@ -28,6 +28,10 @@ public:
     std::size_t add_counter(std::string name, std::string help, std::vector<Labels> series,
                             bool sparse = false);
 
+    // Adds `count` slots that families() does not show: their owner reads sums() and builds the
+    // families itself (series whose labels are known only when scraped). Returns the first.
+    std::size_t reserve(std::size_t count);
+
     [[nodiscard]] std::size_t slots() const noexcept { return slots_; }
 
     // The families with each series' value taken from values[slot].

@@ -2,18 +2,23 @@
 //
 // One application as configured: credentials, switches and limits (protocol.md §6.10). A server
 // holds many; clients reach one by its key (/app/{key}), the REST API by its id (/apps/{id}).
-// Owner: immutable once the server starts; shared read-only by every worker.
+// Owner: an App is immutable; the AppRegistry below replaces apps as a whole on reload.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "herald/pusher/limits.h"
+#include "herald/util/result.h"
 #include "herald/webhooks/target.h"
 
 namespace herald::server {
@@ -57,22 +62,72 @@ struct App {
 // The development app that `herald serve` runs with when no app is configured.
 [[nodiscard]] App development_app();
 
-// The apps of one server, looked up by key (WebSocket) or id (REST).
+using AppPtr = std::shared_ptr<const App>;
+
+// What replacing a registry's apps changed, by slot.
+struct AppChanges {
+    std::vector<std::size_t> added;    // a new id (or one that was removed before)
+    std::vector<std::size_t> changed;  // the same id with other settings
+    std::vector<std::size_t> removed;  // an id no longer there
+
+    [[nodiscard]] bool empty() const noexcept {
+        return added.empty() && changed.empty() && removed.empty();
+    }
+};
+
+// The apps of one server, looked up by key (WebSocket) or id (REST), and replaced as a whole
+// when the configuration is reloaded. Each app id owns a slot for the life of the process: a
+// dense number that per-app tables (connection counts, metrics, rate limits, local channels) are
+// indexed by, sized once for capacity() slots. An app's slot survives its removal, so an app that
+// comes back finds its own tables again, and no table ever holds another app's state.
+// Apps are immutable and shared: a lookup returns the app as it is now, and whoever holds it
+// keeps that version alive; an unchanged app keeps the same object across a replace(), so
+// pointer equality says "unchanged".
+// Owner: the server. Every method is thread-safe (one mutex: lookups are per handshake and per
+// REST request, never per message; a connection keeps its own AppPtr).
 class AppRegistry {
 public:
-    AppRegistry() = default;
-    explicit AppRegistry(std::vector<App> apps);
+    // Slots for apps added after the start, beyond the apps given at first.
+    static constexpr std::size_t kSpareSlots = 256;
 
-    [[nodiscard]] const App* by_key(std::string_view key) const noexcept;
-    [[nodiscard]] const App* by_id(std::string_view id) const noexcept;
+    AppRegistry() : AppRegistry(std::vector<App>{}) {}
 
-    [[nodiscard]] const std::vector<App>& apps() const noexcept { return apps_; }
+    explicit AppRegistry(std::vector<App> apps, std::size_t spare = kSpareSlots);
 
-    // Index of `app` in apps(): a dense number for per-app tables.
-    [[nodiscard]] std::size_t index_of(const App& app) const noexcept;
+    [[nodiscard]] AppPtr by_key(std::string_view key) const;
+    [[nodiscard]] AppPtr by_id(std::string_view id) const;
+    // The app in `slot` now; null when its app was removed.
+    [[nodiscard]] AppPtr at(std::size_t slot) const;
+    // The slot of an app id that was ever registered.
+    [[nodiscard]] std::optional<std::size_t> slot_of(std::string_view id) const;
+    // The slot of `app`, which was looked up here (so its id has one).
+    [[nodiscard]] std::size_t index_of(const App& app) const;
+    // The id that owns `slot` (empty: none yet). A slot's id never changes.
+    [[nodiscard]] std::string id_of(std::size_t slot) const;
+
+    // The apps now, in slot order.
+    [[nodiscard]] std::vector<AppPtr> apps() const;
+    // The slot and id of each app now, in slot order (what a scrape labels series with).
+    [[nodiscard]] std::vector<std::pair<std::size_t, std::string>> live_slots() const;
+
+    // How many slots the per-app tables must have.
+    [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
+
+    // Makes `apps` the registry's apps (ids and keys unique, as the configuration checks). Fails,
+    // changing nothing, when the new ids need more slots than capacity() has left.
+    [[nodiscard]] util::Result<AppChanges, std::string> replace(std::vector<App> apps);
 
 private:
-    std::vector<App> apps_;
+    struct Snapshot {
+        std::vector<AppPtr> slots;  // capacity() entries; null: no app
+        std::unordered_map<std::string, std::size_t> by_key;
+    };
+
+    mutable std::mutex mutex_;
+    std::size_t capacity_;
+    Snapshot now_;
+    std::unordered_map<std::string, std::size_t> slots_;  // every id ever seen; never shrinks
+    std::vector<std::string> ids_;                        // by slot: slots_ reversed
 };
 
 }  // namespace herald::server

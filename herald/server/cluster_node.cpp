@@ -9,11 +9,11 @@
 namespace herald::server {
 
 std::optional<std::size_t> ClusterNode::index_of(std::string_view app_id) const {
-    const auto* app = hub_.apps().by_id(app_id);
-    if (app == nullptr) {
-        return std::nullopt;
+    auto slot = hub_.apps().slot_of(app_id);
+    if (!slot || !hub_.apps().at(*slot)) {
+        return std::nullopt;  // not an app of this node (any more)
     }
-    return hub_.apps().index_of(*app);
+    return slot;
 }
 
 void ClusterNode::deliver(const cluster::Event& event) {
@@ -86,9 +86,8 @@ std::vector<cluster::LocalChannel> ClusterNode::local_channels() {
         if (item.channel.starts_with(pusher::kServerToUserPrefix)) {
             continue;
         }
-        out.push_back(cluster::LocalChannel{hub_.apps().apps()[item.app].id,
-                                            std::move(item.channel), item.subscriptions,
-                                            std::move(item.members)});
+        out.push_back(cluster::LocalChannel{hub_.apps().id_of(item.app), std::move(item.channel),
+                                            item.subscriptions, std::move(item.members)});
     }
     return out;
 }

@@ -7,6 +7,7 @@
 #include "herald/pusher/auth.h"
 #include "herald/pusher/channel.h"
 #include "herald/pusher/server_message.h"
+#include "herald/util/assert.h"
 #include "herald/ws/broadcast.h"
 
 namespace herald::server {
@@ -45,17 +46,28 @@ MessageKind kind_of(const pusher::ClientMessage& message) {
 
 }  // namespace
 
-Connection::Connection(ServerContext& context, const App& app, net::Worker& worker,
+Connection::Connection(ServerContext& context, AppPtr app, net::Worker& worker,
                        std::unique_ptr<Transport> transport)
     : context_(context),
-      app_(app),
-      app_index_(context.apps.index_of(app)),
+      app_(std::move(app)),
+      app_index_(context.apps.index_of(*app_)),
       worker_(worker.index()),
       worker_ref_(worker),
       counters_(context.workers[worker_]->counters),
       socket_(std::move(transport)) {}
 
 Connection::~Connection() = default;
+
+void Connection::dropped_as_slow_consumer() {
+    if (open_) {
+        counters_.slow_consumer_dropped(app_index_);
+    }
+}
+
+void Connection::update_app(AppPtr app) {
+    HERALD_ASSERT(app && app->id == app_->id);
+    app_ = std::move(app);
+}
 
 void reject_connection(Transport& socket, ErrorCode code, std::string_view message) {
     socket.send(pusher::pusher_error(code, message));
@@ -64,14 +76,16 @@ void reject_connection(Transport& socket, ErrorCode code, std::string_view messa
 
 void Connection::open() {
     if (context_.draining.load(std::memory_order_relaxed)) {
+        context_.metrics.refused(RefusalReason::Draining);
         reject_connection(*socket_, ErrorCode::ReconnectImmediately,
                           "Server is shutting down, reconnect");
         return;
     }
     auto& count = context_.app_connections[app_index_];
-    const auto max = app_.limits.max_connections;
+    const auto max = app_->limits.max_connections;
     if (count.fetch_add(1, std::memory_order_relaxed) >= max && max > 0) {
         count.fetch_sub(1, std::memory_order_relaxed);
+        context_.metrics.refused(RefusalReason::AppLimit);
         reject_connection(*socket_, ErrorCode::OverConnectionQuota,
                           "Application is over connection quota");
         return;
@@ -87,7 +101,7 @@ void Connection::open() {
 }
 
 void Connection::send(std::string_view text) {
-    counters_.sent(app_index_);
+    counters_.sent(app_index_, text.size());
     if (context_.config.verbose) {
         spdlog::info("{} > {}", socket_id_, text);
     }
@@ -95,7 +109,7 @@ void Connection::send(std::string_view text) {
 }
 
 void Connection::send(const ws::Broadcast& message) {
-    counters_.sent(app_index_);
+    counters_.sent(app_index_, message.payload().size());
     if (context_.config.verbose) {
         spdlog::info("{} > {}", socket_id_, message.payload());
     }
@@ -125,23 +139,23 @@ void Connection::receive(const web::Message& message) {
         spdlog::info("{} < {}", socket_id_, message.binary ? "(binary frame)" : message.data);
     }
     if (message.binary) {
-        counters_.received(app_index_, MessageKind::Other);
+        counters_.received(app_index_, MessageKind::Other, message.data.size());
         error("Binary frames are not part of the Pusher protocol; send JSON text frames");
         return;
     }
-    if (message.data.size() > app_.limits.max_message_bytes) {
-        counters_.received(app_index_, MessageKind::Other);
+    if (message.data.size() > app_->limits.max_message_bytes) {
+        counters_.received(app_index_, MessageKind::Other, message.data.size());
         error("Message of " + std::to_string(message.data.size()) + " bytes exceeds the limit of " +
-              std::to_string(app_.limits.max_message_bytes) + " bytes");
+              std::to_string(app_->limits.max_message_bytes) + " bytes");
         return;
     }
     auto parsed = context_.workers[worker_]->parser.parse(message.data);
     if (!parsed) {
-        counters_.received(app_index_, MessageKind::Other);
+        counters_.received(app_index_, MessageKind::Other, message.data.size());
         error(pusher::describe(parsed.error()), pusher::error_code(parsed.error()));
         return;
     }
-    counters_.received(app_index_, kind_of(*parsed));
+    counters_.received(app_index_, kind_of(*parsed), message.data.size());
     std::visit(
             [this](const auto& m) {
                 using T = std::decay_t<decltype(m)>;
@@ -166,7 +180,7 @@ void Connection::refuse(std::string_view channel, SubscriptionErrorType type,
 void Connection::handle(const pusher::Subscribe& request) {
     const auto& channel = request.channel;
     if (const auto fault =
-                pusher::check_channel_name(channel, app_.limits.max_channel_name_length)) {
+                pusher::check_channel_name(channel, app_->limits.max_channel_name_length)) {
         refuse(channel, SubscriptionErrorType::InvalidChannel,
                "Invalid channel name '" + channel + "': " + std::string(pusher::describe(*fault)),
                to_int(ErrorCode::ConnectionUnauthorized));
@@ -193,10 +207,10 @@ void Connection::handle(const pusher::Subscribe& request) {
         }
         return;
     }
-    if (subscriptions_.size() >= app_.limits.max_channels_per_connection) {
+    if (subscriptions_.size() >= app_->limits.max_channels_per_connection) {
         refuse(channel, SubscriptionErrorType::LimitReached,
                "A connection may subscribe to at most " +
-                       std::to_string(app_.limits.max_channels_per_connection) + " channels",
+                       std::to_string(app_->limits.max_channels_per_connection) + " channels",
                to_int(ErrorCode::OverCapacity));
         return;
     }
@@ -221,7 +235,7 @@ bool Connection::authorize(const pusher::Subscribe& request, ChannelKind kind,
             socket_id_, channel,
             request.channel_data ? std::optional<std::string_view>(*request.channel_data)
                                  : std::nullopt);
-    switch (pusher::verify_auth(request.auth, app_.key, app_.secret, to_sign)) {
+    switch (pusher::verify_auth(request.auth, app_->key, app_->secret, to_sign)) {
         case pusher::AuthCheck::Ok:
             break;
         case pusher::AuthCheck::Malformed:
@@ -241,8 +255,8 @@ bool Connection::authorize(const pusher::Subscribe& request, ChannelKind kind,
         member = pusher::Member{user_->id, user_->user_info};
         return true;
     }
-    const pusher::MemberLimits limits{app_.limits.max_user_id_length,
-                                      app_.limits.max_user_info_bytes};
+    const pusher::MemberLimits limits{app_->limits.max_user_id_length,
+                                      app_->limits.max_user_info_bytes};
     auto parsed = pusher::parse_channel_data(*request.channel_data, limits);
     if (!parsed) {
         const auto fault = parsed.error();
@@ -266,7 +280,7 @@ void Connection::join(const std::string& channel, ChannelKind kind,
     if (outcome.refused) {
         refuse(channel, SubscriptionErrorType::LimitReached,
                "The presence channel " + channel + " is full (" +
-                       std::to_string(app_.limits.max_presence_members) + " members)",
+                       std::to_string(app_->limits.max_presence_members) + " members)",
                to_int(ErrorCode::OverCapacity));
         return;
     }
@@ -294,7 +308,7 @@ void Connection::leave(const std::string& channel) {
 }
 
 bool Connection::allow_client_event(net::Clock::time_point now) {
-    const auto limit = app_.limits.max_client_events_per_second;
+    const auto limit = app_->limits.max_client_events_per_second;
     if (limit == 0) {
         return true;
     }
@@ -307,7 +321,7 @@ bool Connection::allow_client_event(net::Clock::time_point now) {
 
 void Connection::handle(const pusher::ClientEvent& event) {
     const auto& channel = event.channel;
-    if (!app_.client_events) {
+    if (!app_->client_events) {
         error("Client events are not enabled for this app", ErrorCode::NoCode, channel);
         return;
     }
@@ -324,21 +338,21 @@ void Connection::handle(const pusher::ClientEvent& event) {
               ErrorCode::NoCode, channel);
         return;
     }
-    if (event.event.size() > app_.limits.max_event_name_length) {
-        error("Event name is longer than " + std::to_string(app_.limits.max_event_name_length) +
+    if (event.event.size() > app_->limits.max_event_name_length) {
+        error("Event name is longer than " + std::to_string(app_->limits.max_event_name_length) +
                       " bytes",
               ErrorCode::NoCode, channel);
         return;
     }
-    if (pusher::data_bytes(event.data) > app_.limits.max_event_data_bytes) {
-        error("Event data is larger than " + std::to_string(app_.limits.max_event_data_bytes) +
+    if (pusher::data_bytes(event.data) > app_->limits.max_event_data_bytes) {
+        error("Event data is larger than " + std::to_string(app_->limits.max_event_data_bytes) +
                       " bytes",
               ErrorCode::NoCode, channel);
         return;
     }
     if (!allow_client_event(net::Worker::now())) {
         error("Client event rejected due to rate limit (" +
-                      std::to_string(app_.limits.max_client_events_per_second) + " per second)",
+                      std::to_string(app_->limits.max_client_events_per_second) + " per second)",
               ErrorCode::ClientEventRateLimit, channel);
         return;
     }
@@ -350,7 +364,7 @@ ConnectionRef Connection::ref() {
 }
 
 void Connection::signin_failed(std::string_view message) {
-    if (app_.user_authentication_required) {
+    if (app_->user_authentication_required) {
         close(ErrorCode::ConnectionUnauthorized, message);
     } else {
         error(message, ErrorCode::ConnectionUnauthorized);
@@ -359,7 +373,7 @@ void Connection::signin_failed(std::string_view message) {
 
 void Connection::handle(const pusher::Signin& request) {
     const auto to_sign = pusher::user_string_to_sign(socket_id_, request.user_data);
-    const auto check = pusher::verify_auth(request.auth, app_.key, app_.secret, to_sign);
+    const auto check = pusher::verify_auth(request.auth, app_->key, app_->secret, to_sign);
     if (check != pusher::AuthCheck::Ok) {
         signin_failed("Invalid signin: " +
                       (check == pusher::AuthCheck::BadSignature
@@ -425,7 +439,7 @@ void Connection::on_tick(net::Clock::time_point now) {
     if (!open_) {
         return;
     }
-    if (app_.user_authentication_required && !user_ &&
+    if (app_->user_authentication_required && !user_ &&
         now - opened_at_ >= context_.config.user_authentication_timeout) {
         close(ErrorCode::ConnectionUnauthorized,
               "Connection not signed in within " +

@@ -33,7 +33,7 @@ class Connection final : public net::Tickable,
                          public net::ListHook<ConnectionListTag>,
                          public std::enable_shared_from_this<Connection> {
 public:
-    Connection(ServerContext& context, const App& app, net::Worker& worker,
+    Connection(ServerContext& context, AppPtr app, net::Worker& worker,
                std::unique_ptr<Transport> transport);
     ~Connection() override;
     Connection(const Connection&) = delete;
@@ -53,6 +53,17 @@ public:
     void send(const ws::Broadcast& message);
 
     [[nodiscard]] const std::string& socket_id() const noexcept { return socket_id_; }
+
+    // The app's slot (AppRegistry), and the version of the app the connection follows.
+    [[nodiscard]] std::size_t app_index() const noexcept { return app_index_; }
+
+    [[nodiscard]] const AppPtr& app() const noexcept { return app_; }
+
+    // The WebSocket is closing this connection (4100): it did not read what was sent to it.
+    void dropped_as_slow_consumer();
+    // The app's settings changed (a reload): limits, switches and the secret apply from the next
+    // message, subscription and sign-in on. Same app id.
+    void update_app(AppPtr app);
 
     [[nodiscard]] bool is_open() const noexcept { return open_; }
 
@@ -81,7 +92,7 @@ private:
     bool allow_client_event(net::Clock::time_point now);
 
     ServerContext& context_;
-    const App& app_;
+    AppPtr app_;  // replaced by update_app(), on this worker
     std::size_t app_index_;
     std::size_t worker_;
     net::Worker& worker_ref_;

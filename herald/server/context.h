@@ -43,8 +43,8 @@ struct ServerContext {
         : config(server_config),
           apps(registry),
           hub(channel_hub),
-          app_connections(registry.apps().size()),
-          metrics(registry, worker_count, app_connections) {}
+          app_connections(registry.capacity()),
+          metrics(registry, worker_count, app_connections, channel_hub) {}
 
     // The context of the next worker (its index is workers.size()).
     void add_worker(std::size_t max_message_bytes, std::uint64_t id_prefix) {
@@ -56,7 +56,7 @@ struct ServerContext {
     const AppRegistry& apps;
     Hub& hub;
     std::vector<std::unique_ptr<WorkerContext>> workers;
-    std::vector<std::atomic<std::size_t>> app_connections;  // by app index
+    std::vector<std::atomic<std::size_t>> app_connections;  // by app slot
     std::atomic<bool> draining{false};
     ServerMetrics metrics;  // after app_connections, which its gauge reads
 };

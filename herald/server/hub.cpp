@@ -14,15 +14,22 @@
 namespace herald::server {
 
 Hub::Hub(const AppRegistry& apps, net::WorkerPool& pool)
-    : apps_(apps), pool_(pool), table_(pool.size()), users_(apps.apps().size()) {
+    : apps_(apps),
+      pool_(pool),
+      table_(pool.size()),
+      users_(apps.capacity()),
+      occupied_(apps.capacity() * kChannelTypes),
+      members_(apps.capacity()),
+      published_(apps.capacity() * kEventSources) {
     locals_.reserve(pool.size());
     for (std::size_t i = 0; i < pool.size(); ++i) {
-        locals_.push_back(std::make_unique<LocalChannels>(apps.apps().size()));
+        locals_.push_back(std::make_unique<LocalChannels>(apps.capacity()));
     }
 }
 
 void Hub::publish_everywhere(const App& app, const Publication& publication) {
     const auto index = apps_.index_of(app);
+    published_.add(index * kEventSources + static_cast<std::size_t>(EventSource::Rest));
     const bool cache = pusher::is_cache(pusher::classify_channel(publication.channel));
     if (cache) {
         table_.remember(index, publication.channel,
@@ -53,11 +60,12 @@ void Hub::send_everywhere(std::size_t app, std::string_view channel, std::string
 }
 
 void Hub::deliver_from_cluster(const cluster::Event& event) {
-    const auto* app = apps_.by_id(event.app_id);
-    if (app == nullptr) {
+    const auto slot = apps_.slot_of(event.app_id);
+    if (!slot || !apps_.at(*slot)) {
         return;
     }
-    const auto index = apps_.index_of(*app);
+    const auto index = *slot;
+    published_.add(index * kEventSources + static_cast<std::size_t>(EventSource::Cluster));
     if (event.event && event.data) {
         table_.remember(index, event.channel, CachedEvent{*event.event, *event.data},
                         SteadyClock::now() + pusher::kCacheTtl);
@@ -69,8 +77,7 @@ SubscribeOutcome Hub::subscribe(std::size_t app, std::size_t worker, Subscriptio
                                 const pusher::Member* member) {
     const auto& channel = subscription.channel;
     const auto kind = pusher::classify_channel(channel);
-    auto joined = table_.join(JoinRequest{app, channel, worker, member,
-                                          apps_.apps()[app].limits.max_presence_members});
+    auto joined = table_.join(JoinRequest{app, channel, worker, member, max_presence_members(app)});
     SubscribeOutcome outcome;
     if (joined.refused) {
         outcome.refused = true;
@@ -83,7 +90,13 @@ SubscribeOutcome Hub::subscribe(std::size_t app, std::size_t worker, Subscriptio
         subscription.user_id = member->user_id;
     }
     locals_[worker]->add(app, subscription);
+    const auto type = channel_type(kind);
+    if (joined.subscriptions == 1 && type) {
+        occupied_[app * kChannelTypes + static_cast<std::size_t>(*type)].fetch_add(
+                1, std::memory_order_relaxed);
+    }
     if (joined.member_added) {
+        members_[app].fetch_add(1, std::memory_order_relaxed);
         member_joined(app, channel, *member, subscription.connection->socket_id());
     }
     subscriptions_changed(app, channel);
@@ -103,7 +116,13 @@ UnsubscribeOutcome Hub::unsubscribe(std::size_t app, std::size_t worker,
     locals_[worker]->remove(app, subscription);
     const auto* user_id = subscription.user_id ? &*subscription.user_id : nullptr;
     const auto left = table_.leave(app, channel, worker, user_id);
+    const auto type = channel_type(pusher::classify_channel(channel));
+    if (left.subscriptions == 0 && type) {
+        occupied_[app * kChannelTypes + static_cast<std::size_t>(*type)].fetch_sub(
+                1, std::memory_order_relaxed);
+    }
     if (left.member_removed) {
+        members_[app].fetch_sub(1, std::memory_order_relaxed);
         member_left(app, channel, *user_id);
     }
     subscriptions_changed(app, channel);
@@ -147,6 +166,7 @@ void Hub::notify_watchers(const std::vector<ConnectionRef>& watchers, const std:
 void Hub::relay_client_event(std::size_t app, const pusher::ClientEvent& event,
                              const std::string& socket_id,
                              const std::optional<std::string>& user_id) {
+    published_.add(app * kEventSources + static_cast<std::size_t>(EventSource::Client));
     if (events_ != nullptr) {
         events_->client_event(app, event.channel, event.event, event.data.text, socket_id,
                               user_id ? std::string_view(*user_id) : std::string_view{});
@@ -235,7 +255,8 @@ void Hub::deliver_on_worker(std::size_t worker, std::size_t app, const std::stri
 void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
     const auto kind = pusher::classify_channel(channel);
     // §4.15: presence channels have member events instead; a user's channel is not counted.
-    if (!apps_.apps()[app].subscription_count_events || pusher::is_presence(kind) ||
+    const auto settings = apps_.at(app);
+    if (!settings || !settings->subscription_count_events || pusher::is_presence(kind) ||
         kind == pusher::ChannelKind::ServerToUser) {
         return;
     }
@@ -370,6 +391,21 @@ std::optional<std::string> Hub::member_on_this_node(std::size_t app, std::string
 
 std::vector<ChannelTable::Snapshot> Hub::channels_on_this_node() {
     return table_.snapshot();
+}
+
+std::uint64_t Hub::occupied_channels(std::size_t app, ChannelType type) const noexcept {
+    const auto n = occupied_[app * kChannelTypes + static_cast<std::size_t>(type)].load(
+            std::memory_order_relaxed);
+    return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+}
+
+std::uint64_t Hub::events_published(std::size_t app, EventSource source) const noexcept {
+    return published_.read(app * kEventSources + static_cast<std::size_t>(source));
+}
+
+std::uint64_t Hub::presence_members(std::size_t app) const noexcept {
+    const auto n = members_[app].load(std::memory_order_relaxed);
+    return n > 0 ? static_cast<std::uint64_t>(n) : 0;
 }
 
 }  // namespace herald::server

@@ -26,6 +26,7 @@
 // (subscribe, unsubscribe, sign_in), which run on the calling connection's worker thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -46,7 +47,9 @@
 #include "herald/server/channel_events.h"
 #include "herald/server/channel_service.h"
 #include "herald/server/channel_table.h"
+#include "herald/server/channel_type.h"
 #include "herald/server/local_channels.h"
+#include "herald/server/shared_counters.h"
 #include "herald/server/user_table.h"
 #include "herald/ws/broadcast.h"
 
@@ -156,6 +159,14 @@ public:
 
     [[nodiscard]] const AppRegistry& apps() const noexcept { return apps_; }
 
+    // This node's occupied channels of an app by type, and its presence members (one per user
+    // and channel), for the metrics. Any thread.
+    [[nodiscard]] std::uint64_t occupied_channels(std::size_t app, ChannelType type) const noexcept;
+    [[nodiscard]] std::uint64_t presence_members(std::size_t app) const noexcept;
+    // Events this node published (REST), relayed (client events) or took from the cluster.
+    [[nodiscard]] std::uint64_t events_published(std::size_t app,
+                                                 EventSource source) const noexcept;
+
     void set_verbose(bool verbose) noexcept { verbose_ = verbose; }
 
     // Where webhook-relevant changes go (null: nowhere). Set before the server starts.
@@ -196,7 +207,12 @@ private:
         SteadyClock::time_point due{};
     };
 
-    [[nodiscard]] const std::string& app_id(std::size_t app) const { return apps_.apps()[app].id; }
+    [[nodiscard]] std::string app_id(std::size_t app) const { return apps_.id_of(app); }
+
+    [[nodiscard]] std::size_t max_presence_members(std::size_t app) const {
+        const auto settings = apps_.at(app);
+        return settings ? settings->limits.max_presence_members : 0;
+    }
 
     const AppRegistry& apps_;
     net::WorkerPool& pool_;
@@ -207,6 +223,10 @@ private:
     ChannelTable table_;
     UserTable users_;
     std::vector<std::unique_ptr<LocalChannels>> locals_;
+    // Gauges kept as the table changes: app * kChannelTypes + type, and app.
+    std::vector<std::atomic<std::int64_t>> occupied_;
+    std::vector<std::atomic<std::int64_t>> members_;
+    SharedCounters published_;  // app * kEventSources + source
     ChannelEvents* events_ = nullptr;
     bool verbose_ = false;
 };

@@ -100,14 +100,16 @@ protected:
         return app;
     }
 
-    const App& app() const { return apps_.apps().front(); }
+    const App& app() const { return *app_ptr(); }
+
+    AppPtr app_ptr() const { return apps_.apps().front(); }
 
     // A connected client on worker `worker`; returns its index.
     std::size_t connect(std::size_t worker = 0) {
         auto wire = std::make_unique<Wire>();
         wires_.push_back(wire.get());
-        connections_.push_back(std::make_shared<Connection>(context_, app(), pool_.worker(worker),
-                                                            std::move(wire)));
+        connections_.push_back(std::make_shared<Connection>(context_, app_ptr(),
+                                                            pool_.worker(worker), std::move(wire)));
         connections_.back()->open();
         return connections_.size() - 1;
     }

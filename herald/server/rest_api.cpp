@@ -27,14 +27,7 @@ namespace {
 using http::Request;
 using http::Response;
 
-enum class Route : std::uint8_t {
-    Events,         // POST /apps/{id}/events (§8.4)
-    BatchEvents,    // POST /apps/{id}/batch_events (§8.5)
-    Channels,       // GET /apps/{id}/channels (§8.6)
-    Channel,        // GET /apps/{id}/channels/{name} (§8.7)
-    ChannelUsers,   // GET /apps/{id}/channels/{name}/users (§8.8)
-    TerminateUser,  // POST /apps/{id}/users/{user_id}/terminate_connections (§8.9)
-};
+using Route = RestRoute;
 
 struct Target {
     Route route = Route::Events;
@@ -100,6 +93,7 @@ std::string_view method_of(Route route) noexcept {
         case Route::Channels:
         case Route::Channel:
         case Route::ChannelUsers:
+        case Route::Other:
             return "GET";
     }
     return "GET";
@@ -146,20 +140,36 @@ std::int64_t system_seconds() {
 
 }  // namespace
 
+// A request on its way to being counted: its route and app, as far as they are known.
+struct Observation {
+    bool counted = false;  // false: / and /up
+    RestRoute route = RestRoute::Other;
+    std::optional<std::size_t> app;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+    void answered(RestMetrics* metrics, unsigned status) const {
+        if (metrics != nullptr && counted) {
+            metrics->observe(app, route, status, std::chrono::steady_clock::now() - started);
+        }
+    }
+};
+
 struct RestApi::Impl {
     Impl(const AppRegistry& registry, ChannelService& service, RestOptions opts)
         : apps(registry),
           channels(service),
           options(std::move(opts)),
-          limiter(registry.apps().size()) {}
+          limiter(registry.capacity()) {}
 
     // `later` null: every answer is built here and now.
     std::optional<Response> handle(const Request& request, web::Deferral* later);
-    std::optional<Response> dispatch(const Target& target, const App& app, const Request& request,
-                                     std::int64_t now, web::Deferral* later);
+    std::optional<Response> route(const Request& request, web::Deferral* later, Observation& seen);
+    std::optional<Response> dispatch(const Target& target, const AppPtr& app,
+                                     const Request& request, std::int64_t now, web::Deferral* later,
+                                     const Observation& seen);
     Response trigger(const App& app, const ParsedTriggers& parsed, bool batch, std::int64_t now);
-    std::optional<Response> list_channels(const App& app, const pusher::QueryParams& query,
-                                          web::Deferral* later);
+    std::optional<Response> list_channels(const AppPtr& app, const pusher::QueryParams& query,
+                                          web::Deferral* later, const Observation& seen);
     Response channel_info(const App& app, const std::string& name,
                           const pusher::QueryParams& query);
     Response channel_users(const App& app, const std::string& name);
@@ -172,23 +182,36 @@ struct RestApi::Impl {
 };
 
 std::optional<Response> RestApi::Impl::handle(const Request& request, web::Deferral* later) {
+    Observation seen;
+    auto response = route(request, later, seen);
+    if (response) {
+        seen.answered(options.metrics, response->status);
+    }
+    return response;
+}
+
+std::optional<Response> RestApi::Impl::route(const Request& request, web::Deferral* later,
+                                             Observation& seen) {
     const auto path = request.path();
     if (path == "/" || path == "/up") {
         return health(request);
     }
+    seen.counted = true;
     const auto target = match(path);
     if (!target) {
         return error_reply(
                 RestError{404, "Not found: no API endpoint at " + quote_for_message(path)});
     }
+    seen.route = target->route;
     const auto allowed = method_of(target->route);
     if (request.method != allowed) {
         return method_not_allowed(allowed, request.method);
     }
-    const App* app = apps.by_id(target->app_id);
-    if (app == nullptr) {
+    const auto app = apps.by_id(target->app_id);
+    if (!app) {
         return error_reply(RestError{404, "Unknown app id " + quote_for_message(target->app_id)});
     }
+    seen.app = apps.slot_of(app->id);
     // §8.2 step 8: the client signed the percent-decoded path.
     const auto signed_path = util::percent_decode(path);
     const auto now = options.now_seconds ? options.now_seconds() : system_seconds();
@@ -202,25 +225,28 @@ std::optional<Response> RestApi::Impl::handle(const Request& request, web::Defer
     if (!app->enabled) {
         return error_reply(RestError{403, "App " + quote_for_message(app->id) + " is disabled"});
     }
-    return dispatch(*target, *app, request, now, later);
+    return dispatch(*target, app, request, now, later, seen);
 }
 
-std::optional<Response> RestApi::Impl::dispatch(const Target& target, const App& app,
+std::optional<Response> RestApi::Impl::dispatch(const Target& target, const AppPtr& shared,
                                                 const Request& request, std::int64_t now,
-                                                web::Deferral* later) {
+                                                web::Deferral* later, const Observation& seen) {
+    const App& app = *shared;
     switch (target.route) {
         case Route::Events:
             return trigger(app, parse_trigger_body(request.body, app.limits), false, now);
         case Route::BatchEvents:
             return trigger(app, parse_batch_body(request.body, app.limits), true, now);
         case Route::Channels:
-            return list_channels(app, pusher::parse_query(request.query()), later);
+            return list_channels(shared, pusher::parse_query(request.query()), later, seen);
         case Route::Channel:
             return channel_info(app, target.name, pusher::parse_query(request.query()));
         case Route::ChannelUsers:
             return channel_users(app, target.name);
         case Route::TerminateUser:
             return terminate(app, target.name, request.body);
+        case Route::Other:
+            break;  // match() never gives it
     }
     return error_reply(RestError{404, "Not found"});
 }
@@ -252,9 +278,10 @@ Response RestApi::Impl::trigger(const App& app, const ParsedTriggers& parsed, bo
                             : trigger_body(channels, app, triggers.front()));
 }
 
-std::optional<Response> RestApi::Impl::list_channels(const App& app,
+std::optional<Response> RestApi::Impl::list_channels(const AppPtr& app,
                                                      const pusher::QueryParams& query,
-                                                     web::Deferral* later) {
+                                                     web::Deferral* later,
+                                                     const Observation& seen) {
     auto prefix = std::string(param(query, "filter_by_prefix"));
     const auto info = parse_info(param(query, "info"));
     // §8.6: user counts exist only when the listing is restricted to presence channels.
@@ -263,17 +290,22 @@ std::optional<Response> RestApi::Impl::list_channels(const App& app,
                                      "info=user_count needs filter_by_prefix starting with "
                                      "presence- (only presence channels have users)"});
     }
-    // The listing grows with the app: built off the worker when the server offers a place.
-    auto listing = [this, &app, prefix = std::move(prefix), info] {
-        return json_reply(channels_body(channels.channels(app, prefix), info));
+    // The listing grows with the app: built off the worker when the server offers a place. It
+    // holds the app's settings as they were asked about, whatever a reload does meanwhile.
+    auto listing = [this, app, prefix = std::move(prefix), info] {
+        return json_reply(channels_body(channels.channels(*app, prefix), info));
     };
     if (later == nullptr || !options.off_loop) {
         return listing();
     }
-    auto build = [listing = std::move(listing), answer = later->defer()] {
-        answer(listing());
+    auto build = [listing = std::move(listing), answer = later->defer(), seen,
+                  metrics = options.metrics] {
+        auto response = listing();
+        seen.answered(metrics, response.status);
+        answer(std::move(response));
     };
     if (!options.off_loop(std::move(build))) {
+        seen.answered(options.metrics, 503);
         // The refused job took its Responder along, which answered 503 when it went.
         static util::Throttle log;  // any client with the app's secret may cause it
         util::log_throttled(log, [](const std::string& note) {

@@ -16,6 +16,7 @@
 #include "herald/http/message.h"
 #include "herald/server/app.h"
 #include "herald/server/channel_service.h"
+#include "herald/server/rest_metrics.h"
 #include "herald/web/responder.h"
 
 namespace herald::server {
@@ -26,6 +27,8 @@ struct RestOptions {
     // Runs a job away from the workers (GET /channels, whose work grows with the app); false
     // when it cannot take one more. Unset: such answers are built on the worker.
     std::function<bool(std::function<void()>)> off_loop;
+    // Where requests are counted (null: nowhere); outlives the API.
+    RestMetrics* metrics = nullptr;
 };
 
 class RestApi {

@@ -86,7 +86,7 @@ TEST_F(RestApiTest, UnknownAppIs404) {
 }
 
 TEST_F(RestApiTest, DisabledAppIs403OnlyOnceAuthenticated) {
-    const auto* off = apps_.by_id("4");
+    const auto off = apps_.by_id("4");
     EXPECT_EQ(send(signed_request(*off, "GET", "/apps/4/channels")).status, 403U);
     EXPECT_EQ(send(raw_request("GET", "/apps/4/channels")).status, 401U);
     EXPECT_EQ(service_.calls, 0U);

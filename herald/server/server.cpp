@@ -18,6 +18,7 @@
 #include "herald/server/context.h"
 #include "herald/server/hub.h"
 #include "herald/server/query_thread.h"
+#include "herald/server/reload.h"
 #include "herald/server/rest_api.h"
 #include "herald/server/upgrade_gate.h"
 #include "herald/server/webhook_events.h"
@@ -116,8 +117,9 @@ std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config)
 }
 
 // Channel listings are built on the query thread, not on the worker that read the request.
-RestOptions rest_options(QueryThread& queries) {
+RestOptions rest_options(QueryThread& queries, RestMetrics& metrics) {
     RestOptions options;
+    options.metrics = &metrics;
     options.off_loop = [&queries](std::function<void()> job) {
         return queries.post(std::move(job));
     };
@@ -133,6 +135,24 @@ webhooks::Settings webhook_settings(const ServerConfig& config) {
     return settings;
 }
 
+RefusalReason refusal_reason(pusher::ErrorCode code) {
+    using pusher::ErrorCode;
+    switch (code) {
+        case ErrorCode::PathNotFound:
+            return RefusalReason::Path;
+        case ErrorCode::ApplicationDoesNotExist:
+            return RefusalReason::UnknownApp;
+        case ErrorCode::ApplicationDisabled:
+            return RefusalReason::AppDisabled;
+        case ErrorCode::SslOnly:
+            return RefusalReason::TlsOnly;
+        case ErrorCode::ConnectionUnauthorized:
+            return RefusalReason::Origin;
+        default:
+            return RefusalReason::Protocol;
+    }
+}
+
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -144,12 +164,12 @@ struct PusherServer::Impl {
         : config(with_default_app(std::move(server_config))),
           apps(config.apps),
           webhooks(any_webhooks(config.apps)
-                           ? std::make_unique<WebhookEvents>(webhook_settings(config), config.apps)
+                           ? std::make_unique<WebhookEvents>(webhook_settings(config), apps)
                            : nullptr),
           server(websocket_options(config, config.listen)),
           hub(apps, server.pool()),
-          rest(apps, hub, rest_options(queries)),
-          context(config, apps, hub, server.pool().size()) {
+          context(config, apps, hub, server.pool().size()),
+          rest(apps, hub, rest_options(queries, context.metrics.rest())) {
         const auto node = static_cast<std::uint32_t>(util::FastRandom{}.next() % 1000000);
         std::size_t max_message = 0;
         for (const auto& app : config.apps) {
@@ -177,6 +197,7 @@ struct PusherServer::Impl {
         const auto verdict = check_upgrade(request, apps,
                                            GatePolicy{config.path_prefix, config.strict_protocol});
         if (!verdict) {
+            context.metrics.refused(refusal_reason(verdict.error().code));
             refuse(socket, verdict.error());
             return;
         }
@@ -184,6 +205,7 @@ struct PusherServer::Impl {
         if (config.max_connections_per_ip > 0) {
             slot = addresses.acquire(socket->remote_address());
             if (!slot) {
+                context.metrics.refused(RefusalReason::AddressLimit);
                 refuse(socket,
                        UpgradeRefusal{pusher::ErrorCode::OverCapacity,
                                       "Too many connections from this address (at most " +
@@ -191,11 +213,13 @@ struct PusherServer::Impl {
                 return;
             }
         }
-        const App& app = **verdict;
-        socket->limit_queued_bytes(app.limits.max_queued_bytes);  // the app's own cap
-        auto connection = std::make_shared<Connection>(
-                context, app, socket->worker(), std::make_unique<WebSocketTransport>(*socket));
+        auto app = std::move(verdict).value();
+        socket->limit_queued_bytes(app->limits.max_queued_bytes);  // the app's own cap
+        auto connection =
+                std::make_shared<Connection>(context, std::move(app), socket->worker(),
+                                             std::make_unique<WebSocketTransport>(*socket));
         socket->on_open([connection] { connection->open(); });
+        socket->on_overflow([connection] { connection->dropped_as_slow_consumer(); });
         socket->on_message([connection](const web::Message& m) { connection->receive(m); });
         socket->on_close(
                 [connection, slot = std::move(slot)](std::uint16_t code, std::string_view) {
@@ -246,6 +270,63 @@ struct PusherServer::Impl {
         admin_server->start();
     }
 
+    ReloadReport reload(const ServerConfig& next_config) {
+        ReloadReport report;
+        auto next = with_default_app(next_config);
+        auto replaced = apps.replace(next.apps);
+        if (!replaced) {
+            report.error = std::move(replaced).error();
+            context.metrics.reloaded(false);
+            return report;
+        }
+        report.apps = std::move(replaced).value();
+        const auto ids = [this](const std::vector<std::size_t>& slots) {
+            std::vector<std::string> out;
+            for (const auto slot : slots) {
+                out.push_back(apps.id_of(slot));
+            }
+            return out;
+        };
+        report.added = ids(report.apps.added);
+        report.changed = ids(report.apps.changed);
+        report.removed = ids(report.apps.removed);
+        report.needs_restart = settings_needing_restart(config, next);
+        if (!webhooks && any_webhooks(next.apps)) {
+            report.notes.emplace_back(
+                    "webhooks need a restart: the server started without any webhook target");
+        }
+        if (webhooks) {
+            webhooks->replace_apps(apps);
+        }
+        follow_apps();
+        context.metrics.reloaded(true);
+        return report;
+    }
+
+    // Every connection follows its app's new settings; those of a removed or disabled app are
+    // closed with 4003 (pusher-js does not reconnect on it).
+    void follow_apps() {
+        std::vector<AppPtr> by_slot(apps.capacity());
+        for (std::size_t slot = 0; slot < by_slot.size(); ++slot) {
+            by_slot[slot] = apps.at(slot);
+        }
+        auto shared = std::make_shared<const std::vector<AppPtr>>(std::move(by_slot));
+        for (std::size_t i = 0; i < server.pool().size(); ++i) {
+            server.pool().worker(i).post([this, i, shared] {
+                context.workers[i]->connections.for_each([&shared](Connection& c) {
+                    const auto& now = (*shared)[c.app_index()];
+                    if (!now) {
+                        c.close(pusher::ErrorCode::ApplicationDisabled, "Application removed");
+                    } else if (!now->enabled) {
+                        c.close(pusher::ErrorCode::ApplicationDisabled, "Application disabled");
+                    } else if (now != c.app()) {
+                        c.update_app(now);
+                    }
+                });
+            });
+        }
+    }
+
     void drain() {
         context.draining.store(true, std::memory_order_relaxed);
         for (std::size_t i = 0; i < server.pool().size(); ++i) {
@@ -266,8 +347,8 @@ struct PusherServer::Impl {
     web::Server server;
     Hub hub;
     QueryThread queries;  // stopped before the workers: its jobs answer connections on them
-    RestApi rest;
     ServerContext context;
+    RestApi rest;
     ClusterNode cluster_node{hub};
     std::unique_ptr<cluster::RedisAdapter> cluster;  // stops before the hub goes
     std::unique_ptr<web::Server> api_server;
@@ -369,6 +450,14 @@ std::optional<std::uint16_t> PusherServer::admin_port() const noexcept {
         return std::nullopt;
     }
     return impl_->admin_server->port();
+}
+
+ReloadReport PusherServer::reload(const ServerConfig& next) {
+    return impl_->reload(next);
+}
+
+void PusherServer::reload_failed() noexcept {
+    impl_->context.metrics.reloaded(false);
 }
 
 const ServerConfig& PusherServer::config() const noexcept {

@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "herald/server/config.h"
+#include "herald/server/reload.h"
 
 namespace herald::server {
 
@@ -38,6 +39,13 @@ public:
     // The admin listener's port when admin.port is set.
     [[nodiscard]] std::optional<std::uint16_t> admin_port() const noexcept;
 
+    // Applies what can change live of `next` (its apps: see reload.h) and reports what changed
+    // and what needs a restart. Any thread but the workers'. When it fails, nothing changed.
+    ReloadReport reload(const ServerConfig& next);
+    // A reload whose configuration could not be read: counted, nothing else.
+    void reload_failed() noexcept;
+
+    // The configuration the server started with (apps: as they were then).
     [[nodiscard]] const ServerConfig& config() const noexcept;
 
 private:

@@ -1,10 +1,17 @@
 // herald/server/server_metrics.h
 //
-// What the Pusher server counts, per app: connections opened and closed (by close code),
-// client messages received (by kind) and messages sent. Each worker counts into its own
-// metrics::CounterBlock through ConnectionCounters (an add, no lock and no locked
-// read-modify-write per message); a scrape sums the blocks. The open-connection gauge is read from
-// the per-app counts the server keeps for its connection quota.
+// What the Pusher server counts, per app: connections opened and closed (by close code), client
+// messages received (by kind), messages sent, payload bytes both ways and connections dropped as
+// slow consumers (counted per worker: ConnectionCounters); handshakes refused (by reason) and
+// configuration reloads (shared counters); the REST API's requests (RestMetrics); and, read from
+// the hub when scraped, open connections, occupied channels (by type), presence members and
+// events published (by source).
+//
+// Per-message counts cost an add: each worker counts into its own metrics::CounterBlock (no lock,
+// no locked read-modify-write) and a scrape sums the blocks. Counts that are per publication,
+// handshake or reload, not per delivered message, take a relaxed fetch_add on a shared counter.
+// Per-app series live in the app's slot (AppRegistry) and are labelled when scraped, so apps
+// added or removed by a reload appear and disappear with their series.
 // Owner: the ServerContext; each ConnectionCounters is used on its worker's thread only.
 #pragma once
 
@@ -13,14 +20,19 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "herald/metrics/counter_block.h"
 #include "herald/metrics/exposition.h"
 #include "herald/metrics/worker_counters.h"
 #include "herald/server/app.h"
+#include "herald/server/rest_metrics.h"
+#include "herald/server/shared_counters.h"
 
 namespace herald::server {
+
+class Hub;
 
 // herald_messages_received_total's `kind`.
 enum class MessageKind : std::uint8_t {
@@ -34,6 +46,21 @@ enum class MessageKind : std::uint8_t {
 
 inline constexpr std::size_t kMessageKinds = 6;
 
+// herald_handshakes_refused_total's `reason`.
+enum class RefusalReason : std::uint8_t {
+    Path,          // not [prefix]/app/{key}
+    UnknownApp,    // 4001
+    AppDisabled,   // 4003
+    TlsOnly,       // 4000
+    Protocol,      // 4006, 4007, 4008: no or an unsupported protocol version
+    Origin,        // 4009: the Origin is not allowed
+    AddressLimit,  // 4100: max_connections_per_ip
+    AppLimit,      // 4100: the app's max_connections
+    Draining,      // 4200: the server is stopping
+};
+
+inline constexpr std::size_t kRefusalReasons = 9;
+
 // The `code` label of herald_connections_closed_total for a close code: the code itself when it
 // is one of RFC 6455 or of the Pusher protocol, "none" when the connection ended without one
 // (1005, 1006), "other" for any other code a client chose (so that clients cannot create series).
@@ -41,10 +68,13 @@ inline constexpr std::size_t kMessageKinds = 6;
 
 // Where each series lives in a worker's block.
 struct CounterSlots {
-    std::size_t opened = 0;    // + app
-    std::size_t closed = 0;    // + app * codes + code index
-    std::size_t received = 0;  // + app * kMessageKinds + kind
-    std::size_t sent = 0;      // + app
+    std::size_t opened = 0;          // + app
+    std::size_t closed = 0;          // + app * codes + code index
+    std::size_t received = 0;        // + app * kMessageKinds + kind
+    std::size_t sent = 0;            // + app
+    std::size_t bytes_received = 0;  // + app
+    std::size_t bytes_sent = 0;      // + app
+    std::size_t slow_dropped = 0;    // + app
 };
 
 class ConnectionCounters {
@@ -56,11 +86,19 @@ public:
 
     void closed(std::size_t app, std::uint16_t code) noexcept;
 
-    void received(std::size_t app, MessageKind kind) noexcept {
+    void received(std::size_t app, MessageKind kind, std::size_t bytes) noexcept {
         block_->add(slots_->received + app * kMessageKinds + static_cast<std::size_t>(kind));
+        block_->add(slots_->bytes_received + app, bytes);
     }
 
-    void sent(std::size_t app) noexcept { block_->add(slots_->sent + app); }
+    void sent(std::size_t app, std::size_t bytes) noexcept {
+        block_->add(slots_->sent + app);
+        block_->add(slots_->bytes_sent + app, bytes);
+    }
+
+    void slow_consumer_dropped(std::size_t app) noexcept {
+        block_->add(slots_->slow_dropped + app);
+    }
 
 private:
     metrics::CounterBlock* block_;
@@ -69,20 +107,33 @@ private:
 
 class ServerMetrics {
 public:
-    // `connections`: the open connections per app index, which outlive this.
+    // `connections`: the open connections per app slot; `hub`: occupied channels and presence
+    // members. Both outlive this.
     ServerMetrics(const AppRegistry& apps, std::size_t workers,
-                  const std::vector<std::atomic<std::size_t>>& connections);
+                  const std::vector<std::atomic<std::size_t>>& connections, const Hub& hub);
     ServerMetrics(const ServerMetrics&) = delete;  // counters point into it
     ServerMetrics& operator=(const ServerMetrics&) = delete;
 
     [[nodiscard]] ConnectionCounters counters(std::size_t worker);
 
+    // Any thread.
+    void refused(RefusalReason reason) noexcept;
+    void reloaded(bool ok) noexcept;
+
+    [[nodiscard]] RestMetrics& rest() noexcept { return *rest_; }
+
     // Every family of the server, the process's own and herald_build_info included.
     [[nodiscard]] const metrics::Exposition& exposition() const noexcept { return exposition_; }
 
+    [[nodiscard]] metrics::Exposition& exposition() noexcept { return exposition_; }
+
 private:
+    const AppRegistry& apps_;
     CounterSlots slots_;
     std::shared_ptr<metrics::WorkerCounters> counters_;
+    SharedCounters refused_;  // reason
+    SharedCounters reloads_;  // 0 ok, 1 failed
+    std::shared_ptr<RestMetrics> rest_;
     metrics::Exposition exposition_;
 };
 

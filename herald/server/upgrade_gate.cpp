@@ -67,7 +67,7 @@ GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps
     if (!key) {
         return refuse(ErrorCode::PathNotFound, "Path not found");
     }
-    const App* app = apps.by_key(*key);
+    auto app = apps.by_key(*key);
     if (app == nullptr) {
         return refuse(ErrorCode::ApplicationDoesNotExist, "Application does not exist");
     }
@@ -90,7 +90,7 @@ GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps
             return refuse(ErrorCode::ConnectionUnauthorized, "Origin not allowed");
         }
     }
-    return app;
+    return GateVerdict(std::move(app));
 }
 
 }  // namespace herald::server

@@ -35,7 +35,7 @@ struct UpgradeRefusal {
 };
 
 // The app the connection belongs to (never null), or why it is refused.
-using GateVerdict = util::Result<const App*, UpgradeRefusal>;
+using GateVerdict = util::Result<AppPtr, UpgradeRefusal>;
 
 [[nodiscard]] GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps,
                                         const GatePolicy& policy);

@@ -7,13 +7,21 @@ namespace herald::server {
 
 namespace {
 
-std::vector<webhooks::AppHooks> hooks_of(const std::vector<App>& apps) {
-    std::vector<webhooks::AppHooks> hooks;
-    hooks.reserve(apps.size());
-    for (const auto& app : apps) {
-        hooks.push_back(webhooks::AppHooks{app.id, app.key, app.secret, webhook_targets(app)});
+// Every slot's hooks: a slot without an app has none.
+std::vector<webhooks::AppHooks> hooks_of(const AppRegistry& apps) {
+    std::vector<webhooks::AppHooks> hooks(apps.capacity());
+    for (std::size_t slot = 0; slot < hooks.size(); ++slot) {
+        if (const auto app = apps.at(slot)) {
+            hooks[slot] = webhooks::AppHooks{app->id, app->key, app->secret, webhook_targets(*app)};
+        } else {
+            hooks[slot].id = apps.id_of(slot);
+        }
     }
     return hooks;
+}
+
+bool has_webhooks(const App& app) {
+    return !app.webhook_urls.empty() || !app.webhooks.empty();
 }
 
 }  // namespace
@@ -28,13 +36,20 @@ std::vector<webhooks::Target> webhook_targets(const App& app) {
 }
 
 bool any_webhooks(const std::vector<App>& apps) {
-    return std::any_of(apps.begin(), apps.end(), [](const App& app) {
-        return !app.webhook_urls.empty() || !app.webhooks.empty();
-    });
+    return std::any_of(apps.begin(), apps.end(), has_webhooks);
 }
 
-WebhookEvents::WebhookEvents(const webhooks::Settings& settings, const std::vector<App>& apps)
+bool any_webhooks(const std::vector<AppPtr>& apps) {
+    return std::any_of(apps.begin(), apps.end(),
+                       [](const AppPtr& app) { return has_webhooks(*app); });
+}
+
+WebhookEvents::WebhookEvents(const webhooks::Settings& settings, const AppRegistry& apps)
     : dispatcher_(settings, hooks_of(apps)) {}
+
+void WebhookEvents::replace_apps(const AppRegistry& apps) {
+    dispatcher_.replace_apps(hooks_of(apps));
+}
 
 void WebhookEvents::channel_occupied(std::size_t app, std::string_view channel) {
     dispatcher_.post(app, webhooks::channel_occupied(std::string(channel)));

@@ -20,7 +20,11 @@ namespace herald::server {
 
 class WebhookEvents final : public ChannelEvents {
 public:
-    WebhookEvents(const webhooks::Settings& settings, const std::vector<App>& apps);
+    // Apps by slot: `apps` (the registry, sized for every slot it may use).
+    WebhookEvents(const webhooks::Settings& settings, const AppRegistry& apps);
+
+    // The apps' webhook targets and secrets as `apps` has them now (a reload). Any thread.
+    void replace_apps(const AppRegistry& apps);
 
     // Replays the spool and starts the webhook thread; throws std::runtime_error.
     void start() { dispatcher_.start(); }
@@ -50,5 +54,6 @@ private:
 
 // Whether any app of `apps` has a webhook target.
 [[nodiscard]] bool any_webhooks(const std::vector<App>& apps);
+[[nodiscard]] bool any_webhooks(const std::vector<AppPtr>& apps);
 
 }  // namespace herald::server

@@ -18,7 +18,12 @@ constexpr std::size_t kMaxInbox = 1U << 20U;
 
 Dispatcher::Dispatcher(Settings settings, std::vector<AppHooks> apps)
     : transport_(std::make_unique<CurlTransport>()),
-      pipeline_(std::move(settings), std::move(apps), *transport_, Clocks::system()) {}
+      pipeline_(std::move(settings), std::move(apps), *transport_, Clocks::system()),
+      routed_(pipeline_.apps()) {
+    for (std::size_t app = 0; app < routed_.size(); ++app) {
+        routed_[app].store(pipeline_.routed(app), std::memory_order_relaxed);
+    }
+}
 
 Dispatcher::~Dispatcher() {
     stop();
@@ -30,8 +35,20 @@ void Dispatcher::start() {
     thread_ = std::thread([this] { run(); });
 }
 
+void Dispatcher::replace_apps(std::vector<AppHooks> apps) {
+    for (std::size_t app = 0; app < routed_.size(); ++app) {
+        routed_[app].store(app < apps.size() && !apps[app].targets.empty(),
+                           std::memory_order_relaxed);
+    }
+    {
+        const std::lock_guard lock(mutex_);
+        new_apps_ = std::move(apps);
+    }
+    transport_->wakeup();
+}
+
 void Dispatcher::post(std::size_t app, Event event) {
-    if (!pipeline_.routed(app)) {
+    if (app >= routed_.size() || !routed_[app].load(std::memory_order_relaxed)) {
         return;  // no target: nothing to do, not even a wakeup
     }
     bool wake = false;
@@ -72,10 +89,15 @@ void Dispatcher::run() {
     std::vector<AppEvent> inbox;
     for (;;) {
         bool stopping = false;
+        std::optional<std::vector<AppHooks>> apps;
         {
             const std::lock_guard lock(mutex_);
             inbox.swap(inbox_);
             stopping = stopping_;
+            apps.swap(new_apps_);
+        }
+        if (apps) {
+            pipeline_.replace_apps(std::move(*apps));
         }
         if (!pipeline_.step(inbox, stopping)) {
             break;

@@ -7,9 +7,11 @@
 // Owner: the server (start/stop from the thread that runs it); post() from any thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -36,6 +38,11 @@ public:
     // Hands an event of app `app` to the thread. Any thread; never blocks on delivery.
     void post(std::size_t app, Event event);
 
+    // The apps' targets and credentials changed (a reload); same indices, `apps` as many as at
+    // construction. Events posted from now on follow the new targets; batches already open go
+    // out as they were. Any thread.
+    void replace_apps(std::vector<AppHooks> apps);
+
     // Releases held removals, closes open batches, keeps delivering for at most
     // `shutdown_flush`, then ends the thread; what is undelivered stays in the spool. Idempotent.
     void stop();
@@ -48,9 +55,12 @@ private:
     std::unique_ptr<Transport> transport_;
     Pipeline pipeline_;  // the thread's, once started
 
+    std::vector<std::atomic<bool>> routed_;  // by app: whether post() keeps its events
+
     std::mutex mutex_;
-    std::vector<AppEvent> inbox_;  // guarded by mutex_
-    bool stopping_ = false;        // guarded by mutex_
+    std::vector<AppEvent> inbox_;                    // guarded by mutex_
+    std::optional<std::vector<AppHooks>> new_apps_;  // guarded by mutex_
+    bool stopping_ = false;                          // guarded by mutex_
     bool running_ = false;
     std::thread thread_;
 };

@@ -28,6 +28,12 @@ Pipeline::Pipeline(Settings settings, std::vector<AppHooks> apps, Transport& tra
       spool_(settings_.spool_path, settings_.spool_max_bytes),
       journal_(occupancy_journal_path(settings_)),
       dead_letters_(settings_.dead_letter_path) {
+    build_routes();
+}
+
+void Pipeline::build_routes() {
+    routes_.clear();
+    routes_by_app_.assign(apps_.size(), {});
     for (std::size_t app = 0; app < apps_.size(); ++app) {
         for (const auto& target : apps_[app].targets) {
             routes_by_app_[app].push_back(routes_.size());
@@ -35,6 +41,17 @@ Pipeline::Pipeline(Settings settings, std::vector<AppHooks> apps, Transport& tra
         }
     }
     batcher_ = Batcher(routes_.size(), settings_.batch_window, settings_.batch_max_events);
+}
+
+void Pipeline::replace_apps(std::vector<AppHooks> apps) {
+    std::vector<Batch> open;
+    batcher_.take_all(open);
+    for (auto& batch : open) {
+        enqueue(batch);
+    }
+    apps.resize(apps_.size());
+    apps_ = std::move(apps);
+    build_routes();
 }
 
 std::size_t Pipeline::lane_for(const std::string& url) {

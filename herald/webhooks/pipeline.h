@@ -79,6 +79,14 @@ public:
 
     [[nodiscard]] Counters& counters() noexcept { return counters_; }
 
+    // How many apps (indices) the pipeline was built for.
+    [[nodiscard]] std::size_t apps() const noexcept { return apps_.size(); }
+
+    // New targets and credentials for the same app indices: the batches open now go out with
+    // the old ones (enqueued at once), then events route by the new ones. Queued requests keep
+    // their URL and signature.
+    void replace_apps(std::vector<AppHooks> apps);
+
     [[nodiscard]] const Counters& counters() const noexcept { return counters_; }
 
 private:
@@ -110,6 +118,7 @@ private:
     [[nodiscard]] Clock::time_point next_wake(Clock::time_point now) const;
     [[nodiscard]] bool idle() const;
     std::size_t lane_for(const std::string& url);
+    void build_routes();
 
     Settings settings_;
     std::vector<AppHooks> apps_;
