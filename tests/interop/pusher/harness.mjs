@@ -99,6 +99,8 @@ export async function startHerald({ apps = [kApp], top = {}, name = 'herald' } =
         const configFile = writeFile(dir, `herald-${attempt}.toml`, config);
         const args = ['serve', '--config', configFile];
         const server = new HeraldHandle(name, file, args, spawnTracked(file, args), port, config, apps);
+        server.configFile = configFile;  // a suite may rewrite it and send SIGHUP
+        server.top = { host: '127.0.0.1', port, threads: 2, activity_timeout: 120, ...top };
         try {
             return await server.ready();
         } catch (error) {
