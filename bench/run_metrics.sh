@@ -69,21 +69,18 @@ start_herald() {
     fi
 }
 
-# scrape_every_second: GET /metrics once a second on the client's CPU until killed; sets
-# SCRAPER_PID. Each scrape's status goes to $WORK/scrapes.
+# scrape_every_second: GET /metrics once a second on the client's CPU until killed, from one
+# long-lived curl (like a Prometheus: no process started per scrape); sets SCRAPER_PID. Each
+# scrape's status goes to $WORK/scrapes.
 scrape_every_second() {
-    : >"$WORK/scrapes"
-    (
-        while sleep 1; do
-            curl -s -o /dev/null -w '%{http_code}\n' "http://127.0.0.1:$ADMIN_PORT/metrics" \
-                >>"$WORK/scrapes" || true
-        done
-    ) &
+    local _
+    for _ in $(seq 600); do
+        printf 'url = "http://127.0.0.1:%s/metrics"\noutput = "/dev/null"\n' "$ADMIN_PORT"
+    done >"$WORK/scraper.conf"
+    "${CLIENT_PIN[@]}" stdbuf -oL curl -s --rate 1/s -K "$WORK/scraper.conf" -w '%{http_code}\n' \
+        >"$WORK/scrapes" &
     SCRAPER_PID=$!
     PIDS+=("$SCRAPER_PID")
-    if (( ${#CLIENT_PIN[@]} )); then
-        taskset -a -p -c 1 "$SCRAPER_PID" >/dev/null
-    fi
 }
 
 # throughput with|without: one run; sets RESULT to "msgs_per_sec server_cpu per_cpu_sec scrapes".
