@@ -4,7 +4,9 @@
 // byte is the test's: unknown paths 404, other methods 405 with `Allow: GET`, a request header
 // over 8 KiB 431, a body over 1 KiB 413, every answer with `Connection: close` and the connection
 // closed after it; and a slowloris client (a request trickled one byte at a time) cut off by the
-// request timeout (5 s) while /healthz keeps answering at once.
+// request timeout (5 s) while /healthz keeps answering at once. The listener parses with the
+// shared http::RequestParser, which fuzz/http_request.cpp fuzzes; this suite checks what the
+// admin listener does with the parser's verdicts on the real server.
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe } from 'node:test';
