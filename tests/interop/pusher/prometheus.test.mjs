@@ -52,7 +52,10 @@ async function startPrometheus(target) {
     server.host = '127.0.0.1';
     server.port = port;
     await eventually(async () => {
-        if (server.exit) throw new Error(`prometheus exited early\n${server.diagnostics()}`);
+        if (server.exit) {
+            throw new Error('prometheus exited early (Debian package prometheus; scripts/install-deps.sh ' +
+                `installs it)\n${server.diagnostics()}`);
+        }
         return (await httpRequest(server.url('http', '/-/ready')).catch(() => ({ status: 0 }))).status === 200;
     }, 'prometheus answering /-/ready', 30_000);
     return server;
