@@ -36,7 +36,8 @@ constexpr std::string_view kUsage =
         "                  [--batch 1] [--requests-in-flight 8] [--message-bytes 100]\n"
         "                  [--app-id ID --app-key KEY --app-secret SECRET] [--in-flight 256]\n"
         "                  [--connect-timeout 30] [--drain 2] [--server-pid PID]\n"
-        "                  [--subscriber-ports P1,P2,...] (subscribers spread over cluster nodes)";
+        "                  [--subscriber-ports P1,P2,...] (subscribers spread over cluster nodes)\n"
+        "                  [--channels 1] (over 1: subscribers spread over bench-0 ... bench-K)";
 
 SubscriberOptions subscriber_options(const Options& options) {
     SubscriberOptions result;
@@ -48,6 +49,7 @@ SubscriberOptions subscriber_options(const Options& options) {
     if (result.port == 0 || (result.protocol == Protocol::Pusher && result.app_key.empty())) {
         fail(kUsage, false);
     }
+    result.channels = std::max<std::size_t>(1, options.count("channels", 1));
     auto ports = options.text("subscriber-ports", "");
     for (std::size_t start = 0; start < ports.size();) {
         const auto comma = std::min(ports.find(',', start), ports.size());

@@ -14,8 +14,11 @@ namespace {
 // The sample key of RFC 6455 §1.3 and its accept value: every connection may use the same one.
 constexpr std::string_view kKey = "dGhlIHNhbXBsZSBub25jZQ==";
 constexpr std::string_view kAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=";
-constexpr std::string_view kSubscribe =
-        R"({"event":"pusher:subscribe","data":{"channel":"bench"}})";
+
+std::string subscribe_message(std::string_view channel) {
+    return R"({"event":"pusher:subscribe","data":{"channel":")" + std::string(channel) + R"("}})";
+}
+
 constexpr std::array<std::uint8_t, 4> kMask = {0x37, 0xFA, 0x21, 0x3D};
 constexpr std::uint8_t kOpClose = 0x8;
 
@@ -55,7 +58,9 @@ std::uint64_t payload_length(const std::array<std::uint8_t, 14>& h) {
 }  // namespace
 
 Subscribers::Subscribers(SubscriberOptions options, int epoll, std::size_t capacity)
-    : options_(std::move(options)), epoll_(epoll), subscribe_frame_(masked_text_frame(kSubscribe)) {
+    : options_(std::move(options)),
+      epoll_(epoll),
+      subscribe_frame_(masked_text_frame(subscribe_message("bench"))) {
     const std::string target =
             options_.protocol == Protocol::Pusher
                     ? "/app/" + options_.app_key + "?protocol=7&client=herald-bench&version=1.0"
@@ -254,8 +259,13 @@ void Subscribers::end_frame(Connection& c, std::uint64_t now) {
 void Subscribers::pusher_step(Connection& c) {
     if (c.stage == Stage::Establishing &&
         c.text.find("pusher:connection_established") != std::string::npos) {
-        if (write(c.fd, subscribe_frame_.data(), subscribe_frame_.size()) !=
-            static_cast<ssize_t>(subscribe_frame_.size())) {
+        const auto index = static_cast<std::size_t>(&c - connections_.data());
+        const std::string frame =
+                options_.channels > 1
+                        ? masked_text_frame(subscribe_message(
+                                  "bench-" + std::to_string(index % options_.channels)))
+                        : subscribe_frame_;
+        if (write(c.fd, frame.data(), frame.size()) != static_cast<ssize_t>(frame.size())) {
             fail("pusher:subscribe");
         }
         c.stage = Stage::Subscribing;

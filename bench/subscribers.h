@@ -2,11 +2,12 @@
 //
 // The subscribing side of the Pusher server benchmark: many client WebSockets on one epoll. Each
 // opens (RFC 6455 §4.1); with the Pusher protocol it then waits for
-// pusher:connection_established, sends pusher:subscribe for the channel "bench" (a masked frame,
-// §5.3) and waits for pusher_internal:subscription_succeeded (protocol.md §4.4); with the raw
-// protocol (the ceiling program) the opening handshake is all. Open connections count the frames
-// they receive from their headers (server frames are unmasked, §5.1) and, while recording, read
-// the latency stamp at kStampOffset of each payload.
+// pusher:connection_established, sends pusher:subscribe for the channel "bench" (or for one of
+// `channels` channels "bench-K"; a masked frame, §5.3) and waits for
+// pusher_internal:subscription_succeeded (protocol.md §4.4); with the raw protocol (the ceiling
+// program) the opening handshake is all. Open connections count the frames they receive from
+// their headers (server frames are unmasked, §5.1) and, while recording, read the latency stamp
+// at kStampOffset of each payload.
 // Owner: the load program's one thread.
 #pragma once
 
@@ -32,6 +33,7 @@ struct SubscriberOptions {
     std::vector<std::uint16_t> spread;  // non-empty: connection i goes to spread[i % size] (nodes)
     Protocol protocol = Protocol::Pusher;
     std::string app_key;
+    std::size_t channels = 1;  // over 1: connection i subscribes to "bench-{i % channels}" instead
 };
 
 class Subscribers {

@@ -7,6 +7,8 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "herald/metrics/family.h"
@@ -38,7 +40,15 @@ std::string read_file(const char* path) {
     return text;
 }
 
+// Since Linux 6.2 the size of /proc/self/fd is the number of open descriptors, read from the
+// descriptor table's bitmap: one stat(2), whatever the count. Listing the directory instead costs
+// about 3 µs per descriptor (30 ms with 10,000 connections, on the worker that answers the
+// scrape), so it is only the fallback for older kernels, which report a size of 0.
 std::size_t open_fds() {
+    struct stat fd_dir = {};
+    if (::stat("/proc/self/fd", &fd_dir) == 0 && fd_dir.st_size > 0) {
+        return static_cast<std::size_t>(fd_dir.st_size);
+    }
     std::error_code ec;
     std::size_t n = 0;
     for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end;
@@ -46,6 +56,15 @@ std::size_t open_fds() {
         ++n;
     }
     return n;
+}
+
+// The soft limit on open descriptors (RLIMIT_NOFILE), or nothing when it is unlimited.
+std::optional<double> max_fds() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) {
+        return std::nullopt;
+    }
+    return static_cast<double>(limit.rlim_cur);
 }
 
 // Field `index` (1-based, as proc(5) numbers them) of the fields after the command name, which
@@ -126,6 +145,10 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
     }
     out.push_back(one("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
                       static_cast<double>(open_fds())));
+    if (const auto limit = max_fds()) {
+        out.push_back(one("process_max_fds", "Maximum number of open file descriptors.",
+                          MetricType::Gauge, *limit));
+    }
     if (start_time_) {
         out.push_back(one("process_start_time_seconds",
                           "Start time of the process since unix epoch in seconds.",

@@ -1,6 +1,13 @@
 #include "herald/metrics/process.h"
 
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 namespace herald::metrics {
 namespace {
@@ -40,13 +47,47 @@ TEST(ProcessMetrics, ReportsThisProcess) {
     }
     EXPECT_EQ(names, (std::vector<std::string>{"process_cpu_seconds_total",
                                                "process_resident_memory_bytes", "process_open_fds",
-                                               "process_start_time_seconds", "herald_build_info"}));
+                                               "process_max_fds", "process_start_time_seconds",
+                                               "herald_build_info"}));
+    rlimit limit{};
+    ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &limit), 0);
     EXPECT_GT(families[1].metric[0].gauge.value, 1024.0 * 1024.0);  // this test's own RSS
     EXPECT_GE(families[2].metric[0].gauge.value, 3.0);              // stdin, stdout, stderr
-    EXPECT_GT(families[3].metric[0].gauge.value, 1.6e9);            // after 2020
-    EXPECT_EQ(families[4].metric[0].label[0].name, "version");
-    EXPECT_EQ(families[4].metric[0].label[0].value, "1.2.3");
-    EXPECT_EQ(families[4].metric[0].gauge.value, 1.0);
+    EXPECT_EQ(families[3].metric[0].gauge.value, static_cast<double>(limit.rlim_cur));
+    EXPECT_GT(families[4].metric[0].gauge.value, 1.6e9);  // after 2020
+    EXPECT_EQ(families[5].metric[0].label[0].name, "version");
+    EXPECT_EQ(families[5].metric[0].label[0].value, "1.2.3");
+    EXPECT_EQ(families[5].metric[0].gauge.value, 1.0);
+}
+
+// The count follows descriptors opened and closed, whichever way it is read.
+TEST(ProcessMetrics, CountsOpenDescriptorsExactly) {
+    const auto open_now = [] {
+        for (const auto& f : ProcessMetrics("1").Collect()) {
+            if (f.name == "process_open_fds") {
+                return f.metric[0].gauge.value;
+            }
+        }
+        return -1.0;
+    };
+    const double before = open_now();
+    std::vector<int> fds;
+    for (int i = 0; i < 100; ++i) {
+        fds.push_back(::open("/dev/null", O_RDONLY | O_CLOEXEC));
+        ASSERT_GE(fds.back(), 0);
+    }
+    EXPECT_EQ(open_now(), before + 100);
+    std::size_t listed = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+        static_cast<void>(entry);
+        ++listed;
+    }
+    // The listing holds a descriptor of its own while it runs.
+    EXPECT_NEAR(open_now(), static_cast<double>(listed), 1.0);
+    for (const int fd : fds) {
+        ::close(fd);
+    }
+    EXPECT_EQ(open_now(), before);
 }
 
 }  // namespace

@@ -21,6 +21,14 @@ bool known(std::string_view path) {
 }  // namespace
 
 http::Response AdminRoutes::answer(const http::Request& request) const {
+    auto response = route(request);
+    // One request per connection: a scraper or a probe asks once per interval, and no idle
+    // connection stays behind on the workers between two asks.
+    response.fields.set("Connection", "close");
+    return response;
+}
+
+http::Response AdminRoutes::route(const http::Request& request) const {
     const auto path = request.path();
     if (!known(path)) {
         return http::text_response(

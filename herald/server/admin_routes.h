@@ -3,6 +3,7 @@
 // The admin listener's answers (docs/OPERATIONS.md): GET /metrics (the Prometheus text format),
 // GET /healthz (200 while the workers answer at all), GET /readyz (200, or 503 with the reason
 // this node should get no traffic). Any other path is 404; another method on these paths 405.
+// Every answer carries `Connection: close`.
 // Owner: the server; answer() runs on any worker.
 #pragma once
 
@@ -28,6 +29,8 @@ public:
     [[nodiscard]] http::Response answer(const http::Request& request) const;
 
 private:
+    [[nodiscard]] http::Response route(const http::Request& request) const;
+
     const metrics::Exposition& exposition_;
     Readiness not_ready_;
 };

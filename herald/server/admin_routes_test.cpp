@@ -65,5 +65,13 @@ TEST_F(AdminRoutesTest, UnknownPathsAre404AndOtherMethods405) {
     EXPECT_EQ(routes_.answer(get("/healthz", "DELETE")).status, 405U);
 }
 
+TEST_F(AdminRoutesTest, EveryAnswerClosesTheConnection) {
+    for (const auto& r : {routes_.answer(get("/metrics")), routes_.answer(get("/healthz")),
+                          routes_.answer(get("/readyz")), routes_.answer(get("/nowhere")),
+                          routes_.answer(get("/metrics", "POST"))}) {
+        EXPECT_EQ(r.fields.get("Connection"), "close") << r.status;
+    }
+}
+
 }  // namespace
 }  // namespace herald::server

@@ -34,6 +34,11 @@ constexpr std::size_t kMaxWorkers = 64;  // the channel table's worker mask is 6
 // (§2.6); beyond it the WebSocket layer closes with 1009 before buffering more.
 constexpr std::size_t kFrameAllowance = 4;
 constexpr std::size_t kMinFrameLimit = 256 * 1024;
+// The admin listener serves only GETs of a few short paths, so its requests are small and quick:
+// a client that trickles its request is cut off sooner, and a body is never buffered at length.
+constexpr std::chrono::milliseconds kAdminRequestTimeout{5000};
+constexpr std::size_t kAdminMaxHeaderBytes = 8 * 1024;
+constexpr std::size_t kAdminMaxBodyBytes = 1024;
 
 std::size_t worker_count(std::size_t configured) {
     const auto n = configured != 0 ? configured
@@ -265,6 +270,9 @@ struct PusherServer::Impl {
         web::ServerOptions options;
         options.host = config.admin.host;
         options.port = *config.admin.port;
+        options.handshake_timeout = kAdminRequestTimeout;
+        options.http_limits.max_header_bytes = kAdminMaxHeaderBytes;
+        options.http_limits.max_body_bytes = kAdminMaxBodyBytes;
         admin_server = std::make_unique<web::Server>(std::move(options), server.pool());
         admin_server->on_http([this](const http::Request& r) { return admin.answer(r); });
         admin_server->start();
