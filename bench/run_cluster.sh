@@ -52,7 +52,9 @@ rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
 start_node() {
     local out=$WORK/$1.log
     : >"$out"
-    "$HERALD" serve --host 127.0.0.1 --port 0 --threads "$THREADS" "${APP[@]}" "${@:2}" >"$out" 2>&1 &
+    # Each node keeps its state in the run's own directory, never in /var/lib or the home.
+    "$HERALD" serve --host 127.0.0.1 --port 0 --threads "$THREADS" --state-dir "$WORK/$1.state" \
+        "${APP[@]}" "${@:2}" >"$out" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
     wait_for_line "$out" 'listening on ws://' 10

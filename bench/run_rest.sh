@@ -34,7 +34,8 @@ raise_fd_limit 1000
 report_machine
 
 out=$WORK/herald.log
-"${SERVER_PIN[@]}" "$HERALD" serve --host 127.0.0.1 --port 0 --threads 1 >"$out" 2>&1 &
+"${SERVER_PIN[@]}" "$HERALD" serve --host 127.0.0.1 --port 0 --threads 1 --state-dir "$WORK/state" \
+    >"$out" 2>&1 &
 SERVER_PID=$!
 PIDS+=("$SERVER_PID")
 wait_for_line "$out" 'listening on ws://' 10

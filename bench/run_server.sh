@@ -58,6 +58,7 @@ start_herald() {
     local out=$WORK/herald.log
     : >"$out"
     "${SERVER_PIN[@]}" "$HERALD" serve --host 127.0.0.1 --port 0 --threads "$THREADS" \
+        --state-dir "$WORK/state" \
         "${APP[@]}" >"$out" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")

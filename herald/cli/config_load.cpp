@@ -14,6 +14,7 @@
 #include "herald/cli/config_toml.h"
 #include "herald/cli/settings.h"
 #include "herald/cli/slanger_options.h"
+#include "herald/cli/state_dir.h"
 
 namespace herald::cli {
 
@@ -103,17 +104,15 @@ bool is_yaml(std::string_view path) {
            path.ends_with(".YAML");
 }
 
-Settings file_settings(const Settings& flags, const Settings& variables,
-                       std::span<const Setting> table) {
-    const auto* given = flags.find(kConfigSetting);
-    given = given != nullptr ? given : variables.find(kConfigSetting);
-    if (given == nullptr) {
-        return {};
-    }
-    const auto& file = std::get<std::string>(*given->value);
-    const auto text = read_file(file, given->origin);
-    return is_yaml(file) ? parse_slanger_yaml(text, file, table)
-                         : parse_toml_config(text, file, table);
+Settings read_config_file(const std::string& file, const std::string& origin,
+                          Diagnostics& diagnostics, std::span<const Setting> table) {
+    Settings settings;
+    diagnostics.attempt([&] {
+        const auto text = read_file(file, origin);
+        settings = is_yaml(file) ? read_slanger_yaml(text, file, diagnostics, table)
+                                 : read_toml_config(text, file, diagnostics, table);
+    });
+    return settings;
 }
 
 }  // namespace
@@ -139,19 +138,50 @@ const Given<std::vector<std::string>>* CommandLine::find(std::string_view name) 
     return it == given.end() ? nullptr : &it->second;
 }
 
-Settings load_settings(const CommandLine& args, const Environment& env,
-                       std::span<const Setting> table) {
+Layers load_layers(const CommandLine& args, const Environment& env,
+                   std::span<const Setting> table) {
+    Layers layers;
     // Flags are checked first: a mistake in what was just typed is the likeliest one.
-    const auto flags = command_line_settings(args, table);
-    const auto variables = environment_settings(env, table);
-    auto settings = file_settings(flags, variables, table);
-    overlay(settings, variables);
-    overlay(settings, flags);
+    layers.flags = command_line_settings(args, table);
+    layers.variables = environment_settings(env, table);
+    const auto* given = layers.flags.find(kConfigSetting);
+    given = given != nullptr ? given : layers.variables.find(kConfigSetting);
+    if (given != nullptr) {
+        layers.file_name = std::get<std::string>(*given->value);
+        Diagnostics diagnostics;
+        layers.file = read_config_file(layers.file_name, given->origin, diagnostics, table);
+        diagnostics.throw_first();
+    }
+    return layers;
+}
+
+Settings merge(const Layers& layers) {
+    auto settings = layers.file;
+    overlay(settings, layers.variables);
+    overlay(settings, layers.flags);
     return settings;
 }
 
+Settings load_settings(const CommandLine& args, const Environment& env,
+                       std::span<const Setting> table) {
+    return merge(load_layers(args, env, table));
+}
+
 server::ServerConfig load_config(const CommandLine& args, const Environment& env) {
-    return resolve(load_settings(args, env));
+    const auto settings = load_settings(args, env);
+    auto config = resolve(settings);
+    place_state(settings, env, config);
+    return config;
+}
+
+Diagnostics check_config_file(const std::string& path, const std::string& origin,
+                              std::span<const Setting> table) {
+    Diagnostics diagnostics;
+    const auto settings = read_config_file(path, origin, diagnostics, table);
+    if (diagnostics.empty()) {
+        diagnostics.attempt([&] { (void)resolve(settings, table); });
+    }
+    return diagnostics;
 }
 
 std::vector<std::string> environment_warnings(const Environment& env,

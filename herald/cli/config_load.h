@@ -43,13 +43,32 @@ struct CommandLine {
 // Slanger's -i/--require: Ruby plugins, always an error.
 inline constexpr std::string_view kRubyRequires = "require";
 
-// Merges the layers and checks the result. Throws ConfigError (docs/CONFIGURATION.md shows the
-// messages), never starts anything. Reads the configuration file if one is named.
+// Merges the layers and checks the result, then places the state directory and the files in it
+// (state_dir.h). Throws ConfigError (docs/CONFIGURATION.md shows the messages), never starts
+// anything. Reads the configuration file if one is named.
 [[nodiscard]] server::ServerConfig load_config(const CommandLine& args, const Environment& env);
 
+// Each layer as given, before they are merged.
+struct Layers {
+    Settings flags;
+    Settings variables;
+    Settings file;
+    std::string file_name;  // the configuration file; empty: none is named
+};
+
+[[nodiscard]] Layers load_layers(const CommandLine& args, const Environment& env,
+                                 std::span<const Setting> table = settings_table());
+
 // The merged layers before resolve(), for the settings of `table`.
+[[nodiscard]] Settings merge(const Layers& layers);
 [[nodiscard]] Settings load_settings(const CommandLine& args, const Environment& env,
                                      std::span<const Setting> table = settings_table());
+
+// Every problem of the configuration file `path` on its own, without flags or variables: its
+// keys and values, then (when they are all right) the checks that need several settings at once.
+// Read as Slanger YAML when its name ends in .yml/.yaml; `origin` names what gave the path.
+[[nodiscard]] Diagnostics check_config_file(const std::string& path, const std::string& origin,
+                                            std::span<const Setting> table = settings_table());
 
 // HERALD_* variables that are not Herald settings but are one or two letters away from one
 // ("HERALD_PROT"), each as a warning line. Other HERALD_* names are left alone: build and test

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "herald/cli/state_dir.h"
 #include "herald/cli/temp_file.h"
 
 namespace herald::cli {
@@ -31,6 +32,10 @@ TEST(LoadConfig, NoConfigurationGivesOneNodeWithTheDevelopmentApp) {
     const auto config = load_config({}, {});
     ServerConfig expected;
     expected.apps = {server::development_app()};
+    // The state directory is chosen, and the webhook files put in it, only by load_config.
+    expected.state_dir = default_state_dir({});
+    expected.webhooks.spool_path = expected.state_dir + "/webhooks.spool";
+    expected.webhooks.dead_letter_path = expected.state_dir + "/webhooks.dead";
     EXPECT_EQ(config, expected);
     EXPECT_EQ(config.listen.host, "127.0.0.1");
     EXPECT_EQ(config.listen.port, 6001);
@@ -245,8 +250,8 @@ TEST(LoadConfig, FileErrorsNameTheFile) {
     const TempFile file("port = 1\nprot = 2\n", ".toml");
     CommandLine args;
     args.set("config", "--config", {file.path()});
-    EXPECT_EQ(error_of(args, {}),
-              "config error: " + file.path() + ":2: unknown key \"prot\" (did you mean \"port\"?)");
+    EXPECT_EQ(error_of(args, {}), "config error: " + file.path() +
+                                          ":2:1: unknown key \"prot\" (did you mean \"port\"?)");
 }
 
 TEST(LoadConfig, YamlFileIsReadAsSlangerConfiguration) {

@@ -24,19 +24,30 @@ namespace {
 using server::App;
 using server::AppLimits;
 
-// One value in the document: the node, its dotted path and where it is, for messages.
+// "herald.toml:3:8": where a node (or a key) begins.
+std::string position(std::string_view source, const toml::source_region& region) {
+    return fmt::format("{}:{}:{}", source, region.begin.line, region.begin.column);
+}
+
+// One value in the document: the node, its dotted path and where it is, for messages, and where
+// its problems are recorded.
 struct Field {
     const toml::node& node;
     std::string path;         // "apps[1].limits.max_connections"
     std::string_view source;  // "herald.toml"
+    Diagnostics& diagnostics;
 
     [[nodiscard]] std::string origin() const {
-        return fmt::format("{}:{}: {}", source, node.source().begin.line, path);
+        return fmt::format("{}: {}", position(source, node.source()), path);
     }
 
     [[nodiscard]] Field child(const toml::node& n, std::string_view name) const {
-        return Field{n, path.empty() ? std::string(name) : fmt::format("{}.{}", path, name),
-                     source};
+        return Field{n, path.empty() ? std::string(name) : fmt::format("{}.{}", path, name), source,
+                     diagnostics};
+    }
+
+    [[nodiscard]] Field element(const toml::node& n, std::size_t index) const {
+        return Field{n, fmt::format("{}[{}]", path, index), source, diagnostics};
     }
 };
 
@@ -112,7 +123,7 @@ std::vector<std::string> strings_of(const Field& f, std::string (*element)(const
     }
     std::vector<std::string> out;
     for (std::size_t i = 0; i < array->size(); ++i) {
-        out.push_back(element(Field{(*array)[i], fmt::format("{}[{}]", f.path, i), f.source}));
+        f.diagnostics.attempt([&] { out.push_back(element(f.element((*array)[i], i))); });
     }
     return out;
 }
@@ -121,10 +132,12 @@ std::string origin_pattern(const Field& f) {
     return check_not_empty(string_of(f), f.origin(), "an origin such as \"https://example.com\"");
 }
 
-[[noreturn]] void unknown_key(const Field& f, std::string_view name,
+// `f` is the key's value, `key` the key itself: the message points at the key.
+[[noreturn]] void unknown_key(const Field& f, const toml::key& key,
                               std::span<const std::string_view> known) {
-    std::string message = fmt::format("config error: {}:{}: unknown key {}", f.source,
-                                      f.node.source().begin.line, in_quotes(f.path));
+    const std::string_view name = key.str();
+    std::string message = fmt::format("config error: {}: unknown key {}",
+                                      position(f.source, key.source()), in_quotes(f.path));
     if (const auto hint = closest_name(name, known)) {
         message += fmt::format(" (did you mean {}?)", in_quotes(*hint));
     }
@@ -141,19 +154,22 @@ std::array<std::string_view, N> names_of(const std::array<Entry, N>& entries) {
 }
 
 // Calls `handle(field, entry)` for each key of `table`, `entry` being the one of `entries`
-// with that name; a key no entry names is an error.
+// with that name; a key no entry names is an error. A problem with one key is recorded and the
+// next key read.
 template <typename Entry, std::size_t N, typename Handle>
 void for_each_key(const Field& parent, const toml::table& table,
                   const std::array<Entry, N>& entries, Handle&& handle) {
     for (const auto& item : table) {
         const std::string_view name = item.first.str();
         const auto field = parent.child(item.second, name);
-        const auto* entry = std::find_if(entries.begin(), entries.end(),
-                                         [name](const Entry& e) { return e.name == name; });
-        if (entry == entries.end()) {
-            unknown_key(field, name, names_of(entries));
-        }
-        handle(field, *entry);
+        parent.diagnostics.attempt([&] {
+            const auto* entry = std::find_if(entries.begin(), entries.end(),
+                                             [name](const Entry& e) { return e.name == name; });
+            if (entry == entries.end()) {
+                unknown_key(field, item.first, names_of(entries));
+            }
+            handle(field, *entry);
+        });
     }
 }
 
@@ -229,17 +245,20 @@ std::vector<webhooks::Target> parse_targets(const Field& f) {
     }
     std::vector<webhooks::Target> targets;
     for (std::size_t i = 0; i < array->size(); ++i) {
-        const Field entry{(*array)[i], fmt::format("{}[{}]", f.path, i), f.source};
-        webhooks::Target target;
-        for_each_key(entry, table_of(entry), kTargetKeys,
-                     [&](const Field& field, const TargetKey& key) { key.parse(field, target); });
-        if (target.url.empty()) {
-            throw ConfigError(
-                    fmt::format("config error: {}: {}.url is missing (every webhook "
-                                "needs a URL)",
-                                entry.origin(), entry.path));
-        }
-        targets.push_back(std::move(target));
+        const auto entry = f.element((*array)[i], i);
+        f.diagnostics.attempt([&] {
+            const auto& table = table_of(entry);
+            webhooks::Target target;
+            for_each_key(entry, table, kTargetKeys, [&](const Field& field, const TargetKey& key) {
+                key.parse(field, target);
+            });
+            if (!table.contains("url")) {
+                throw ConfigError(fmt::format(
+                        "config error: {}: {}.url is missing (every webhook needs a URL)",
+                        position(f.source, entry.node.source()), entry.path));
+            }
+            targets.push_back(std::move(target));
+        });
     }
     return targets;
 }
@@ -304,26 +323,33 @@ App parse_app(const Field& f) {
                  [&](const Field& field, const AppKey& key) { key.parse(field, app); });
     for (const std::string_view required : {"id", "key", "secret"}) {
         if (!table.contains(required)) {
-            throw ConfigError(fmt::format(
-                    "config error: {}:{}: {}.{} is missing (every app needs an id, a key and a "
+            f.diagnostics.add(ConfigError(fmt::format(
+                    "config error: {}: {}.{} is missing (every app needs an id, a key and a "
                     "secret)",
-                    f.source, f.node.source().begin.line, f.path, required));
+                    position(f.source, f.node.source()), f.path, required)));
         }
     }
     return app;
 }
 
-// `f` is the app's table; a duplicate is reported at the line of its own id or key.
+// `f` is the app's table; a duplicate is reported at its own id or key. An id or key the app
+// does not give (already reported) is never a duplicate.
 void check_unique(const Field& f, const std::vector<App>& apps, const App& app) {
     const auto& table = *f.node.as_table();
+    const auto* id = table.get("id");
+    const auto* key = table.get("key");
     for (std::size_t i = 0; i < apps.size(); ++i) {
-        if (app.id == apps[i].id) {
-            fail(f.child(*table.get("id"), "id").origin(), in_quotes(app.id),
-                 fmt::format("an id that no other app uses (apps[{}] has it)", i));
+        if (id != nullptr && !app.id.empty() && app.id == apps[i].id) {
+            f.diagnostics.attempt([&] {
+                fail(f.child(*id, "id").origin(), in_quotes(app.id),
+                     fmt::format("an id that no other app uses (apps[{}] has it)", i));
+            });
         }
-        if (app.key == apps[i].key) {
-            fail(f.child(*table.get("key"), "key").origin(), in_quotes(app.key),
-                 fmt::format("a key that no other app uses (apps[{}] has it)", i));
+        if (key != nullptr && !app.key.empty() && app.key == apps[i].key) {
+            f.diagnostics.attempt([&] {
+                fail(f.child(*key, "key").origin(), in_quotes(app.key),
+                     fmt::format("a key that no other app uses (apps[{}] has it)", i));
+            });
         }
     }
 }
@@ -335,55 +361,14 @@ std::vector<App> parse_apps(const Field& f) {
     }
     std::vector<App> apps;
     for (std::size_t i = 0; i < array->size(); ++i) {
-        const Field entry{(*array)[i], fmt::format("apps[{}]", i), f.source};
-        auto app = parse_app(entry);
-        check_unique(entry, apps, app);
-        apps.push_back(std::move(app));
+        const Field entry{(*array)[i], fmt::format("apps[{}]", i), f.source, f.diagnostics};
+        f.diagnostics.attempt([&] {
+            auto app = parse_app(entry);
+            check_unique(entry, apps, app);
+            apps.push_back(std::move(app));
+        });
     }
     return apps;
-}
-
-struct WebhookKey {
-    std::string_view name;
-    void (*parse)(const Field&, webhooks::Settings&);
-};
-
-template <auto Member, std::int64_t Minimum>
-void milliseconds_key(const Field& f, webhooks::Settings& w) {
-    w.*Member = std::chrono::milliseconds(check_count(
-            integer_of(f, "a whole number of milliseconds"), Minimum, f.origin(), shown(f.node)));
-}
-
-template <auto Member, std::int64_t Minimum>
-void count_key(const Field& f, webhooks::Settings& w) {
-    w.*Member =
-            check_count(integer_of(f, "a positive integer"), Minimum, f.origin(), shown(f.node));
-}
-
-template <auto Member>
-void path_key(const Field& f, webhooks::Settings& w) {
-    w.*Member = string_of(f, "a file path (\"\" for none)");
-}
-
-const std::array<WebhookKey, 11> kWebhookKeys = {{
-        {"batch_window_ms", milliseconds_key<&webhooks::Settings::batch_window, 0>},
-        {"batch_max_events", count_key<&webhooks::Settings::batch_max_events, 1>},
-        {"grace_ms", milliseconds_key<&webhooks::Settings::grace, 0>},
-        {"request_timeout_ms", milliseconds_key<&webhooks::Settings::request_timeout, 1>},
-        {"retry_window_ms", milliseconds_key<&webhooks::Settings::retry_window, 0>},
-        {"retry_initial_ms", milliseconds_key<&webhooks::Settings::retry_initial, 1>},
-        {"retry_max_ms", milliseconds_key<&webhooks::Settings::retry_max, 1>},
-        {"shutdown_flush_ms", milliseconds_key<&webhooks::Settings::shutdown_flush, 0>},
-        {"spool_path", path_key<&webhooks::Settings::spool_path>},
-        {"spool_max_bytes", count_key<&webhooks::Settings::spool_max_bytes, 1>},
-        {"dead_letter_path", path_key<&webhooks::Settings::dead_letter_path>},
-}};
-
-void parse_webhooks(const Field& f, Settings& s) {
-    webhooks::Settings w;
-    for_each_key(f, table_of(f), kWebhookKeys,
-                 [&](const Field& field, const WebhookKey& key) { key.parse(field, w); });
-    s.webhooks.set(std::move(w), f.origin());
 }
 
 // A described setting's value (setting.h) as the file writes it: TOML's own types, no text.
@@ -403,8 +388,9 @@ Value value_of(const Setting& setting, const Field& f) {
             }
             std::vector<std::string> out;
             for (std::size_t i = 0; i < array->size(); ++i) {
-                const Field item{(*array)[i], fmt::format("{}[{}]", f.path, i), f.source};
-                out.push_back(checked(setting, string_of(item), item.origin()));
+                const auto item = f.element((*array)[i], i);
+                f.diagnostics.attempt(
+                        [&] { out.push_back(checked(setting, string_of(item), item.origin())); });
             }
             return out;
         }
@@ -418,8 +404,7 @@ struct StructuredKey {
     void (*parse)(const Field&, Settings&);
 };
 
-const std::array<StructuredKey, 3> kStructuredKeys = {{
-        {"webhooks", parse_webhooks},
+const std::array<StructuredKey, 2> kStructuredKeys = {{
         {"apps",
          [](const Field& f, Settings& s) {
              s.apps.set(parse_apps(f), std::string(f.source));
@@ -453,7 +438,8 @@ std::vector<std::string_view> keys_under(std::span<const Setting> table, std::st
     return keys;
 }
 
-// Reads the described settings of one table; `prefix` is its dotted name ("" at the top).
+// Reads the described settings of one table; `prefix` is its dotted name ("" at the top). A
+// problem with one key is recorded and the next key read.
 void parse_described(const Field& f, const toml::table& t, std::string_view prefix,
                      std::span<const Setting> table, Settings& settings) {
     auto known = keys_under(table, prefix);
@@ -469,33 +455,54 @@ void parse_described(const Field& f, const toml::table& t, std::string_view pref
         const auto* structured = std::find_if(
                 kStructuredKeys.begin(), kStructuredKeys.end(),
                 [&](const StructuredKey& k) { return prefix.empty() && k.name == name; });
-        if (const auto* setting = find_setting(table, full);
-            setting != nullptr && setting->scope == Scope::File) {
-            settings.set(full, value_of(*setting, field), field.origin());
-        } else if (structured != kStructuredKeys.end()) {
-            structured->parse(field, settings);
-        } else if (std::find(known.begin(), known.end(), name) != known.end()) {
-            parse_described(field, table_of(field), full, table, settings);
-        } else {
-            unknown_key(field, name, known);
-        }
+        f.diagnostics.attempt([&] {
+            if (const auto* setting = find_setting(table, full);
+                setting != nullptr && setting->scope == Scope::File) {
+                settings.set(full, value_of(*setting, field), field.origin());
+            } else if (structured != kStructuredKeys.end()) {
+                structured->parse(field, settings);
+            } else if (std::find(known.begin(), known.end(), name) != known.end()) {
+                parse_described(field, table_of(field), full, table, settings);
+            } else {
+                unknown_key(field, item.first, known);
+            }
+        });
     }
 }
 
 }  // namespace
 
-Settings parse_toml_config(std::string_view text, std::string_view source,
-                           std::span<const Setting> table) {
+std::vector<std::pair<std::string_view, std::size_t>> default_app_limits() {
+    const AppLimits defaults;
+    std::vector<std::pair<std::string_view, std::size_t>> out;
+    for (const auto& key : kLimitKeys) {
+        out.emplace_back(key.name, defaults.*key.member);
+    }
+    return out;
+}
+
+Settings read_toml_config(std::string_view text, std::string_view source, Diagnostics& diagnostics,
+                          std::span<const Setting> table) {
     toml::table document;
     try {
         document = toml::parse(text, source);
     } catch (const toml::parse_error& e) {
-        const auto& at = e.source().begin;
-        throw ConfigError(fmt::format("config error: {}:{}:{}: {}", source, at.line, at.column,
-                                      e.description()));
+        // The parser stops at its first error: nothing after it can be read.
+        diagnostics.add(ConfigError(fmt::format("config error: {}: {}",
+                                                position(source, e.source()), e.description())));
+        return {};
     }
     Settings settings;
-    parse_described(Field{document, "", source}, document, "", table, settings);
+    parse_described(Field{document, "", source, diagnostics}, document, "", table, settings);
+    diagnostics.sort_by_position(source);
+    return settings;
+}
+
+Settings parse_toml_config(std::string_view text, std::string_view source,
+                           std::span<const Setting> table) {
+    Diagnostics diagnostics;
+    auto settings = read_toml_config(text, source, diagnostics, table);
+    diagnostics.throw_first();
     return settings;
 }
 

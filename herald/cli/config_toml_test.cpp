@@ -91,7 +91,7 @@ TEST(TomlConfig, ReadsEveryTopLevelKey) {
     EXPECT_EQ(*s.get<std::string>("redis_url"), "redis://127.0.0.1:6379/0");
     EXPECT_EQ(*s.get<std::string>("tls.certificate_chain"), "/etc/herald/chain.pem");
     EXPECT_EQ(*s.get<std::string>("tls.private_key"), "/etc/herald/key.pem");
-    EXPECT_EQ(s.get<std::uint16_t>("port").origin, "herald.toml:3: port");
+    EXPECT_EQ(s.get<std::uint16_t>("port").origin, "herald.toml:3:8: port");
 }
 
 TEST(TomlConfig, ReadsEveryAppKey) {
@@ -160,7 +160,7 @@ secret = "s"
 max_connections = "ten"
 )");
     EXPECT_EQ(error,
-              "config error: herald.toml:10: apps[1].limits.max_connections = \"ten\": expected "
+              "config error: herald.toml:10:19: apps[1].limits.max_connections = \"ten\": expected "
               "a non-negative integer");
 }
 
@@ -177,14 +177,14 @@ TEST(TomlConfig, NegativeLimitIsRejected) {
 
 TEST(TomlConfig, WrongTypesAreErrors) {
     EXPECT_EQ(error_of("port = \"6001\"\n"),
-              "config error: herald.toml:1: port = \"6001\": expected a port number (0-65535)");
+              "config error: herald.toml:1:8: port = \"6001\": expected a port number (0-65535)");
     EXPECT_EQ(error_of("verbose = \"yes\"\n"),
-              "config error: herald.toml:1: verbose = \"yes\": expected true or false");
-    EXPECT_EQ(error_of("host = 5\n"), "config error: herald.toml:1: host = 5: expected a string");
+              "config error: herald.toml:1:11: verbose = \"yes\": expected true or false");
+    EXPECT_EQ(error_of("host = 5\n"), "config error: herald.toml:1:8: host = 5: expected a string");
     EXPECT_EQ(error_of("threads = 1.5\n"),
-              "config error: herald.toml:1: threads = 1.5: expected a non-negative integer");
+              "config error: herald.toml:1:11: threads = 1.5: expected a non-negative integer");
     EXPECT_EQ(error_of("tls = \"on\"\n"),
-              "config error: herald.toml:1: tls = \"on\": expected a table");
+              "config error: herald.toml:1:7: tls = \"on\": expected a table");
     EXPECT_NE(error_of("apps = 3\n").find("expected an array of tables"), std::string::npos);
     EXPECT_NE(error_of("[[apps]]\nid='a'\nkey='a'\nsecret='s'\nallowed_origins = 'x'\n")
                       .find("apps[0].allowed_origins = \"x\": expected an array of strings"),
@@ -196,7 +196,7 @@ TEST(TomlConfig, WrongTypesAreErrors) {
 
 TEST(TomlConfig, OutOfRangeValuesAreErrors) {
     EXPECT_EQ(error_of("port = 65536\n"),
-              "config error: herald.toml:1: port = 65536: expected a port number (0-65535)");
+              "config error: herald.toml:1:8: port = 65536: expected a port number (0-65535)");
     EXPECT_NE(error_of("api_port = -1\n").find("api_port = -1"), std::string::npos);
     EXPECT_NE(error_of("activity_timeout = 0\n").find("activity_timeout = 0"), std::string::npos);
     EXPECT_NE(error_of("pong_timeout = 100000\n").find("pong_timeout"), std::string::npos);
@@ -219,8 +219,8 @@ TEST(TomlConfig, BadStringsAreErrors) {
 
 TEST(TomlConfig, UnknownTopLevelKeyIsAnErrorWithAHint) {
     EXPECT_EQ(error_of("host = \"::\"\nprot = 80\n"),
-              "config error: herald.toml:2: unknown key \"prot\" (did you mean \"port\"?)");
-    EXPECT_EQ(error_of("colour = 1\n"), "config error: herald.toml:1: unknown key \"colour\"");
+              "config error: herald.toml:2:1: unknown key \"prot\" (did you mean \"port\"?)");
+    EXPECT_EQ(error_of("colour = 1\n"), "config error: herald.toml:1:1: unknown key \"colour\"");
 }
 
 TEST(TomlConfig, UnknownKeysInTablesAreErrors) {
@@ -268,7 +268,7 @@ TEST(TomlConfig, DuplicateAppIdsAndKeysAreErrors) {
 TEST(TomlConfig, DuplicateIsReportedAtItsOwnLine) {
     EXPECT_EQ(error_of("[[apps]]\nid='a'\nkey='k'\nsecret='s'\n[[apps]]\nid='b'\nsecret='s'\n"
                        "key='k'\n"),
-              "config error: herald.toml:8: apps[1].key = \"k\": expected a key that no other "
+              "config error: herald.toml:8:5: apps[1].key = \"k\": expected a key that no other "
               "app uses (apps[0] has it)");
 }
 
@@ -313,8 +313,7 @@ filter = { prefix = "presence-" }
 url = "http://127.0.0.1:9000/h"
 )",
                                      "herald.toml");
-    ASSERT_TRUE(s.webhooks);
-    const auto& w = *s.webhooks;
+    const auto w = resolve(s).webhooks;
     EXPECT_EQ(w.batch_window, std::chrono::milliseconds(50));
     EXPECT_EQ(w.batch_max_events, 5U);
     EXPECT_EQ(w.grace, std::chrono::milliseconds(200));

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -18,9 +19,12 @@ namespace {
 constexpr std::int64_t kMaxSeconds = 86400;
 constexpr std::int64_t kMaxPort = std::numeric_limits<std::uint16_t>::max();
 constexpr std::size_t kMaxHintDistance = 2;
+constexpr std::string_view kPrefix = "config error: ";
+constexpr std::int64_t kNoPosition = std::numeric_limits<std::int64_t>::max();
 
 constexpr std::array<std::string_view, 6> kLogLevels = {"trace", "debug", "info",
                                                         "warn",  "error", "off"};
+constexpr std::array<std::string_view, 2> kLogFormats = {"text", "json"};
 
 char lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -57,6 +61,46 @@ bool is_unreserved(char c) {
 }  // namespace
 
 ConfigError::ConfigError(const std::string& message) : std::runtime_error(message) {}
+
+void Diagnostics::add(const ConfigError& error) {
+    std::string_view text = error.what();
+    if (text.starts_with(kPrefix)) {
+        text.remove_prefix(kPrefix.size());
+    }
+    problems_.emplace_back(text);
+}
+
+void Diagnostics::sort_by_position(std::string_view source) {
+    // "FILE:LINE:COL: ..." as (LINE, COL); other problems after them, in their order.
+    const auto position = [source](std::string_view problem) {
+        if (!problem.starts_with(source) || problem.substr(source.size(), 1) != ":") {
+            return std::pair{kNoPosition, kNoPosition};
+        }
+        problem.remove_prefix(source.size() + 1);
+        const auto number = [&problem]() -> std::int64_t {
+            const auto end = problem.find(':');
+            const auto value = util::parse_integer<std::int64_t>(problem.substr(0, end));
+            problem.remove_prefix(end == std::string_view::npos ? problem.size() : end + 1);
+            return value.value_or(kNoPosition);
+        };
+        const auto line = number();
+        return std::pair{line, number()};
+    };
+    std::stable_sort(
+            problems_.begin(), problems_.end(),
+            [&](const std::string& a, const std::string& b) { return position(a) < position(b); });
+}
+
+void Diagnostics::throw_first() const {
+    if (problems_.empty()) {
+        return;
+    }
+    if (problems_.size() == 1) {
+        throw ConfigError(fmt::format("{}{}", kPrefix, problems_.front()));
+    }
+    throw ConfigError(fmt::format("{}{} (and {} more: `herald config check` lists them all)",
+                                  kPrefix, problems_.front(), problems_.size() - 1));
+}
 
 void fail(std::string_view origin, std::string_view shown, std::string_view expected) {
     throw ConfigError(fmt::format("config error: {} = {}: expected {}", origin, shown, expected));
@@ -135,6 +179,15 @@ std::string check_log_level(std::string_view text, std::string_view origin) {
         }
     }
     fail(origin, in_quotes(text), "one of trace, debug, info, warn, error, off");
+}
+
+std::string check_log_format(std::string_view text, std::string_view origin) {
+    for (const auto format : kLogFormats) {
+        if (equals_ignoring_case(text, format)) {
+            return std::string(format);
+        }
+    }
+    fail(origin, in_quotes(text), "one of text, json");
 }
 
 std::string check_path_prefix(std::string_view text, std::string_view origin) {

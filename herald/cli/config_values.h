@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 namespace herald::cli {
 
@@ -22,6 +23,40 @@ namespace herald::cli {
 class ConfigError : public std::runtime_error {
 public:
     explicit ConfigError(const std::string& message);
+};
+
+// The problems found in one configuration source, each one line "FILE:LINE:COL: message" (a
+// ConfigError's text without its "config error: " prefix). The readers record a problem and go
+// on with the next key, so `herald config check` lists every one; `herald serve` stops at the
+// first (throw_first).
+class Diagnostics {
+public:
+    // Runs `step`; a ConfigError it throws is recorded rather than passed on.
+    template <typename Step>
+    void attempt(Step&& step) {
+        try {
+            step();
+        } catch (const ConfigError& e) {
+            add(e);
+        }
+    }
+
+    void add(const ConfigError& error);
+
+    [[nodiscard]] const std::vector<std::string>& problems() const noexcept { return problems_; }
+
+    [[nodiscard]] bool empty() const noexcept { return problems_.empty(); }
+
+    // Puts the problems in `source` in the order of their positions in it (a reader meets keys
+    // in its own order), before those of other sources.
+    void sort_by_position(std::string_view source);
+
+    // Throws the first problem as a ConfigError, saying how many more there are; nothing when
+    // there is none.
+    void throw_first() const;
+
+private:
+    std::vector<std::string> problems_;
 };
 
 // Throws `config error: ORIGIN = SHOWN: expected EXPECTED`.
@@ -73,6 +108,7 @@ struct HostPort {
 // Checks on strings, returning the value to use.
 [[nodiscard]] std::string check_host(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_log_level(std::string_view text, std::string_view origin);
+[[nodiscard]] std::string check_log_format(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_path_prefix(std::string_view text, std::string_view origin);
 // redis://[[user]:password@]host[:port][/db]; rediss:// is refused (no TLS in hiredis 0.14).
 [[nodiscard]] std::string check_redis_url(std::string_view text, std::string_view origin);

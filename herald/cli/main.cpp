@@ -1,8 +1,9 @@
 // herald/cli/main.cpp
 //
-// The `herald` command: `serve` (serve_command.cpp) and the client subcommands trigger,
-// channels, channel, users, auth and keygen (client_commands.cpp). Exit status 0 on success, 2 for
-// a usage or configuration error, 1 when the server cannot run or refused a request.
+// The `herald` command: `serve` (serve_command.cpp), `config` (config_command.cpp) and the client
+// subcommands trigger, channels, channel, users, auth and keygen (client_commands.cpp). Exit
+// status 0 on success, 2 for a usage or configuration error, 1 when the server cannot run or
+// refused a request.
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -13,6 +14,7 @@
 #include <CLI/CLI.hpp>
 
 #include "herald/cli/client_commands.h"
+#include "herald/cli/config_command.h"
 #include "herald/cli/serve_command.h"
 
 namespace {
@@ -36,6 +38,7 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     const herald::cli::ServeCommand serve(app);
     const herald::cli::ClientCommands client(app);
+    const herald::cli::ConfigCommand config(app);
 
     auto args = with_default_command(argc, argv);
     std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
@@ -48,7 +51,11 @@ int run(int argc, char** argv) {
     if (serve.chosen()) {
         return serve.run();
     }
-    return client.run(herald::cli::process_environment(), stdout, stderr).value_or(kUsageError);
+    const auto env = herald::cli::process_environment();
+    if (const auto status = config.run(env, stdout, stderr)) {
+        return *status;
+    }
+    return client.run(env, stdout, stderr).value_or(kUsageError);
 }
 
 }  // namespace

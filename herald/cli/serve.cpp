@@ -16,6 +16,8 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "herald/cli/json_log.h"
+#include "herald/cli/state_dir.h"
 #include "herald/server/app.h"
 
 namespace herald::cli {
@@ -34,6 +36,9 @@ void set_up_logging(const server::ServerConfig& config) {
     auto logger = spdlog::get("herald");
     if (!logger) {
         logger = spdlog::stderr_color_mt("herald");
+    }
+    if (config.log_format == "json") {
+        logger->set_formatter(std::make_unique<JsonLogFormatter>());
     }
     spdlog::set_default_logger(logger);
     spdlog::set_level(spdlog::level::from_str(config.log_level));
@@ -159,6 +164,10 @@ int serve(const server::ServerConfig& config, ConfigSource reload) {
     const auto set = handled_signals();
     pthread_sigmask(SIG_BLOCK, &set, nullptr);
     try {
+        if (!config.state_dir.empty()) {
+            create_state_dir(config.state_dir);
+            spdlog::info("state in {}", config.state_dir);
+        }
         server::PusherServer server(config);
         return run(server, config, set, reload);
     } catch (const std::exception& e) {

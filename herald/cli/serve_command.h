@@ -1,8 +1,7 @@
 // herald/cli/serve_command.h
 //
-// The `herald serve` subcommand: a flag for each setting that has one (setting.h; Slanger's
-// spellings are aliases) and Slanger's address flags, gathered into a CommandLine, then
-// configuration loading and the server run.
+// The `herald serve` subcommand: the settings' flags (setting_options.h) gathered into a
+// CommandLine, then configuration loading and the server run.
 // Owner: main(), for the life of the process.
 #pragma once
 
@@ -15,7 +14,6 @@
 // CLI11's namespace, declared here to keep its large header out of every includer.
 namespace CLI {  // NOLINT(readability-identifier-naming)
 class App;
-class Option;
 }  // namespace CLI
 
 namespace herald::cli {
@@ -38,9 +36,6 @@ public:
     [[nodiscard]] const CommandLine& command_line() const noexcept { return args_; }
 
 private:
-    CLI::Option* add(std::string_view name, std::string_view flags, Kind kind,
-                     std::string_view help);
-
     CLI::App* command_ = nullptr;
     CommandLine args_;
 };

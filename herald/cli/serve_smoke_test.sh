@@ -15,7 +15,8 @@ fail() { echo "FAIL: $*"; cat "$work/log" 2>/dev/null; exit 1; }
 [ $? -eq 2 ] || fail "a config error exits with status 2"
 grep -q 'config error: --port = "70000"' "$work/err" || fail "the config error message"
 
-"$herald" serve --port 0 --pid-file "$work/pid" --app-key k --app-secret s 2>"$work/log" &
+"$herald" serve --port 0 --pid-file "$work/pid" --app-key k --app-secret s --state-dir "$work/state" \
+    2>"$work/log" &
 pid=$!
 for _ in $(seq 1 100); do
     grep -q 'herald listening on ws://127.0.0.1:[0-9]*/app/k' "$work/log" && break

@@ -69,6 +69,24 @@ inline constexpr Type kCount{Kind::Integer,
                              0,
                              std::numeric_limits<std::int64_t>::max(),
                              make_integer<std::size_t>};
+inline constexpr Type kPositive{Kind::Integer,
+                                "a positive integer",
+                                "integer ≥ 1",
+                                1,
+                                std::numeric_limits<std::int64_t>::max(),
+                                make_integer<std::size_t>};
+inline constexpr Type kMilliseconds{Kind::Integer,
+                                    "a whole number of milliseconds (0 or more)",
+                                    "integer ≥ 0 (ms)",
+                                    0,
+                                    std::numeric_limits<std::int64_t>::max(),
+                                    make_value<std::chrono::milliseconds>};
+inline constexpr Type kPositiveMilliseconds{Kind::Integer,
+                                            "a whole number of milliseconds (1 or more)",
+                                            "integer ≥ 1 (ms)",
+                                            1,
+                                            std::numeric_limits<std::int64_t>::max(),
+                                            make_value<std::chrono::milliseconds>};
 inline constexpr Type kSeconds{Kind::Integer,
                                "a whole number of seconds from 1 to 86400",
                                "integer 1–86400",
@@ -113,6 +131,9 @@ struct Setting {
     std::string_view default_text{};
     std::string_view help{};  // one line of `serve --help`, without the default
     std::string_view doc{};   // the reference's meaning column (Markdown)
+    // A value as the file writes it (TOML), for `herald config init` to show a setting that has
+    // no single default; empty: the default is shown.
+    std::string_view example{};
 };
 
 // Slanger's HOST[:PORT] spelling of two settings at once (-w/-a, websocket_host/api_host).

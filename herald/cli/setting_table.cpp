@@ -9,6 +9,7 @@
 
 #include "herald/cli/config_values.h"
 #include "herald/cli/setting.h"
+#include "herald/webhooks/settings.h"
 
 namespace herald::cli {
 
@@ -58,13 +59,15 @@ const Setting kSettings[] = {
      .variable = "HERALD_API_HOST", .flags = "--api-host", .value_name = "HOST",
      .check = check_host, .default_text = "value of `host`",
      .help = "REST API address when it has its own port (default: --host)",
-     .doc = "address of a separate REST listener; needs `api_port`"},
+     .doc = "address of a separate REST listener; needs `api_port`",
+     .example = "\"127.0.0.1\""},
 
     {.name = "api_port", .type = &kPort,
      .variable = "HERALD_API_PORT", .flags = "--api-port", .value_name = "PORT",
      .help = "Serve the REST API on this port instead of the WebSocket port",
      .doc = "set: the REST API gets its own listener on this port, and the WebSocket port answers "
-            "REST paths with 404"},
+            "REST paths with 404",
+     .example = "6002"},
 
     {.name = "admin.host",
      .variable = "HERALD_ADMIN_HOST", .flags = "--admin-host", .value_name = "HOST",
@@ -78,7 +81,8 @@ const Setting kSettings[] = {
      .field = member<&ServerConfig::admin, &server::AdminListen::port>(),
      .help = "Serve /metrics, /healthz and /readyz on this port; 0 picks one",
      .doc = "set: the admin listener serves `GET /metrics` (Prometheus), `/healthz` and `/readyz` "
-            "on this port; `0` picks a free one (logged at start); unset: no admin listener"},
+            "on this port; `0` picks a free one (logged at start); unset: no admin listener",
+     .example = "9601"},
 
     {.name = "threads", .type = &kCount,
      .variable = "HERALD_THREADS", .flags = "--threads", .value_name = "N",
@@ -137,11 +141,32 @@ const Setting kSettings[] = {
      .help = "trace, debug, info, warn, error or off",
      .doc = "`trace`, `debug`, `info`, `warn`, `error` or `off`"},
 
+    {.name = "log.format",
+     .variable = "HERALD_LOG_FORMAT", .flags = "--log-format", .value_name = "FORMAT",
+     .check = check_log_format, .field = member<&ServerConfig::log_format>(),
+     .help = "text, or json: one JSON object per line",
+     .doc = "`text`, or `json`: one JSON object per line on standard error with `time` (RFC 3339, "
+            "UTC, milliseconds), `level` and `message` ([OPERATIONS.md](OPERATIONS.md))"},
+
     {.name = "pid_file",
      .variable = "HERALD_PID_FILE", .flags = "--pid-file,--pid_file", .value_name = "FILE",
      .check = check_file_path, .field = member<&ServerConfig::pid_file>(),
      .help = "Write the process id to FILE while running",
-     .doc = "write the process id here while running; removed at exit"},
+     .doc = "write the process id here while running; removed at exit",
+     .example = "\"/run/herald.pid\""},
+
+    // Chosen at start from what the machine offers (state_dir.h), so its default is in words.
+    {.name = "state_dir",
+     .variable = "HERALD_STATE_DIR", .flags = "--state-dir", .value_name = "DIR",
+     .check = check_file_path,
+     .default_text = "`/var/lib/herald`, else `$XDG_STATE_HOME/herald` or "
+                     "`~/.local/state/herald`",
+     .help = "Directory of the webhook spool, dead letters and occupancy journal",
+     .doc = "where the webhook spool, the dead-letter file and the occupancy journal live; "
+            "created at start if missing. The default is `/var/lib/herald` when it exists and is "
+            "writable or can be created, else `$XDG_STATE_HOME/herald`, else "
+            "`~/.local/state/herald` ([OPERATIONS.md](OPERATIONS.md#where-state-lives))",
+     .example = "\"/var/lib/herald\""},
 
     {.name = "redis_url",
      .variable = "HERALD_REDIS_URL", .flags = "--redis-url,-r,--redis_address", .value_name = "URL",
@@ -149,7 +174,8 @@ const Setting kSettings[] = {
      .help = "Redis shared by the nodes of a cluster: redis://[:password@]host[:port][/db]",
      .doc = "`redis://[[user]:password@]host[:port][/db]`; set: this node is one of a cluster "
             "sharing this Redis ([CLUSTER.md](CLUSTER.md)); the port defaults to 6379 and the "
-            "database to 0; `rediss://` (TLS) is refused: Debian's hiredis has no TLS"},
+            "database to 0; `rediss://` (TLS) is refused: Debian's hiredis has no TLS",
+     .example = "\"redis://127.0.0.1:6379/0\""},
 
     {.name = "cluster_lease_ms", .type = &kLeaseMs,
      .variable = "HERALD_CLUSTER_LEASE_MS", .flags = "--cluster-lease-ms", .value_name = "MS",
@@ -163,13 +189,65 @@ const Setting kSettings[] = {
      .flags = "--cert-file,-c,--cert_file", .value_name = "FILE",
      .check = check_file_path,
      .help = "TLS certificate chain, PEM",
-     .doc = "PEM certificate chain file; needs `tls.private_key`; the file must exist"},
+     .doc = "PEM certificate chain file; needs `tls.private_key`; the file must exist",
+     .example = "\"/etc/herald/fullchain.pem\""},
 
     {.name = "tls.private_key",
      .flags = "--private-key-file,-p,--private_key_file", .value_name = "FILE",
      .check = check_file_path,
      .help = "TLS private key, PEM",
-     .doc = "PEM private key file"},
+     .doc = "PEM private key file",
+     .example = "\"/etc/herald/privkey.pem\""},
+
+    // [webhooks]: how webhooks are delivered, for every app (docs/CONFIGURATION.md#webhooks).
+    {.name = "webhooks.batch_window_ms", .type = &kMilliseconds,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::batch_window>(),
+     .doc = "the longest an event waits for others to share its request"},
+
+    {.name = "webhooks.batch_max_events", .type = &kPositive,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::batch_max_events>(),
+     .doc = "events per request at most (`1`: no batching)"},
+
+    {.name = "webhooks.grace_ms", .type = &kMilliseconds,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::grace>(),
+     .doc = "delay of `channel_vacated` / `member_removed` (`0`: none)"},
+
+    {.name = "webhooks.request_timeout_ms", .type = &kPositiveMilliseconds,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::request_timeout>(),
+     .doc = "an attempt without a 2xx answer within it failed"},
+
+    {.name = "webhooks.retry_window_ms", .type = &kMilliseconds,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::retry_window>(),
+     .doc = "retry until the webhook is this old, then dead-letter it"},
+
+    {.name = "webhooks.retry_initial_ms", .type = &kPositiveMilliseconds,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::retry_initial>(),
+     .doc = "first backoff; doubles after each failure"},
+
+    {.name = "webhooks.retry_max_ms", .type = &kPositiveMilliseconds,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::retry_max>(),
+     .doc = "longest backoff"},
+
+    {.name = "webhooks.shutdown_flush_ms", .type = &kMilliseconds,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::shutdown_flush>(),
+     .doc = "at stop, how long to keep delivering"},
+
+    // In the state directory unless given, so their defaults are in words (state_dir.h).
+    {.name = "webhooks.spool_path",
+     .default_text = "`webhooks.spool` in `state_dir`",
+     .doc = "the spool file, and `<spool_path>.occupancy` the occupancy journal; `\"\"` keeps "
+            "undelivered webhooks in memory only (lost at stop) and turns the journal off; a "
+            "relative path is relative to the directory `herald serve` runs in",
+     .example = "\"/var/lib/herald/webhooks.spool\""},
+
+    {.name = "webhooks.spool_max_bytes", .type = &kPositive,
+     .field = member<&ServerConfig::webhooks, &webhooks::Settings::spool_max_bytes>(),
+     .doc = "bound of the spool (and of what waits in memory)"},
+
+    {.name = "webhooks.dead_letter_path",
+     .default_text = "`webhooks.dead` in `state_dir`",
+     .doc = "the dead-letter file; `\"\"` only logs expired webhooks",
+     .example = "\"/var/lib/herald/webhooks.dead\""},
 
     {.name = "app_id", .scope = Scope::App,
      .variable = "HERALD_APP_ID", .flags = "--app-id", .value_name = "ID",

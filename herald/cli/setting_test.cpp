@@ -177,7 +177,7 @@ TEST(SettingTable, DummySettingAddedOnlyToTheTableWorksFromFileVariableAndFlag) 
     const auto from_env = load_settings(without_flag, env, table).get<std::size_t>("dummy_limit");
     const auto from_flag = load_settings(with_flag, env, table).get<std::size_t>("dummy_limit");
     EXPECT_EQ(*from_file, 1U);
-    EXPECT_EQ(from_file.origin, file.path() + ":1: dummy_limit");
+    EXPECT_EQ(from_file.origin, file.path() + ":1:15: dummy_limit");
     EXPECT_EQ(*from_env, 2U);
     EXPECT_EQ(from_env.origin, "HERALD_DUMMY_LIMIT");
     EXPECT_EQ(*from_flag, 3U);
@@ -194,7 +194,7 @@ TEST(SettingTable, DummySettingAddedOnlyToTheTableWorksFromFileVariableAndFlag) 
         ADD_FAILURE() << "a typo is an error";
     } catch (const ConfigError& e) {
         EXPECT_STREQ(e.what(),
-                     "config error: herald.toml:1: unknown key \"dummy_limt\" (did you mean "
+                     "config error: herald.toml:1:1: unknown key \"dummy_limt\" (did you mean "
                      "\"dummy_limit\"?)");
     }
     const auto warnings = environment_warnings({{"HERALD_DUMMY_LIMT", "1"}}, table);

@@ -160,9 +160,6 @@ void overlay(Settings& base, const Settings& top) {
     if (top.apps) {
         base.apps = top.apps;
     }
-    if (top.webhooks) {
-        base.webhooks = top.webhooks;
-    }
 }
 
 ServerConfig resolve(const Settings& s, std::span<const Setting> table) {
@@ -176,7 +173,9 @@ ServerConfig resolve(const Settings& s, std::span<const Setting> table) {
     resolve_listeners(s, config);  // after `host` and `port` are in config.listen
     resolve_tls(s, config);
     config.apps = resolve_apps(s, table);
-    assign(config.webhooks, s.webhooks);
+    assign(config.state_dir, s.get<std::string>("state_dir"));
+    assign(config.webhooks.spool_path, s.get<std::string>("webhooks.spool_path"));
+    assign(config.webhooks.dead_letter_path, s.get<std::string>("webhooks.dead_letter_path"));
     return config;
 }
 

@@ -18,15 +18,13 @@
 #include "herald/cli/setting.h"
 #include "herald/server/app.h"
 #include "herald/server/config.h"
-#include "herald/webhooks/settings.h"
 
 namespace herald::cli {
 
 struct Settings {
     std::map<std::string, Given<Value>, std::less<>> values;  // by Setting::name
-    // Structured parts of a TOML file, kept whole rather than described setting by setting.
+    // The structured part of a TOML file, kept whole rather than described setting by setting.
     Given<std::vector<server::App>> apps;  // [[apps]], already checked
-    Given<webhooks::Settings> webhooks;    // [webhooks]
 
     void set(std::string_view name, Value value, std::string origin);
 
@@ -51,6 +49,8 @@ void overlay(Settings& base, const Settings& top);
 // rest, then the checks that need several values at once. Throws ConfigError.
 //   - api_host needs api_port; the API listener must differ from the WebSocket one.
 //   - TLS needs both files, and both must exist.
+//   - state_dir and the webhook files are stored as given; what is not given stays as in a
+//     default ServerConfig (place_state, state_dir.h, fills them in for `herald serve`).
 //   - The one app: with no [[apps]], flags/variables giving a key or secret define the app (key
 //     and secret both required, id defaulting to the key); giving neither keeps the development
 //     app. With one [[apps]] entry they override its fields. With several they are an error.

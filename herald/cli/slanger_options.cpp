@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
@@ -11,14 +12,19 @@ namespace herald::cli {
 
 namespace {
 
-// One value in the document, with its key path and line for messages.
+// "slanger.yml:3:8": where a node begins (yaml-cpp counts from 0, messages from 1).
+std::string position(std::string_view source, const YAML::Mark& mark) {
+    return fmt::format("{}:{}:{}", source, mark.line + 1, mark.column + 1);
+}
+
+// One value in the document, with its key path and position for messages.
 struct Field {
     YAML::Node node;
     std::string path;  // "tls_options.cert_chain_file"
     std::string_view source;
 
     [[nodiscard]] std::string origin() const {
-        return fmt::format("{}:{}: {}", source, node.Mark().line + 1, path);
+        return fmt::format("{}: {}", position(source, node.Mark()), path);
     }
 };
 
@@ -133,15 +139,16 @@ const Key* find_key(std::span<const Key> keys, std::string_view name) {
 // `f` is the key itself: its path is the dotted name, its line where the key is.
 [[noreturn]] void unknown_key(const Field& f, std::string_view name,
                               std::span<const std::string_view> known) {
-    auto message = fmt::format("config error: {}:{}: unknown key {}", f.source,
-                               f.node.Mark().line + 1, in_quotes(f.path));
+    auto message = fmt::format("config error: {}: unknown key {}",
+                               position(f.source, f.node.Mark()), in_quotes(f.path));
     if (const auto hint = closest_name(name, known)) {
         message += fmt::format(" (did you mean {}?)", in_quotes(*hint));
     }
     throw ConfigError(message + "; Herald reads the Slanger keys listed in docs/CONFIGURATION.md");
 }
 
-void parse_tls_options(const Field& f, std::span<const Setting> table, Settings& s) {
+void parse_tls_options(const Field& f, std::span<const Setting> table, Settings& s,
+                       Diagnostics& diagnostics) {
     if (!f.node.IsMap()) {
         fail(f.origin(), shown(f.node), "a mapping with cert_chain_file and private_key_file");
     }
@@ -150,32 +157,38 @@ void parse_tls_options(const Field& f, std::span<const Setting> table, Settings&
     for (const auto& entry : f.node) {
         const auto name = key_name(entry.first);
         const Field field{entry.second, f.path + "." + name, f.source};
-        const auto* key = find_key<SlangerKey>(kTlsKeys, name);
-        if (key == nullptr) {
-            unknown_key(Field{entry.first, field.path, f.source}, name, names);
-        }
-        set_setting(field, *key, table, s);
+        diagnostics.attempt([&] {
+            const auto* key = find_key<SlangerKey>(kTlsKeys, name);
+            if (key == nullptr) {
+                unknown_key(Field{entry.first, field.path, f.source}, name, names);
+            }
+            set_setting(field, *key, table, s);
+        });
     }
 }
 
 }  // namespace
 
-Settings parse_slanger_yaml(std::string_view text, std::string_view source,
-                            std::span<const Setting> table) {
+Settings read_slanger_yaml(std::string_view text, std::string_view source, Diagnostics& diagnostics,
+                           std::span<const Setting> table) {
     YAML::Node document;
     try {
         document = YAML::Load(std::string(text));
     } catch (const YAML::Exception& e) {
-        throw ConfigError(fmt::format("config error: {}:{}:{}: {}", source, e.mark.line + 1,
-                                      e.mark.column + 1, e.msg));
+        diagnostics.add(
+                ConfigError(fmt::format("config error: {}: {}", position(source, e.mark), e.msg)));
+        return {};
     }
     Settings settings;
     if (document.IsNull()) {
         return settings;
     }
     if (!document.IsMap()) {
-        fail(fmt::format("{}:{}", source, document.Mark().line + 1), shown(document),
-             "a mapping of Slanger option names to values");
+        diagnostics.attempt([&] {
+            fail(position(source, document.Mark()), shown(document),
+                 "a mapping of Slanger option names to values");
+        });
+        return settings;
     }
     std::vector<std::string_view> names;
     for (const auto& key : kSlangerKeys) {
@@ -188,21 +201,40 @@ Settings parse_slanger_yaml(std::string_view text, std::string_view source,
     for (const auto& key : kRefusedKeys) {
         names.push_back(key.name);
     }
+    std::vector<std::string> seen;
     for (const auto& entry : document) {
         const auto name = key_name(entry.first);
         const Field field{entry.second, name, source};
-        if (const auto* key = find_key<SlangerKey>(kSlangerKeys, name)) {
-            set_setting(field, *key, table, settings);
-        } else if (const auto* address = find_address(name)) {
-            set_address(field, *address, settings);
-        } else if (name == "tls_options") {
-            parse_tls_options(field, table, settings);
-        } else if (const auto* refused = find_key<RefusedKey>(kRefusedKeys, name)) {
-            refused->refuse(field);
-        } else {
-            unknown_key(Field{entry.first, name, source}, name, names);
-        }
+        diagnostics.attempt([&] {
+            // yaml-cpp keeps both of two equal keys; Slanger's Ruby YAML took the last one.
+            if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+                throw ConfigError(fmt::format("config error: {}: duplicate key {}",
+                                              position(source, entry.first.Mark()),
+                                              in_quotes(name)));
+            }
+            seen.push_back(name);
+            if (const auto* key = find_key<SlangerKey>(kSlangerKeys, name)) {
+                set_setting(field, *key, table, settings);
+            } else if (const auto* address = find_address(name)) {
+                set_address(field, *address, settings);
+            } else if (name == "tls_options") {
+                parse_tls_options(field, table, settings, diagnostics);
+            } else if (const auto* refused = find_key<RefusedKey>(kRefusedKeys, name)) {
+                refused->refuse(field);
+            } else {
+                unknown_key(Field{entry.first, name, source}, name, names);
+            }
+        });
     }
+    diagnostics.sort_by_position(source);
+    return settings;
+}
+
+Settings parse_slanger_yaml(std::string_view text, std::string_view source,
+                            std::span<const Setting> table) {
+    Diagnostics diagnostics;
+    auto settings = read_slanger_yaml(text, source, diagnostics, table);
+    diagnostics.throw_first();
     return settings;
 }
 

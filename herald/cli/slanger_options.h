@@ -14,8 +14,13 @@
 
 namespace herald::cli {
 
-// Parses one YAML document into the settings of `table` that Slanger's keys name. `source` names
-// it in messages. Throws ConfigError.
+// Reads one YAML document into the settings of `table` that Slanger's keys name, recording every
+// problem in `diagnostics` (`slanger.yml:3:1: ...`). `source` names it in messages.
+[[nodiscard]] Settings read_slanger_yaml(std::string_view text, std::string_view source,
+                                         Diagnostics& diagnostics,
+                                         std::span<const Setting> table = settings_table());
+
+// The same, throwing the first problem as a ConfigError.
 [[nodiscard]] Settings parse_slanger_yaml(std::string_view text, std::string_view source,
                                           std::span<const Setting> table = settings_table());
 

@@ -49,7 +49,7 @@ tls_options:
     EXPECT_EQ(*s.get<std::string>("pid_file"), "/var/run/slanger.pid");
     EXPECT_EQ(*s.get<std::string>("tls.certificate_chain"), "mycert.cer");
     EXPECT_EQ(*s.get<std::string>("tls.private_key"), "my.key");
-    EXPECT_EQ(s.get<std::string>("app_key").origin, "slanger.yml:2: app_key");
+    EXPECT_EQ(s.get<std::string>("app_key").origin, "slanger.yml:2:10: app_key");
 }
 
 TEST(SlangerYaml, ReadsHeraldExtensions) {
@@ -89,7 +89,7 @@ TEST(SlangerYaml, RubyOnlyKeysAreClearErrors) {
 TEST(SlangerYaml, UnknownKeyIsAnErrorWithAHint) {
     const auto error = error_of("app_key: k\nsecrte: s\n");
     EXPECT_TRUE(
-            error.starts_with("config error: slanger.yml:2: unknown key \"secrte\" "
+            error.starts_with("config error: slanger.yml:2:1: unknown key \"secrte\" "
                               "(did you mean \"secret\"?)"))
             << error;
     EXPECT_NE(error_of("tls_options:\n  cert_file: x\n")
@@ -99,7 +99,7 @@ TEST(SlangerYaml, UnknownKeyIsAnErrorWithAHint) {
 
 TEST(SlangerYaml, BadValuesNameKeyAndLine) {
     EXPECT_EQ(error_of("app_key: k\nwebsocket_port: eighty\n"),
-              "config error: slanger.yml:2: websocket_port = \"eighty\": expected a port number "
+              "config error: slanger.yml:2:17: websocket_port = \"eighty\": expected a port number "
               "(0-65535)");
     EXPECT_NE(error_of("debug: sometimes\n").find("debug = \"sometimes\""), std::string::npos);
     EXPECT_NE(error_of("activity_timeout: 0\n").find("activity_timeout = \"0\""),

@@ -54,12 +54,17 @@ struct ServerConfig {
     std::size_t max_connections_per_ip = 0;  // WebSockets one remote address holds; 0: no limit
     bool verbose = false;                    // log every frame in and out
     std::string log_level = "info";          // trace, debug, info, warn, error, off
+    std::string log_format = "text";         // text, or json: one JSON object per line
     std::optional<std::string> pid_file;
     std::optional<TlsFiles> tls;
     std::optional<std::string> redis_url;  // set: one node of a cluster sharing this Redis
     std::chrono::milliseconds cluster_lease{10000};  // a silent node is reaped after this
     std::vector<App> apps;                           // empty: the development app
     webhooks::Settings webhooks;                     // used when some app has a webhook target
+    // Where files that outlive the process go (the webhook spool, dead letters, the occupancy
+    // journal), created at start; empty: none is created, and relative paths name the working
+    // directory. `herald serve` always sets it (herald/cli/state_dir.h).
+    std::string state_dir;
 
     friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };

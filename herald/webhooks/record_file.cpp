@@ -50,7 +50,9 @@ std::size_t RecordFile::open(const std::function<void(std::string_view line)>& l
     }
     if (::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
         throw std::runtime_error(what_ + " \"" + path_ + "\" is in use by another process (" +
-                                 lock_path + " is locked)");
+                                 lock_path +
+                                 " is locked): each running herald needs a state directory of "
+                                 "its own (--state-dir, HERALD_STATE_DIR)");
     }
     std::size_t torn = 0;
     std::ifstream in(path_, std::ios::binary);

@@ -41,7 +41,7 @@ export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig"
 c++ -std=c++20 $sanitize "$source_file" -o "$work/pkg-quickstart" $(pkg-config --cflags --libs herald-sdk)
 
 echo "== both against herald serve"
-"$herald" serve --port 0 >"$work/server.log" 2>&1 &
+"$herald" serve --port 0 --state-dir "$work/state" >"$work/server.log" 2>&1 &
 server_pid=$!
 port=""
 for _ in $(seq 1 200); do

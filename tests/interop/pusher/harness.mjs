@@ -95,7 +95,10 @@ export async function startHerald({ apps = [kApp], top = {}, name = 'herald' } =
     let lastError;
     for (let attempt = 1; attempt <= 3; attempt++) {
         const port = await freePort();
-        const config = renderToml({ host: '127.0.0.1', port, threads: 2, activity_timeout: 120, ...top }, apps);
+        // The state directory is the test's own: a test never writes to /var/lib/herald or the home.
+        const config = renderToml({
+            host: '127.0.0.1', port, threads: 2, activity_timeout: 120, state_dir: path.join(dir, 'state'), ...top,
+        }, apps);
         const configFile = writeFile(dir, `herald-${attempt}.toml`, config);
         const args = ['serve', '--config', configFile];
         const server = new HeraldHandle(name, file, args, spawnTracked(file, args), port, config, apps);
