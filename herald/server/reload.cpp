@@ -28,6 +28,8 @@ std::vector<std::string> settings_needing_restart(const ServerConfig& running,
     check(running.redis_url == next.redis_url, "redis_url");
     check(running.cluster_lease == next.cluster_lease, "cluster_lease");
     check(running.webhooks == next.webhooks, "webhooks");
+    check(running.log_format == next.log_format, "log.format");
+    check(running.state_dir == next.state_dir, "state_dir");
     if (names.empty()) {
         // A setting without its own line above: still reported, never silently ignored.
         auto a = running;
