@@ -1,7 +1,13 @@
 #include "herald/server/admin_routes.h"
 
 #include <array>
+#include <chrono>
+#include <memory>
 #include <string_view>
+#include <utility>
+#include <vector>
+
+#include "herald/metrics/family.h"
 
 namespace herald::server {
 
@@ -19,6 +25,18 @@ bool known(std::string_view path) {
 }
 
 }  // namespace
+
+AdminRoutes::AdminRoutes(metrics::Exposition& exposition, Readiness not_ready)
+    : exposition_(exposition), not_ready_(std::move(not_ready)) {
+    exposition.add(std::make_shared<metrics::CallbackCollectable>([last = last_scrape_ns_] {
+        auto family = metrics::family("herald_scrape_duration_seconds",
+                                      "Time the previous scrape took to build its text.",
+                                      prometheus::MetricType::Gauge);
+        metrics::add_sample(family, {},
+                            static_cast<double>(last->load(std::memory_order_relaxed)) / 1e9);
+        return std::vector<prometheus::MetricFamily>{std::move(family)};
+    }));
+}
 
 http::Response AdminRoutes::answer(const http::Request& request) const {
     auto response = route(request);
@@ -47,7 +65,12 @@ http::Response AdminRoutes::route(const http::Request& request) const {
         return reason ? http::text_response(503, *reason + "\n")
                       : http::text_response(200, "ready\n");
     }
-    auto response = http::text_response(200, exposition_.text());
+    const auto started = std::chrono::steady_clock::now();
+    auto text = exposition_.text();
+    const auto took = std::chrono::steady_clock::now() - started;
+    last_scrape_ns_->store(std::chrono::duration_cast<std::chrono::nanoseconds>(took).count(),
+                           std::memory_order_relaxed);
+    auto response = http::text_response(200, std::move(text));
     response.fields.set("Content-Type", std::string(metrics::kContentType));
     return response;
 }

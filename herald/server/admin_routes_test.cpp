@@ -1,8 +1,11 @@
 #include "herald/server/admin_routes.h"
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -18,16 +21,28 @@ http::Request get(std::string target, std::string method = "GET") {
     return request;
 }
 
+// The value of the sample whose line starts with `series` + " " in `text`, or -1.
+double sample_in(const std::string& text, const std::string& series) {
+    const auto at = text.find("\n" + series + " ");
+    if (at == std::string::npos) {
+        return -1;
+    }
+    return std::stod(text.substr(at + series.size() + 2));
+}
+
 class AdminRoutesTest : public ::testing::Test {
 protected:
     AdminRoutesTest() {
-        exposition_.add(std::make_shared<metrics::CallbackCollectable>([] {
+        exposition_.add(std::make_shared<metrics::CallbackCollectable>([this] {
+            std::this_thread::sleep_for(collect_time_);
             auto f = metrics::family("herald_connections", "Open connections.",
                                      prometheus::MetricType::Gauge);
             metrics::add_sample(f, {{"app", "1"}}, 3);
             return std::vector<prometheus::MetricFamily>{f};
         }));
     }
+
+    std::chrono::milliseconds collect_time_{0};
 
     metrics::Exposition exposition_;
     std::optional<std::string> reason_;
@@ -42,6 +57,25 @@ TEST_F(AdminRoutesTest, MetricsAreTheTextFormat) {
     EXPECT_EQ(r.fields.get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
     EXPECT_NE(r.body.find("herald_connections{app=\"1\"} 3\n"), std::string::npos) << r.body;
     EXPECT_EQ(routes_.answer(get("/metrics?x=1")).status, 200U);
+}
+
+TEST_F(AdminRoutesTest, EachScrapeReportsHowLongThePreviousOneTook) {
+    const auto first = routes_.answer(get("/metrics")).body;
+    EXPECT_EQ(sample_in(first, "herald_scrape_duration_seconds"), 0) << first;
+    EXPECT_NE(first.find("# TYPE herald_scrape_duration_seconds gauge\n"), std::string::npos);
+    collect_time_ = std::chrono::milliseconds(50);
+    static_cast<void>(routes_.answer(get("/metrics")));  // takes 50 ms or more
+    collect_time_ = std::chrono::milliseconds(0);
+    const auto third = routes_.answer(get("/metrics")).body;
+    const auto second_took = sample_in(third, "herald_scrape_duration_seconds");
+    EXPECT_GE(second_took, 0.050) << third;
+    EXPECT_LT(second_took, 2.0) << "seconds: " << third;
+    const auto fourth = routes_.answer(get("/metrics")).body;
+    EXPECT_LT(sample_in(fourth, "herald_scrape_duration_seconds"), 0.050) << fourth;
+    // Other answers build no exposition and leave the figure alone.
+    static_cast<void>(routes_.answer(get("/healthz")));
+    EXPECT_LT(sample_in(routes_.answer(get("/metrics")).body, "herald_scrape_duration_seconds"),
+              0.050);
 }
 
 TEST_F(AdminRoutesTest, HealthAndReadiness) {

@@ -203,15 +203,17 @@ std::optional<Response> RestApi::Impl::route(const Request& request, web::Deferr
                 RestError{404, "Not found: no API endpoint at " + quote_for_message(path)});
     }
     seen.route = target->route;
+    const auto app = apps.by_id(target->app_id);
+    if (app) {
+        seen.app = apps.slot_of(app->id);
+    }
     const auto allowed = method_of(target->route);
     if (request.method != allowed) {
         return method_not_allowed(allowed, request.method);
     }
-    const auto app = apps.by_id(target->app_id);
     if (!app) {
         return error_reply(RestError{404, "Unknown app id " + quote_for_message(target->app_id)});
     }
-    seen.app = apps.slot_of(app->id);
     // §8.2 step 8: the client signed the percent-decoded path.
     const auto signed_path = util::percent_decode(path);
     const auto now = options.now_seconds ? options.now_seconds() : system_seconds();

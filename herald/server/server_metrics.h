@@ -55,7 +55,7 @@ enum class RefusalReason : std::uint8_t {
     Protocol,      // 4006, 4007, 4008: no or an unsupported protocol version
     Origin,        // 4009: the Origin is not allowed
     AddressLimit,  // 4100: max_connections_per_ip
-    AppLimit,      // 4100: the app's max_connections
+    AppLimit,      // 4004: the app's max_connections
     Draining,      // 4200: the server is stopping
 };
 

@@ -2,13 +2,17 @@
 //
 // The admin listener of `herald serve` (docs/OPERATIONS.md): started with admin.port = 0, it logs
 // the port it bound; after known traffic from raw clients (two connect, both subscribe, one pings,
-// one closes with 1000, one REST event reaches the other) GET /metrics shows exactly those counts,
-// and the real `promtool check metrics` accepts the exposition. /healthz and /readyz answer 200;
-// other paths 404, other methods 405.
+// one closes with 1000, one REST event reaches the other) GET /metrics shows exactly those counts.
+// Then channels by type, presence members (one per user), events published by source, a refused
+// handshake and REST requests by status after known traffic from raw clients and the `pusher`
+// SDK, and the REST histogram's count against the requests. The real `promtool check metrics`
+// accepts the exposition. /healthz and /readyz answer 200; other paths 404, other methods 405.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe } from 'node:test';
-import { httpRequest, kApp, kWaitMs, rawTest, sdkFor, sleep, startHerald, until } from './harness.mjs';
+import {
+    httpRequest, kApp, kWaitMs, rawTest, sdkFor, signChannel, sleep, startHerald, until,
+} from './harness.mjs';
 
 const h = { server: null, raw: null, admin: null };
 
@@ -47,6 +51,36 @@ async function scrape() {
 }
 
 const app = `app="${kApp.id}"`;
+
+// Scrapes until `done(samples)` holds (what the server does a moment after a client saw it), then
+// returns the last samples either way.
+async function scrapeUntil(done) {
+    let now = samples(await scrape());
+    for (const deadline = Date.now() + kWaitMs; !done(now) && Date.now() < deadline;) {
+        await sleep(50);
+        now = samples(await scrape());
+    }
+    return now;
+}
+
+// The sum of every sample of `name` whose labels include each of `labels` ('k="v"').
+function sumOf(now, name, ...labels) {
+    let sum = 0;
+    for (const [series, value] of now) {
+        if (series.startsWith(`${name}{`) && labels.every((l) => series.includes(l))) sum += value;
+    }
+    return sum;
+}
+
+// A REST failure's HTTP status (the SDK rejects with it).
+async function statusOf(call) {
+    try {
+        await call;
+    } catch (error) {
+        return error.status;
+    }
+    return 200;
+}
 
 describe('the admin listener', () => {
     t('counts connections, messages and close codes per app, exactly', async () => {
@@ -88,6 +122,73 @@ describe('the admin listener', () => {
         for (const series of now.keys()) {
             assert.ok(!series.includes('metrics-news') && !series.includes(b.socketId), series);
         }
+    });
+
+    t('counts channels, members, published events, refused handshakes and REST requests, exactly', async () => {
+        // The clients of the test before are gone once the server has seen them close.
+        const before = await scrapeUntil((now) => now.get(`herald_connections{${app}}`) === 0);
+        assert.equal(before.get(`herald_connections{${app}}`), 0);
+        for (const type of ['public', 'private', 'presence', 'encrypted', 'cache']) {
+            assert.equal(before.get(`herald_channels{${app},type="${type}"}`), 0, type);
+        }
+        assert.equal(before.get(`herald_presence_members{${app}}`), 0);
+        const counter = (now, series) => now.get(series) ?? 0;  // sparse series start absent
+
+        const a = await h.raw.connect(h.server.wsUrl(kApp.key));
+        const b = await h.raw.connect(h.server.wsUrl(kApp.key));
+        const c = await h.raw.connect(h.server.wsUrl(kApp.key));
+        await a.subscribed('metrics-public');
+        await b.subscribed('metrics-public');
+        const presence = 'presence-metrics';
+        const ann = { user_id: 'ann', user_info: { name: 'Ann' } };
+        await a.subscribed(presence, signChannel(h.server, a.socketId, presence, ann));
+        await b.subscribed(presence, signChannel(h.server, b.socketId, presence, ann));  // ann again
+        await c.subscribed(presence, signChannel(h.server, c.socketId, presence, { user_id: 'bob' }));
+
+        await c.send({ event: 'client-note', channel: presence, data: { n: 1 } });
+        await a.nextEvent('client-note', { channel: presence });
+        await sdkFor(h.server).trigger('metrics-public', 'update', { n: 2 });
+        await a.nextEvent('update', { channel: 'metrics-public' });
+        const forged = sdkFor(h.server, kApp, { secret: 'not-the-secret' }).trigger('metrics-public', 'update', {});
+        assert.equal(await statusOf(forged), 401);
+
+        const stranger = await h.raw.open(h.server.wsUrl('no-such-key'));
+        assert.equal((await stranger.waitClose()).code, 4001);
+
+        const now = samples(await scrape());
+        assert.equal(now.get(`herald_connections{${app}}`), 3);
+        assert.equal(now.get(`herald_channels{${app},type="public"}`), 1);
+        assert.equal(now.get(`herald_channels{${app},type="presence"}`), 1);
+        for (const type of ['private', 'encrypted', 'cache']) {
+            assert.equal(now.get(`herald_channels{${app},type="${type}"}`), 0, type);
+        }
+        assert.equal(now.get(`herald_presence_members{${app}}`), 2, 'ann (twice) and bob');
+        for (const [source, added] of [['rest', 1], ['client', 1], ['cluster', 0]]) {
+            const series = `herald_events_published_total{${app},source="${source}"}`;
+            assert.equal(now.get(series), before.get(series) + added, series);
+        }
+        for (const reason of ['unknown_app', 'app_disabled', 'path', 'draining']) {
+            const series = `herald_handshakes_refused_total{reason="${reason}"}`;
+            assert.equal(now.get(series), before.get(series) + (reason === 'unknown_app' ? 1 : 0), series);
+        }
+        for (const [status, added] of [['200', 1], ['401', 1], ['404', 0]]) {
+            const series = `herald_rest_requests_total{${app},route="events",status="${status}"}`;
+            assert.equal(counter(now, series), counter(before, series) + added, series);
+        }
+        // Every REST request to POST /events, whatever its app and status, is in the histogram once.
+        const events = sumOf(now, 'herald_rest_requests_total', 'route="events"');
+        assert.equal(events, sumOf(before, 'herald_rest_requests_total', 'route="events"') + 2);
+        assert.equal(now.get('herald_rest_request_duration_seconds_count{route="events"}'), events);
+        assert.equal(now.get('herald_rest_request_duration_seconds_bucket{route="events",le="+Inf"}'), events);
+        assert.ok(now.get('herald_rest_request_duration_seconds_sum{route="events"}') > 0);
+        assert.ok(now.get('herald_rest_request_duration_seconds_sum{route="events"}') < events * 2.5, 'seconds');
+
+        // The last subscriber of each channel leaves: both gauges go back to 0.
+        for (const client of [a, b, c]) client.ws.close(1000);
+        const after = await scrapeUntil((s) => s.get(`herald_connections{${app}}`) === 0);
+        assert.equal(after.get(`herald_channels{${app},type="public"}`), 0);
+        assert.equal(after.get(`herald_channels{${app},type="presence"}`), 0);
+        assert.equal(after.get(`herald_presence_members{${app}}`), 0);
     });
 
     t('promtool check metrics accepts the exposition', async () => {
