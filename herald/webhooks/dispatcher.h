@@ -51,6 +51,7 @@ private:
     std::mutex mutex_;
     std::vector<AppEvent> inbox_;  // guarded by mutex_
     bool stopping_ = false;        // guarded by mutex_
+    bool ended_ = false;           // guarded by mutex_: the thread took its last turn
     bool running_ = false;
     std::thread thread_;
 };
