@@ -1,9 +1,11 @@
 #include "herald/cli/serve.h"
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <fstream>
 #include <stdexcept>
@@ -67,9 +69,46 @@ int wait_for_stop_signal(const sigset_t& set) {
     int received = 0;
     while (sigwait(&set, &received) != 0) {
     }
-    // A second Ctrl-C during the drain ends the process at once.
-    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     return received;
+}
+
+const char* signal_name(int signal) {
+    return signal == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+// The node stops being ready at once and keeps serving for `period` (or until a second signal),
+// so that a load balancer sees /readyz fail and moves traffic away before the connections close.
+void drain(server::PusherServer& server, std::chrono::seconds period, const sigset_t& set,
+           int signal) {
+    server.begin_drain();
+    if (period.count() == 0) {
+        spdlog::info("{} received: closing connections (4200, reconnect) and stopping",
+                     signal_name(signal));
+        return;
+    }
+    spdlog::info(
+            "{} received: draining for {} s (/readyz answers 503, connections are still served); "
+            "a second signal stops at once",
+            signal_name(signal), period.count());
+    const auto deadline = std::chrono::steady_clock::now() + period;
+    for (;;) {
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) {
+            break;
+        }
+        const auto seconds = std::chrono::floor<std::chrono::seconds>(left);
+        const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(left - seconds);
+        const timespec wait{static_cast<time_t>(seconds.count()), static_cast<long>(nanos.count())};
+        const int second = sigtimedwait(&set, nullptr, &wait);
+        if (second > 0) {
+            spdlog::info("{} received during the drain: stopping now", signal_name(second));
+            return;
+        }
+        if (errno == EAGAIN) {
+            break;
+        }
+    }
+    spdlog::info("drain over: closing connections (4200, reconnect) and stopping");
 }
 
 int run(server::PusherServer& server, const server::ServerConfig& config, const sigset_t& set) {
@@ -88,9 +127,9 @@ int run(server::PusherServer& server, const server::ServerConfig& config, const 
         if (uses_development_credentials(config)) {
             warn_development_credentials(config);
         }
-        const int signal = wait_for_stop_signal(set);
-        spdlog::info("{} received: closing connections (4200, reconnect) and stopping",
-                     signal == SIGINT ? "SIGINT" : "SIGTERM");
+        drain(server, config.drain_seconds, set, wait_for_stop_signal(set));
+        // A signal during the stop ends the process at once.
+        pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
         server.stop();
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "herald/metrics/counter_block.h"
@@ -79,6 +80,12 @@ public:
 
     // Every family of the server, the process's own and herald_build_info included.
     [[nodiscard]] const metrics::Exposition& exposition() const noexcept { return exposition_; }
+
+    // Adds the families of another part of the server (webhooks, the cluster); before the first
+    // scrape.
+    void add(std::shared_ptr<const prometheus::Collectable> source) {
+        exposition_.add(std::move(source));
+    }
 
 private:
     CounterSlots slots_;
