@@ -1,9 +1,11 @@
 #include "herald/cli/serve.h"
 
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <exception>
 #include <fstream>
 #include <stdexcept>
@@ -78,12 +80,6 @@ int wait_for_stop_signal(const sigset_t& set, server::PusherServer& server,
             continue;
         }
         if (received != SIGHUP) {
-            // A second Ctrl-C during the drain ends the process at once.
-            sigset_t stop;
-            sigemptyset(&stop);
-            sigaddset(&stop, SIGINT);
-            sigaddset(&stop, SIGTERM);
-            pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
             return received;
         }
         if (reload) {
@@ -95,8 +91,56 @@ int wait_for_stop_signal(const sigset_t& set, server::PusherServer& server,
     }
 }
 
+const char* signal_name(int signal) {
+    return signal == SIGINT ? "SIGINT" : "SIGTERM";
+}
+
+// The node stops being ready at once and keeps serving for `period` (or until a second signal),
+// so that a load balancer sees /readyz fail and moves traffic away before the connections close.
+void drain(server::PusherServer& server, std::chrono::seconds period, const sigset_t& set,
+           int signal) {
+    server.begin_drain();
+    if (period.count() == 0) {
+        spdlog::info("{} received: closing connections (4200, reconnect) and stopping",
+                     signal_name(signal));
+        return;
+    }
+    spdlog::info(
+            "{} received: draining for {} s (/readyz answers 503, connections are still served); "
+            "a second signal stops at once",
+            signal_name(signal), period.count());
+    const auto deadline = std::chrono::steady_clock::now() + period;
+    for (;;) {
+        const auto left = deadline - std::chrono::steady_clock::now();
+        if (left <= std::chrono::steady_clock::duration::zero()) {
+            break;
+        }
+        const auto seconds = std::chrono::floor<std::chrono::seconds>(left);
+        const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(left - seconds);
+        const timespec wait{static_cast<time_t>(seconds.count()), static_cast<long>(nanos.count())};
+        const int second = sigtimedwait(&set, nullptr, &wait);
+        if (second > 0) {
+            spdlog::info("{} received during the drain: stopping now", signal_name(second));
+            return;
+        }
+        if (errno == EAGAIN) {
+            break;
+        }
+    }
+    spdlog::info("drain over: closing connections (4200, reconnect) and stopping");
+}
+
 std::string joined(const std::vector<std::string>& names) {
     return names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "));
+}
+
+// SIGINT and SIGTERM: what a drain waits for, and what ends the stop at once.
+sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    return set;
 }
 
 int run(server::PusherServer& server, const server::ServerConfig& config, const sigset_t& set,
@@ -116,9 +160,10 @@ int run(server::PusherServer& server, const server::ServerConfig& config, const 
         if (uses_development_credentials(config)) {
             warn_development_credentials(config);
         }
-        const int signal = wait_for_stop_signal(set, server, reload);
-        spdlog::info("{} received: closing connections (4200, reconnect) and stopping",
-                     signal == SIGINT ? "SIGINT" : "SIGTERM");
+        const auto stop = stop_signals();
+        drain(server, config.drain_seconds, stop, wait_for_stop_signal(set, server, reload));
+        // A signal during the stop ends the process at once.
+        pthread_sigmask(SIG_UNBLOCK, &stop, nullptr);
         server.stop();
     } catch (const std::exception& e) {
         spdlog::error("{}", e.what());

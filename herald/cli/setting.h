@@ -93,6 +93,12 @@ inline constexpr Type kSeconds{Kind::Integer,
                                1,
                                86400,
                                make_value<std::chrono::seconds>};
+inline constexpr Type kDrainSeconds{Kind::Integer,
+                                    "a whole number of seconds from 0 to 3600",
+                                    "integer 0–3600",
+                                    0,
+                                    3600,
+                                    make_value<std::chrono::seconds>};
 inline constexpr Type kLeaseMs{Kind::Integer,
                                "a whole number of milliseconds from 200 to 600000",
                                "integer 200–600000",

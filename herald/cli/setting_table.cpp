@@ -168,6 +168,16 @@ const Setting kSettings[] = {
             "`~/.local/state/herald` ([OPERATIONS.md](OPERATIONS.md#where-state-lives))",
      .example = "\"/var/lib/herald\""},
 
+    {.name = "drain_seconds", .type = &kDrainSeconds,
+     .variable = "HERALD_DRAIN_SECONDS", .flags = "--drain-seconds", .value_name = "N",
+     .field = member<&ServerConfig::drain_seconds>(),
+     .help = "After SIGTERM: seconds of not-ready service before connections close (4200)",
+     .doc = "seconds; after SIGTERM or SIGINT, `/readyz` answers 503 `draining` at once while "
+            "every connection, new ones included, is still served this long (a load balancer "
+            "moves traffic away meanwhile); then every connection is closed with 4200 and the "
+            "process exits. A second signal ends the drain at once "
+            "([OPERATIONS.md](OPERATIONS.md))"},
+
     {.name = "redis_url",
      .variable = "HERALD_REDIS_URL", .flags = "--redis-url,-r,--redis_address", .value_name = "URL",
      .check = check_redis_url, .field = member<&ServerConfig::redis_url>(),

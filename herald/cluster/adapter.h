@@ -48,9 +48,11 @@ public:
     // A cluster-wide member_added (added) or member_removed, for the local subscribers except
     // the connection `exclude`. Called on every node; `decided_here` on exactly one of them (the
     // node whose change, or whose reaping of a dead node, caused it: where webhooks fire).
+    // `told_here`: this node's subscribers heard of it already (a member of this node that its
+    // registration added to the cluster), so only the webhooks remain to do.
     virtual void member_changed(std::string_view app_id, std::string_view channel,
                                 const pusher::Member& member, bool added, std::string_view exclude,
-                                bool decided_here) = 0;
+                                bool decided_here, bool told_here) = 0;
     // Another node's subscription count on a channel changed (the view holds it already).
     virtual void subscriptions_changed(std::string_view app_id, std::string_view channel) = 0;
     // A channel became occupied or vacated cluster-wide; called on exactly one node (the one

@@ -41,6 +41,7 @@ void Broker::send(const std::string& app_id, const WireMessage& message) {
         return;  // local delivery already happened; nothing is replayed later (Pusher)
     }
     link_.command({"PUBLISH", prefix_ + "a:" + app_id, encode(message)}, nullptr);
+    sent_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Broker::receive(std::string_view channel, std::string_view payload) {
@@ -56,6 +57,7 @@ void Broker::receive(std::string_view channel, std::string_view payload) {
                     if (m.node == node_id_) {
                         return;  // the origin delivered locally already
                     }
+                    received_.fetch_add(1, std::memory_order_relaxed);
                     Event event{std::move(m.app_id), std::move(m.channel), std::move(m.payload),
                                 std::nullopt,        std::nullopt,         std::nullopt};
                     if (!m.exclude.empty()) {
@@ -68,6 +70,7 @@ void Broker::receive(std::string_view channel, std::string_view payload) {
                     node_->deliver(event);
                 } else if constexpr (std::is_same_v<M, TerminateMessage>) {
                     if (m.node != node_id_) {
+                        received_.fetch_add(1, std::memory_order_relaxed);
                         node_->terminate(m.app_id, m.user_id);
                     }
                 } else {

@@ -8,6 +8,8 @@
 // Owner: the cluster thread.
 #pragma once
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -38,6 +40,11 @@ public:
     // A message that arrived on `channel`.
     void receive(std::string_view channel, std::string_view payload);
 
+    // Publications and terminations sent to the other nodes, and received from them; any thread.
+    [[nodiscard]] std::uint64_t sent() const noexcept { return sent_.load(); }
+
+    [[nodiscard]] std::uint64_t received() const noexcept { return received_.load(); }
+
 private:
     void send(const std::string& app_id, const WireMessage& message);
 
@@ -46,6 +53,8 @@ private:
     ClusterLink& link_;
     PresenceHandler presence_;
     Node* node_ = nullptr;
+    std::atomic<std::uint64_t> sent_{0};
+    std::atomic<std::uint64_t> received_{0};
 };
 
 }  // namespace herald::cluster

@@ -3,6 +3,7 @@
 
 // <utility> first: Boost 1.74 headers rely on it under GCC 12 in C++20 mode.
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -17,6 +18,8 @@ using std::chrono::milliseconds;
 
 constexpr milliseconds kMinBackoff{100};
 constexpr milliseconds kMaxBackoff{2000};
+// While Redis stays away, a reminder this often (the first failure is logged at once).
+constexpr std::chrono::seconds kReminder{60};
 
 }  // namespace
 
@@ -68,6 +71,11 @@ bool LinkSupervisor::clustered() const noexcept {
     return clustered_.load();
 }
 
+std::optional<std::string> LinkSupervisor::refusal() const {
+    const std::lock_guard lock(refusal_mutex_);
+    return refusal_;
+}
+
 bool LinkSupervisor::up() const noexcept {
     return phase_ == Phase::Up;
 }
@@ -87,9 +95,66 @@ void LinkSupervisor::link_up() {
     if (phase_ != Phase::Connecting || ++links_up_ < 2) {
         return;
     }
-    command({"SCRIPT", "LOAD", std::string(cluster_script())}, [this](const RedisValue& v) {
-        script_sha_ = v.text;
-        sub_.subscribe(options_.channels);
+    check_apps([this] {
+        command({"SCRIPT", "LOAD", std::string(cluster_script())}, [this](const RedisValue& v) {
+            script_sha_ = v.text;
+            sub_.subscribe(options_.channels);
+        });
+    });
+}
+
+// Before every registration, not only at start: a node that first reached Redis after it
+// started, or a Redis that restarted empty, is checked (and recorded) all the same.
+void LinkSupervisor::check_apps(std::function<void()> next) {
+    if (options_.apps.empty()) {
+        next();
+        return;
+    }
+    auto commands = check_commands(options_.prefix, options_.apps);
+    auto replies = std::make_shared<std::vector<RedisValue>>();
+    const auto total = commands.size();
+    for (auto& each : commands) {
+        command(std::move(each), [this, replies, total, next](const RedisValue& reply) {
+            replies->push_back(reply);
+            if (replies->size() < total) {
+                return;
+            }
+            if (const auto why = credentials_mismatch(options_.prefix, options_.endpoint,
+                                                      options_.apps, *replies)) {
+                refuse(*why);
+                return;
+            }
+            const std::lock_guard lock(refusal_mutex_);
+            if (refusal_) {
+                spdlog::info("cluster: the apps' credentials now match the cluster's");
+                refusal_.reset();
+            }
+            next();
+        });
+    }
+}
+
+// The node stays out of the cluster and checks again on each reconnection (every 2 s), so that
+// fixing the credentials (or deleting the key the message names) is picked up without a restart.
+void LinkSupervisor::refuse(const std::string& why) {
+    {
+        const std::lock_guard lock(refusal_mutex_);
+        if (refusal_ != why) {
+            spdlog::error(
+                    "cluster: {}; this node stays out of the cluster (/readyz answers 503) and "
+                    "checks again every {} ms",
+                    why, kMaxBackoff.count());
+        }
+        refusal_ = why;
+    }
+    reported_down_ = true;  // the reason is logged above, not as "cannot reach Redis"
+    backoff_ = kMaxBackoff;
+    go_down("the apps' credentials differ from the cluster's");
+}
+
+void LinkSupervisor::count_nodes() {
+    command({"ZCARD", options_.prefix + "nodes"}, [this](const RedisValue& v) {
+        nodes_.store(static_cast<std::size_t>(std::max(0LL, v.integer)));
     });
 }
 
@@ -130,7 +195,9 @@ void LinkSupervisor::synced() {
     ever_up_ = true;
     reported_down_ = false;
     backoff_ = kMinBackoff;
+    attempts_ = 0;
     clustered_.store(true);
+    count_nodes();
     spdlog::info("cluster: node {} {} Redis at {}", options_.node_id,
                  first ? "joined the cluster through" : "is back in the cluster through",
                  describe(options_.endpoint));
@@ -159,9 +226,17 @@ void LinkSupervisor::go_down(const std::string& why) {
                 describe(options_.endpoint), why);
         backoff_ = kMinBackoff;
     } else if (!reported_down_) {
-        spdlog::warn("cluster: cannot reach Redis at {} ({}); retrying",
-                     describe(options_.endpoint), why);
+        spdlog::warn(
+                "cluster: cannot reach Redis at {} ({}); serving local connections only and "
+                "retrying",
+                describe(options_.endpoint), why);
+        reported_at_ = Clock::now();
+    } else if (Clock::now() - reported_at_ >= kReminder && !refusal()) {
+        spdlog::warn("cluster: still cannot reach Redis at {} ({}) after {} attempt(s); retrying",
+                     describe(options_.endpoint), why, attempts_);
+        reported_at_ = Clock::now();
     }
+    ++attempts_;
     reported_down_ = true;
     retry_at_ = Clock::now() + backoff_;
     backoff_ = std::min(backoff_ * 2, kMaxBackoff);
@@ -205,6 +280,7 @@ void LinkSupervisor::beat() {
                    resync();
                }
            });
+    count_nodes();
 }
 
 void LinkSupervisor::command(std::vector<std::string> args, Done done) {

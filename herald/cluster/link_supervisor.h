@@ -14,10 +14,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "herald/cluster/app_check.h"
 #include "herald/cluster/cluster_link.h"
 #include "herald/cluster/redis_link.h"
 #include "herald/cluster/redis_url.h"
@@ -34,6 +37,7 @@ public:
         std::string node_id;
         std::chrono::milliseconds lease{10000};
         std::vector<std::string> channels;  // subscribed on every connection
+        std::vector<AppFingerprint> apps;   // checked on every connection before registering
     };
 
     struct Hooks {
@@ -59,6 +63,11 @@ public:
 
     // True while the node is in the cluster; readable from any thread.
     [[nodiscard]] bool clustered() const noexcept;
+    // Why Redis answers but the node stays out (its apps differ from the cluster's); any thread.
+    [[nodiscard]] std::optional<std::string> refusal() const;
+
+    // Nodes holding a lease in Redis when last asked (at registration and every heartbeat).
+    [[nodiscard]] std::size_t nodes() const noexcept { return nodes_.load(); }
 
     void command(std::vector<std::string> args, Done done) override;
     void script(std::string_view what, std::vector<std::string> args, Done done) override;
@@ -80,6 +89,9 @@ private:
     RedisLink::Handlers link_handlers(bool for_sub);
     void connect();
     void link_up();
+    void check_apps(std::function<void()> next);
+    void refuse(const std::string& why);
+    void count_nodes();
     void on_push(const RedisValue& value);
     void on_subscribed();
     void go_down(const std::string& why);
@@ -94,6 +106,9 @@ private:
     RedisLink sub_;
     net::Timer timer_;
     std::atomic<bool> clustered_{false};
+    std::atomic<std::size_t> nodes_{0};
+    mutable std::mutex refusal_mutex_;
+    std::optional<std::string> refusal_;  // guarded by refusal_mutex_
 
     Phase phase_ = Phase::Down;
     std::uint64_t generation_ = 0;  // of the connection; replies of older ones are dropped
@@ -106,6 +121,8 @@ private:
     Clock::time_point last_beat_{};
     Clock::time_point retry_at_{};
     Clock::time_point up_since_{};
+    Clock::time_point reported_at_{};  // of the last "cannot reach Redis" line
+    std::size_t attempts_ = 0;         // failed connections since the node was last up
     std::chrono::milliseconds backoff_;
     bool reported_down_ = false;
     bool ever_up_ = false;

@@ -51,8 +51,12 @@ protected:
         lease_ = lease;
         link_ = std::make_unique<LinkSupervisor>(
                 loop_,
-                LinkSupervisor::Options{
-                        *parse_redis_url(redis_->url()), "t:", "n1", lease, {"t:ctl", "t:a:app"}},
+                LinkSupervisor::Options{*parse_redis_url(redis_->url()),
+                                        "t:",
+                                        "n1",
+                                        lease,
+                                        {"t:ctl", "t:a:app"},
+                                        {}},
                 std::move(hooks));
         loop_.start();
         loop_.post([this] { link_->start(); });

@@ -43,6 +43,7 @@ void PresenceStore::sync() {
     dirty_members_.clear();
     counts_in_flight_.clear();  // replies of older calls change nothing the sync does not
     members_in_flight_.clear();
+    registered_.clear();
     std::vector<std::string> args{std::to_string(lease_.count())};
     for (auto& channel : node_->local_channels()) {
         if (channel.subscriptions > 0) {
@@ -50,6 +51,7 @@ void PresenceStore::sync() {
                                      std::to_string(channel.subscriptions)});
         }
         for (auto& m : channel.members) {
+            registered_.emplace(channel.app_id, channel.channel, m.user_id);
             args.insert(args.end(), {"m", channel.app_id, channel.channel, std::move(m.user_id),
                                      std::move(m.user_info)});
         }
@@ -138,7 +140,8 @@ void PresenceStore::reconcile() {
         for (const auto& [user, info] : from) {
             const bool still = other != nullptr && other->contains(user);
             if (!still && !node_->local_member(app, channel, user)) {
-                node_->member_changed(app, channel, pusher::Member{user, info}, added, {}, false);
+                node_->member_changed(app, channel, pusher::Member{user, info}, added, {}, false,
+                                      false);
             }
         }
     };
@@ -153,7 +156,7 @@ void PresenceStore::reconcile() {
 }
 
 void PresenceStore::lost(bool was_up) {
-    if (was_up && !outage_) {
+    if (was_up) {
         outage_ = view_.presence();  // what this node's clients were told of the others
     }
     view_.clear();
@@ -257,9 +260,15 @@ void PresenceStore::receive_one(const CountMessage& m) {
 
 void PresenceStore::receive_one(const MemberMessage& m) {
     update_view(m);
+    // The first message about a member this node's registration carried is the registration's
+    // own: its subscribers were told of that member already (by the channel table while the node
+    // was alone, or by the cluster before an outage), so an addition is for the others only.
+    const bool registered = m.owner == node_id_ && m.by == node_id_ &&
+                            registered_.erase(std::make_tuple(m.app_id, m.channel, m.user_id)) > 0;
     if (m.transition != Transition::None) {
-        node_->member_changed(m.app_id, m.channel, pusher::Member{m.user_id, m.user_info},
-                              m.transition == Transition::Added, m.exclude, m.by == node_id_);
+        const bool added = m.transition == Transition::Added;
+        node_->member_changed(m.app_id, m.channel, pusher::Member{m.user_id, m.user_info}, added,
+                              m.exclude, m.by == node_id_, registered && added);
     }
 }
 

@@ -83,7 +83,13 @@ private:
     bool flush_posted_ = false;
     // Messages that arrived while the snapshot was read; applied after it when newer.
     std::vector<std::variant<CountMessage, MemberMessage>> buffered_;
-    std::optional<View::Presence> outage_;  // the others' members when the link was lost
+    // The others' members when the link was lost. Empty at first: a node's clients know no other
+    // node's members until its first registration, which a node started while Redis was away
+    // makes with clients of its own already.
+    std::optional<View::Presence> outage_ = View::Presence{};
+    // (app id, channel, user id) of the members the last sync registered, until the first
+    // message about each: their additions were announced on this node already.
+    std::set<std::tuple<std::string, std::string, std::string>> registered_;
     std::set<ChannelKey> dirty_counts_;
     std::map<MemberKey, std::string> dirty_members_;  // -> the connection to exclude
     std::set<ChannelKey> counts_in_flight_;

@@ -32,11 +32,6 @@ std::string random_node_id() {
     return util::to_hex(raw);
 }
 
-std::string fingerprint(const AppCredentials& app) {
-    return util::to_hex(
-            util::hmac_sha256(app.secret, "herald cluster app " + app.id + " " + app.key));
-}
-
 std::vector<std::string> app_ids(const RedisOptions& options) {
     std::vector<std::string> out;
     for (const auto& app : options.apps) {
@@ -45,28 +40,23 @@ std::vector<std::string> app_ids(const RedisOptions& options) {
     return out;
 }
 
-// Every node of a cluster must run the same apps with the same credentials: the first node to
-// start records a fingerprint of each app in Redis, the others compare theirs.
+// When Redis answers at start, apps that differ from the cluster's stop the start at once; when it
+// does not, the node starts alone and the link checks them on its first connection.
 void check_credentials(const RedisOptions& options) {
-    std::vector<std::vector<std::string>> checks;
-    for (const auto& app : options.apps) {
-        const auto key = options.prefix + "app:" + app.id;
-        checks.push_back({"SET", key, fingerprint(app), "NX"});
-        checks.push_back({"GET", key});
+    const auto apps = fingerprints(options.apps);
+    std::vector<RedisValue> replies;
+    try {
+        replies =
+                run_blocking(options.endpoint, check_commands(options.prefix, apps), kStartTimeout);
+    } catch (const std::runtime_error& e) {
+        spdlog::warn(
+                "cluster: {}; starting alone (own clients only, /readyz answers 503) and joining "
+                "the cluster when Redis answers",
+                e.what());
+        return;
     }
-    const auto replies = run_blocking(options.endpoint, checks, kStartTimeout);
-    for (std::size_t i = 0; i < options.apps.size(); ++i) {
-        const auto& app = options.apps[i];
-        if (replies[2 * i + 1].text != fingerprint(app)) {
-            throw std::runtime_error(
-                    "app '" + app.id +
-                    "': its key or secret differs from the one another Herald "
-                    "node registered in Redis at " +
-                    describe(options.endpoint) +
-                    "; every node of a cluster must run the same apps with the same credentials "
-                    "(after changing them on every node, delete the key " +
-                    options.prefix + "app:" + app.id + ")");
-        }
+    if (const auto why = credentials_mismatch(options.prefix, options.endpoint, apps, replies)) {
+        throw std::runtime_error(*why);
     }
 }
 
@@ -80,7 +70,8 @@ struct RedisAdapter::Impl {
           node_id(options.node_id.empty() ? random_node_id() : options.node_id),
           link(loop,
                LinkSupervisor::Options{options.endpoint, options.prefix, node_id, options.lease,
-                                       Broker::channels(options.prefix, app_ids(options))},
+                                       Broker::channels(options.prefix, app_ids(options)),
+                                       fingerprints(options.apps)},
                LinkSupervisor::Hooks{[this] { store.sync(); },
                                      [this](bool was_up) { store.lost(was_up); },
                                      [this](std::string_view channel, std::string_view payload) {
@@ -183,6 +174,18 @@ const View& RedisAdapter::view() const noexcept {
 
 const std::string& RedisAdapter::node_id() const noexcept {
     return impl_->node_id;
+}
+
+std::optional<std::string> RedisAdapter::refusal() const {
+    return impl_->link.refusal();
+}
+
+std::size_t RedisAdapter::nodes() const noexcept {
+    return impl_->link.nodes();
+}
+
+RedisAdapter::Traffic RedisAdapter::traffic() const noexcept {
+    return Traffic{impl_->broker.received(), impl_->broker.sent()};
 }
 
 }  // namespace herald::cluster

@@ -9,24 +9,21 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "herald/cluster/adapter.h"
+#include "herald/cluster/app_check.h"
 #include "herald/cluster/redis_url.h"
 
 namespace herald::cluster {
 
-struct AppCredentials {
-    std::string id;
-    std::string key;
-    std::string secret;
-};
-
 struct RedisOptions {
     RedisEndpoint endpoint;
-    std::vector<AppCredentials> apps;        // checked against the other nodes' at start
+    std::vector<AppCredentials> apps;        // checked against the other nodes' (app_check.h)
     std::chrono::milliseconds lease{10000};  // a silent node is reaped after this
     std::string prefix = "herald:";          // of every key and Pub/Sub channel
     std::string node_id;                     // empty: random
@@ -39,6 +36,8 @@ public:
     RedisAdapter(const RedisAdapter&) = delete;
     RedisAdapter& operator=(const RedisAdapter&) = delete;
 
+    // Throws std::runtime_error when Redis answers and the apps differ from the cluster's. When
+    // Redis does not answer it starts all the same, alone, and joins when Redis does.
     void start(Node& node) override;
     void stop() override;
     // Stops without withdrawing this node's state, as a killed node would (tests).
@@ -53,6 +52,20 @@ public:
     [[nodiscard]] const View& view() const noexcept override;
 
     [[nodiscard]] const std::string& node_id() const noexcept;
+
+    // Why Redis answers but this node stays out of the cluster (its apps' credentials differ
+    // from the cluster's: the message says what to do), or nothing. Any thread.
+    [[nodiscard]] std::optional<std::string> refusal() const;
+
+    // Nodes holding a lease in Redis, this one included, as last seen in the cluster. Any thread.
+    [[nodiscard]] std::size_t nodes() const noexcept;
+
+    struct Traffic {
+        std::uint64_t in = 0;   // publications and terminations received from other nodes
+        std::uint64_t out = 0;  // published by this node
+    };
+
+    [[nodiscard]] Traffic traffic() const noexcept;
 
 private:
     struct Impl;

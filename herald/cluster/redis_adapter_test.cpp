@@ -7,10 +7,12 @@
 
 #include <map>
 #include <mutex>
+#include <thread>
 #include <tuple>
 
 #include <gtest/gtest.h>
 
+#include "herald/cluster/redis_link.h"
 #include "herald/cluster/testing.h"
 #include "herald/net/testing.h"
 
@@ -72,6 +74,14 @@ TEST_F(RedisCluster, PublicationsReachTheOtherNodesOnceWithTheExclusion) {
     EXPECT_EQ(c.node.events(), (std::vector<std::string>{"payload|1.2", "sentinel|"}));
     b.adapter->terminate_user("app", "u7");
     EXPECT_TRUE(eventually([&] { return a.node.terminated() == std::vector<std::string>{"u7"}; }));
+    EXPECT_TRUE(eventually([&] { return c.node.terminated().size() == 1; }));
+    // Counted for the metrics: a sent 1 and got b's 2; b sent 2 and got a's 1; c got all 3.
+    EXPECT_EQ(a.adapter->traffic().out, 1U);
+    EXPECT_EQ(a.adapter->traffic().in, 2U);
+    EXPECT_EQ(b.adapter->traffic().out, 2U);
+    EXPECT_EQ(b.adapter->traffic().in, 1U);
+    EXPECT_EQ(c.adapter->traffic().out, 0U);
+    EXPECT_EQ(c.adapter->traffic().in, 3U);
 }
 
 TEST_F(RedisCluster, OneUserOnTwoNodesIsAddedAndRemovedOnce) {
@@ -165,13 +175,53 @@ TEST_F(RedisCluster, ADifferentSecretIsRefusedAtStart) {
     }
 }
 
-TEST_F(RedisCluster, UnreachableRedisIsRefusedAtStart) {
+// A node started while Redis is away serves alone, then joins with its state when Redis answers.
+TEST_F(RedisCluster, ANodeStartedWithoutRedisJoinsWhenRedisAnswers) {
+    redis_->kill_now();
     RedisOptions options;
     options.endpoint = *parse_redis_url(redis_->url());
+    options.apps = {AppCredentials{"app", "key", "secret"}};
+    options.lease = 800ms;
+    options.node_id = "late";
+    FakeNode node;  // outlives the adapter, which calls it until it stops
+    RedisAdapter late(std::move(options));
+    ASSERT_NO_THROW(late.start(node));
+    node.set(late, "private-late", 2);
+    std::this_thread::sleep_for(500ms);  // a few refused attempts
+    EXPECT_FALSE(late.clustered());
+    EXPECT_FALSE(late.refusal().has_value());
+    redis_->start();
+    EXPECT_TRUE(eventually([&] { return late.clustered(); }, 8s));
+    auto& b = add_node("b");
+    EXPECT_TRUE(eventually(
+            [&] { return b.adapter->view().subscriptions("app", "private-late") == 2; }));
+    EXPECT_TRUE(eventually([&] { return late.nodes() == 2 && b.adapter->nodes() == 2; }, 3s));
+}
+
+// The credentials are checked when Redis first answers, not only at start: a mismatch keeps the
+// node out, with the message of a refused start, until the key it names is deleted.
+TEST_F(RedisCluster, ADifferentSecretFoundAfterALateStartKeepsTheNodeOutUntilFixed) {
     redis_->kill_now();
-    RedisAdapter adapter(std::move(options));
-    FakeNode node;
-    EXPECT_THROW(adapter.start(node), std::runtime_error);
+    RedisOptions options;
+    options.endpoint = *parse_redis_url(redis_->url());
+    options.apps = {AppCredentials{"app", "key", "another"}};
+    FakeNode node;  // outlives the adapter, which calls it until it stops
+    RedisAdapter other(std::move(options));
+    ASSERT_NO_THROW(other.start(node));
+    std::this_thread::sleep_for(1500ms);  // its back-off is near its 2 s maximum by now
+    redis_->start();
+    const auto endpoint = *parse_redis_url(redis_->url());
+    run_blocking(endpoint, {{"SET", "herald:app:app", "another node's fingerprint"}}, 1s);
+    EXPECT_TRUE(eventually([&] { return other.refusal().has_value(); }, 5s));
+    EXPECT_FALSE(other.clustered());
+    EXPECT_NE(other.refusal().value_or("").find("key or secret differs"), std::string::npos);
+    EXPECT_NE(other.refusal().value_or("").find("delete the key herald:app:app"),
+              std::string::npos);
+    std::this_thread::sleep_for(2500ms);  // at least one more check, still refused
+    EXPECT_FALSE(other.clustered());
+    run_blocking(endpoint, {{"DEL", "herald:app:app"}}, 1s);
+    EXPECT_TRUE(eventually([&] { return other.clustered(); }, 6s));
+    EXPECT_FALSE(other.refusal().has_value());
 }
 
 TEST_F(RedisCluster, ARestartedRedisGetsEveryNodesStateBack) {

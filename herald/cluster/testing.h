@@ -52,7 +52,7 @@ public:
 
     void member_changed(std::string_view /*app*/, std::string_view /*channel*/,
                         const pusher::Member& member, bool added, std::string_view /*exclude*/,
-                        bool decided_here) override {
+                        bool decided_here, bool /*told_here*/) override {
         const std::lock_guard lock(mutex_);
         member_events_.push_back((added ? "+" : "-") + member.user_id);
         if (decided_here) {

@@ -28,7 +28,7 @@ void ClusterNode::terminate(std::string_view app_id, std::string_view user_id) {
 
 void ClusterNode::member_changed(std::string_view app_id, std::string_view channel,
                                  const pusher::Member& member, bool added, std::string_view exclude,
-                                 bool decided_here) {
+                                 bool decided_here, bool told_here) {
     const auto app = index_of(app_id);
     if (!app) {
         return;
@@ -39,6 +39,9 @@ void ClusterNode::member_changed(std::string_view app_id, std::string_view chann
         } else {
             events_->member_removed(*app, channel, member.user_id);
         }
+    }
+    if (told_here) {
+        return;
     }
     const auto name = std::string(channel);
     auto message = added ? pusher::member_added(name, member)

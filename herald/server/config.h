@@ -56,6 +56,9 @@ struct ServerConfig {
     std::string log_level = "info";          // trace, debug, info, warn, error, off
     std::string log_format = "text";         // text, or json: one JSON object per line
     std::optional<std::string> pid_file;
+    // After SIGTERM/SIGINT: /readyz answers 503 and connections are still served this long, so a
+    // load balancer moves traffic away before they are closed with 4200.
+    std::chrono::seconds drain_seconds{0};
     std::optional<TlsFiles> tls;
     std::optional<std::string> redis_url;  // set: one node of a cluster sharing this Redis
     std::chrono::milliseconds cluster_lease{10000};  // a silent node is reaped after this

@@ -2,6 +2,7 @@
 
 // <utility> first: Boost 1.74 headers rely on it under GCC 12 in C++20 mode.
 #include <algorithm>
+#include <atomic>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "herald/pusher/socket_id.h"
 #include "herald/server/address_limit.h"
 #include "herald/server/admin_routes.h"
+#include "herald/server/background_metrics.h"
 #include "herald/server/cluster_node.h"
 #include "herald/server/connection.h"
 #include "herald/server/context.h"
@@ -253,11 +255,12 @@ struct PusherServer::Impl {
 
     // Why this node should get no traffic now, for GET /readyz; nothing when it should.
     std::optional<std::string> not_ready() const {
-        if (context.draining.load(std::memory_order_relaxed)) {
+        if (leaving.load(std::memory_order_relaxed) ||
+            context.draining.load(std::memory_order_relaxed)) {
             return "draining";
         }
         if (cluster && !cluster->clustered()) {
-            return "redis unreachable";
+            return cluster->refusal().value_or("redis unreachable");
         }
         return std::nullopt;
     }
@@ -266,6 +269,12 @@ struct PusherServer::Impl {
     void start_admin() {
         if (!config.admin.port) {
             return;
+        }
+        if (webhooks) {
+            context.metrics.add(webhook_metrics(webhooks->counters()));
+        }
+        if (cluster) {
+            context.metrics.add(cluster_metrics(*cluster));
         }
         web::ServerOptions options;
         options.host = config.admin.host;
@@ -357,6 +366,7 @@ struct PusherServer::Impl {
     QueryThread queries;  // stopped before the workers: its jobs answer connections on them
     ServerContext context;
     RestApi rest;
+    std::atomic<bool> leaving{false};  // begin_drain(): unready, still serving
     ClusterNode cluster_node{hub};
     std::unique_ptr<cluster::RedisAdapter> cluster;  // stops before the hub goes
     std::unique_ptr<web::Server> api_server;
@@ -413,6 +423,10 @@ void PusherServer::start() {
     }
     impl.start_admin();
     impl.started = true;
+}
+
+void PusherServer::begin_drain() noexcept {
+    impl_->leaving.store(true, std::memory_order_relaxed);
 }
 
 void PusherServer::stop(std::chrono::milliseconds grace) {

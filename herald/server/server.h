@@ -28,6 +28,11 @@ public:
     // Binds and starts; throws std::runtime_error with a precise message (address in use ...).
     void start();
 
+    // Stops being ready: /readyz answers 503 `draining` from now on, while everything else is
+    // served as before (new connections, REST, delivery), so that a load balancer moves traffic
+    // away before stop() closes the connections. Any thread; idempotent.
+    void begin_drain() noexcept;
+
     // Drains: refuses new connections, closes every connection with 4200 (clients reconnect at
     // once), answers REST with 503, then stops after at most `grace`. Idempotent.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "herald/metrics/counter_block.h"
@@ -126,6 +127,11 @@ public:
     [[nodiscard]] const metrics::Exposition& exposition() const noexcept { return exposition_; }
 
     [[nodiscard]] metrics::Exposition& exposition() noexcept { return exposition_; }
+    // Adds the families of another part of the server (webhooks, the cluster); before the first
+    // scrape.
+    void add(std::shared_ptr<const prometheus::Collectable> source) {
+        exposition_.add(std::move(source));
+    }
 
 private:
     const AppRegistry& apps_;

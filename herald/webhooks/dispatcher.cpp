@@ -54,6 +54,12 @@ void Dispatcher::post(std::size_t app, Event event) {
     bool wake = false;
     {
         const std::lock_guard lock(mutex_);
+        if (ended_) {
+            // After stop(): the workers and the cluster are stopped first, so this is a bug.
+            pipeline_.counters().dropped.fetch_add(1, std::memory_order_relaxed);
+            spdlog::error("webhooks: an event came after the webhook thread ended; dropped");
+            return;
+        }
         if (inbox_.size() >= kMaxInbox) {
             auto& dropped = pipeline_.counters().dropped;
             if (dropped.fetch_add(1, std::memory_order_relaxed) % kMaxInbox == 0) {
@@ -100,7 +106,13 @@ void Dispatcher::run() {
             pipeline_.replace_apps(std::move(*apps));
         }
         if (!pipeline_.step(inbox, stopping)) {
-            break;
+            // What came in during the last turn is spooled by one more (the flush is over, so
+            // it ends at once) rather than forgotten with the thread.
+            const std::lock_guard lock(mutex_);
+            if (inbox_.empty()) {
+                ended_ = true;
+                break;
+            }
         }
     }
     pipeline_.log_stopped();

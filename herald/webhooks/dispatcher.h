@@ -61,6 +61,7 @@ private:
     std::vector<AppEvent> inbox_;                    // guarded by mutex_
     std::optional<std::vector<AppHooks>> new_apps_;  // guarded by mutex_
     bool stopping_ = false;                          // guarded by mutex_
+    bool ended_ = false;  // guarded by mutex_: the thread took its last turn
     bool running_ = false;
     std::thread thread_;
 };

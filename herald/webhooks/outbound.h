@@ -19,6 +19,7 @@ struct Outbound {
     std::size_t events = 0;    // events in the body
     std::string url;
     std::string key;
+    std::string app_id;  // for the metrics; not in the spool (found by `key` when replayed)
     std::string signature;
     std::string body;
     unsigned failures = 0;

@@ -35,6 +35,9 @@ void Pipeline::build_routes() {
     routes_.clear();
     routes_by_app_.assign(apps_.size(), {});
     for (std::size_t app = 0; app < apps_.size(); ++app) {
+        if (!apps_[app].targets.empty()) {
+            counters_.apps.add_app(apps_[app].id);
+        }
         for (const auto& target : apps_[app].targets) {
             routes_by_app_[app].push_back(routes_.size());
             routes_.push_back(Route{app, &target, lane_for(target.url)});
@@ -68,9 +71,17 @@ void Pipeline::open() {
     std::size_t events = 0;
     for (auto& request : replay.pending) {
         events += request.events;
-        auto& lane = *lanes_[lane_for(request.url)];
-        lane.queue.push_back(std::move(request));
+        for (const auto& app : apps_) {
+            if (app.key == request.key) {
+                request.app_id = app.id;
+            }
+        }
+        if (request.app_id.empty()) {
+            request.app_id = "key:" + request.key;  // the app is gone; its key tells which it was
+        }
+        push(*lanes_[lane_for(request.url)], std::move(request));
     }
+    measure_spool();
     spdlog::info("webhooks: {} target(s); spool {}; occupancy journal {}{}", routes_.size(),
                  settings_.spool_path.empty() ? "off (memory only)" : settings_.spool_path,
                  journal_.enabled() ? journal_.path() : "off",
@@ -255,6 +266,7 @@ void Pipeline::enqueue(Batch& batch) {
     request.events = batch.events.size();
     request.url = route.target->url;
     request.key = app.key;
+    request.app_id = app.id;
     request.body = webhook_body(request.time_ms, batch.events);
     request.signature = webhook_signature(app.secret, request.body);
     auto& lane = *lanes_[route.lane];
@@ -280,7 +292,24 @@ void Pipeline::enqueue(Batch& batch) {
         });
         return;
     }
+    push(lane, std::move(request));
+    measure_spool();
+}
+
+void Pipeline::push(Lane& lane, Outbound request) {
+    counters_.queued.fetch_add(request.events, std::memory_order_relaxed);
     lane.queue.push_back(std::move(request));
+}
+
+void Pipeline::pop(Lane& lane) {
+    counters_.queued.fetch_sub(lane.queue.front().events, std::memory_order_relaxed);
+    spool_.done(lane.queue.front().id);
+    lane.queue.pop_front();
+    measure_spool();
+}
+
+void Pipeline::measure_spool() {
+    counters_.spool_bytes.store(spool_.pending_bytes(), std::memory_order_relaxed);
 }
 
 bool Pipeline::expired(const Outbound& request, std::int64_t now_ms) const {
@@ -291,8 +320,8 @@ void Pipeline::retire(Lane& lane, std::string_view why) {
     auto& head = lane.queue.front();
     dead_letters_.write(head, why);
     counters_.failed.fetch_add(head.events, std::memory_order_relaxed);
-    spool_.done(head.id);
-    lane.queue.pop_front();
+    counters_.apps.count(head.app_id, AppCounters::Result::DeadLetter);
+    pop(lane);
 }
 
 void Pipeline::start_due(Clock::time_point now) {
@@ -327,8 +356,8 @@ void Pipeline::complete(const Completion& completion, Clock::time_point now) {
     auto& head = lane.queue.front();
     if (completion.ok()) {
         counters_.sent.fetch_add(head.events, std::memory_order_relaxed);
-        spool_.done(head.id);
-        lane.queue.pop_front();
+        counters_.apps.count(head.app_id, AppCounters::Result::Ok);
+        pop(lane);
         if (lane.failing) {
             spdlog::info("webhooks: {} answers again", lane.url);
             lane.failing = false;
@@ -340,6 +369,7 @@ void Pipeline::complete(const Completion& completion, Clock::time_point now) {
     ++head.failures;
     lane.last_error = completion.error;
     counters_.retried.fetch_add(1, std::memory_order_relaxed);
+    counters_.apps.count(head.app_id, AppCounters::Result::Retry);
     const auto wait =
             backoff(head.failures, settings_.retry_initial, settings_.retry_max, clocks_.jitter());
     // Never wait past the end of the retry window: the request is then dead-lettered on time.

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "herald/util/throttle.h"
+#include "herald/webhooks/app_counters.h"
 #include "herald/webhooks/batcher.h"
 #include "herald/webhooks/clocks.h"
 #include "herald/webhooks/dead_letters.h"
@@ -39,13 +40,17 @@
 
 namespace herald::webhooks {
 
-// Counted in events, except `retried` and `requests` (HTTP attempts).
+// Counted in events, except `retried` and `requests` (HTTP attempts), the per-app counts
+// (requests) and the spool's bytes.
 struct Counters {
-    std::atomic<std::uint64_t> sent{0};      // delivered with a 2xx answer
-    std::atomic<std::uint64_t> retried{0};   // attempts that failed and were scheduled again
-    std::atomic<std::uint64_t> failed{0};    // given up after the retry window: dead letters
-    std::atomic<std::uint64_t> dropped{0};   // refused: the spool bound or the inbox was full
-    std::atomic<std::uint64_t> requests{0};  // attempts started
+    std::atomic<std::uint64_t> sent{0};         // delivered with a 2xx answer
+    std::atomic<std::uint64_t> retried{0};      // attempts that failed and were scheduled again
+    std::atomic<std::uint64_t> failed{0};       // given up after the retry window: dead letters
+    std::atomic<std::uint64_t> dropped{0};      // refused: the spool bound or the inbox was full
+    std::atomic<std::uint64_t> requests{0};     // attempts started
+    std::atomic<std::uint64_t> queued{0};       // now: events in requests waiting for delivery
+    std::atomic<std::uint64_t> spool_bytes{0};  // now: the spool's records of those requests
+    AppCounters apps;                           // attempts and dead letters by app id
 };
 
 class Pipeline {
@@ -114,6 +119,9 @@ private:
     void start_due(Clock::time_point now);
     void complete(const Completion& completion, Clock::time_point now);
     void retire(Lane& lane, std::string_view why);
+    void push(Lane& lane, Outbound request);
+    void pop(Lane& lane);
+    void measure_spool();
     [[nodiscard]] bool expired(const Outbound& request, std::int64_t now_ms) const;
     [[nodiscard]] Clock::time_point next_wake(Clock::time_point now) const;
     [[nodiscard]] bool idle() const;

@@ -30,8 +30,9 @@ function redisAnswers(port) {
     });
 }
 
-export async function startRedis() {
-    const port = await freePort();
+// `port`: a port chosen beforehand (nodes started before Redis already point at it).
+export async function startRedis({ port: chosen } = {}) {
+    const port = chosen ?? await freePort();
     const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '',
         '--appendonly', 'no', '--loglevel', 'warning'], { stdio: ['ignore', 'ignore', 'pipe'] });
     redisProcesses.add(child);

@@ -7,12 +7,17 @@
 // handshake and REST requests by status after known traffic from raw clients and the `pusher`
 // SDK, and the REST histogram's count against the requests. The real `promtool check metrics`
 // accepts the exposition. /healthz and /readyz answer 200; other paths 404, other methods 405.
+// A server with a webhook target counts its webhook requests by result (a receiver that answers
+// 500 once, then refuses one channel for good), its dead letters, and shows an empty queue and
+// spool once everything is settled.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, before, describe } from 'node:test';
+import { makeTempDir, serverTest } from '../lib/harness.mjs';
 import {
-    httpRequest, kApp, kWaitMs, rawTest, sdkFor, signChannel, sleep, startHerald, until,
+    httpRequest, kApp, kWaitMs, RawPool, rawTest, sdkFor, signChannel, sleep, startHerald, until,
 } from './harness.mjs';
+import { startHooked, startReceiver } from './webhook_receiver.mjs';
 
 const h = { server: null, raw: null, admin: null };
 
@@ -43,8 +48,14 @@ function samples(text) {
     return out;
 }
 
-async function scrape() {
-    const r = await httpRequest(`${h.admin}/metrics`);
+function adminUrl(server) {
+    const found = /admin on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(server.stderr + server.stdout);
+    assert.ok(found, 'the admin listener\'s URL in the log');
+    return `http://127.0.0.1:${found[1]}`;
+}
+
+async function scrape(admin = h.admin) {
+    const r = await httpRequest(`${admin}/metrics`);
     assert.equal(r.status, 200);
     assert.equal(r.headers['content-type'], 'text/plain; version=0.0.4; charset=utf-8');
     return r.body;
@@ -214,4 +225,73 @@ describe('the admin listener', () => {
         // The public port keeps its own paths: no metrics there.
         assert.equal((await httpRequest(h.server.url('http', '/metrics'))).status, 404);
     });
+});
+
+describe('webhook metrics', () => {
+    const w = { server: null, receiver: null, raw: null };
+    serverTest('count requests by result, dead letters, and an empty queue and spool once settled',
+        () => [w.server].filter(Boolean), async () => {
+            try {
+                let first = true;
+                w.receiver = await startReceiver({
+                    respond: (entry) => {
+                        if (entry.body.includes('metrics-refused')) return 500;
+                        const status = first ? 500 : 200;
+                        first = false;
+                        return status;
+                    },
+                });
+                w.server = await startHooked({
+                    url: w.receiver.url(), dir: makeTempDir('metrics-hooks'),
+                    hooks: { retry_window_ms: 1000 }, app: { subscription_count_events: false }, top: { admin: { port: 0 } }, name: 'herald(webhook metrics)',
+                });
+                const admin = adminUrl(w.server);
+                const series = (result) => `herald_webhook_requests_total{${app},result="${result}"}`;
+                const before = samples(await scrape(admin));
+                for (const result of ['ok', 'retry', 'failed']) assert.equal(before.get(series(result)), 0, result);
+                assert.equal(before.get(`herald_webhook_dead_letters_total{${app}}`), 0);
+                assert.equal(before.get('herald_webhook_queue_events'), 0);
+                assert.equal(before.get('herald_webhook_spool_bytes'), 0);
+
+                // One request answered 500, then 200: one retry, one ok.
+                await sdkFor(w.server).trigger('metrics-accepted', 'e', {});  // no subscriber: no webhook
+                w.raw = new RawPool();
+                const client = await w.raw.connect(w.server.wsUrl(kApp.key));
+                await client.subscribed('metrics-accepted');
+                await until(() => w.receiver.delivered.length === 1, 'the occupied webhook delivered', 10_000);
+                let now = samples(await scrape(admin));
+                assert.equal(now.get(series('ok')), 1);
+                assert.equal(now.get(series('retry')), 1);
+                assert.equal(now.get(series('failed')), 0);
+
+                // A request refused until the retry window (1 s) passes: a dead letter.
+                await client.subscribed('metrics-refused');
+                await until(() => w.receiver.requests.filter((r) => r.body.includes('metrics-refused')).length >= 2,
+                    'the refused webhook tried again', 10_000);
+                now = samples(await scrape(admin));
+                assert.ok(now.get('herald_webhook_queue_events') >= 1, 'the refused request waits');
+                assert.ok(now.get('herald_webhook_spool_bytes') > 100, 'its record is in the spool');
+                const deadline = Date.now() + 10_000;
+                while (now.get(series('failed')) !== 1 && Date.now() < deadline) {
+                    await sleep(100);
+                    now = samples(await scrape(admin));
+                }
+                const refusedAttempts = w.receiver.requests.filter((r) => r.body.includes('metrics-refused')).length;
+                assert.equal(now.get(series('failed')), 1);
+                assert.equal(now.get(`herald_webhook_dead_letters_total{${app}}`), 1);
+                assert.equal(now.get(series('ok')), 1);
+                assert.equal(now.get(series('retry')), 1 + refusedAttempts);
+                assert.equal(now.get('herald_webhook_queue_events'), 0);
+                assert.equal(now.get('herald_webhook_spool_bytes'), 0);
+                assert.equal(now.get('herald_cluster_redis_up'), undefined, 'no cluster families without Redis');
+
+                const text = await scrape(admin);
+                const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+                assert.equal(check.status, 0, `promtool check metrics:\n${check.stdout}${check.stderr}\n--- exposition:\n${text}`);
+            } finally {
+                w.raw?.terminateAll();
+                await w.server?.stopCleanly();
+                await w.receiver?.close();
+            }
+        }, { timeout: 60_000 });
 });

@@ -72,8 +72,9 @@ export async function startReceiver({ app = kApp, port = 0, respond = () => 200,
     return receiver;
 }
 
-// `herald serve` whose app sends every webhook to `url`, with test-sized timings.
-export function startHooked({ url, dir, hooks = {}, app = {}, name = 'herald(webhooks)' }) {
+// `herald serve` whose app sends every webhook to `url`, with test-sized timings; `top`: more
+// top-level settings.
+export function startHooked({ url, dir, hooks = {}, app = {}, top = {}, name = 'herald(webhooks)' }) {
     const hooked = {
         ...kApp, subscription_count_events: true, limits: { max_client_events_per_second: 100000 },
         webhooks: [{ url }], ...app,
@@ -82,5 +83,5 @@ export function startHooked({ url, dir, hooks = {}, app = {}, name = 'herald(web
         batch_window_ms: 20, grace_ms: 300, retry_initial_ms: 50, retry_max_ms: 200, shutdown_flush_ms: 500,
         spool_path: path.join(dir, 'webhooks.spool'), dead_letter_path: path.join(dir, 'webhooks.dead'), ...hooks,
     };
-    return startHerald({ apps: [hooked], top: { webhooks }, name });
+    return startHerald({ apps: [hooked], top: { ...top, webhooks }, name });
 }
