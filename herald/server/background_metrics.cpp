@@ -37,9 +37,9 @@ std::vector<MetricFamily> collect_webhooks(const webhooks::Counters& counters) {
         add("failed", counts.dead_letters);
         metrics::add_sample(dead, {{"app", app}}, static_cast<double>(counts.dead_letters));
     }
-    auto queue = metrics::family("herald_webhook_queue_events",
-                                 "Webhook events in requests waiting for delivery.",
-                                 MetricType::Gauge);
+    auto queue =
+            metrics::family("herald_webhook_queue_events",
+                            "Webhook events in requests waiting for delivery.", MetricType::Gauge);
     metrics::add_sample(queue, {}, value(counters.queued));
     auto spool = metrics::family("herald_webhook_spool_bytes",
                                  "Bytes of the spool's records of requests waiting for delivery.",

@@ -127,6 +127,7 @@ public:
     [[nodiscard]] const metrics::Exposition& exposition() const noexcept { return exposition_; }
 
     [[nodiscard]] metrics::Exposition& exposition() noexcept { return exposition_; }
+
     // Adds the families of another part of the server (webhooks, the cluster); before the first
     // scrape.
     void add(std::shared_ptr<const prometheus::Collectable> source) {
