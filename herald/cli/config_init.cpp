@@ -32,26 +32,7 @@ std::string toml_string(std::string_view text) {
 }
 
 std::string toml_value(const Value& value) {
-    return std::visit(
-            [](const auto& v) -> std::string {
-                using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::string>) {
-                    return toml_string(v);
-                } else if constexpr (std::is_same_v<T, bool>) {
-                    return v ? "true" : "false";
-                } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-                    std::string out = "[";
-                    for (const auto& item : v) {
-                        out += (out.size() > 1 ? ", " : "") + toml_string(item);
-                    }
-                    return out + "]";
-                } else if constexpr (std::is_integral_v<T>) {
-                    return std::to_string(v);
-                } else {
-                    return std::to_string(v.count());
-                }
-            },
-            value);
+    return value_text(value, toml_string);
 }
 
 // The reference's Markdown as comment text: no backticks, links as their words.

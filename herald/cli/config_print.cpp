@@ -19,26 +19,13 @@ std::string quoted(std::string_view text) {
 }
 
 std::string shown(const Value& value, bool secret_url) {
-    return std::visit(
-            [secret_url](const auto& v) -> std::string {
-                using T = std::decay_t<decltype(v)>;
-                if constexpr (std::is_same_v<T, std::string>) {
-                    return quoted(secret_url ? mask_password(v) : v);
-                } else if constexpr (std::is_same_v<T, bool>) {
-                    return v ? "true" : "false";
-                } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
-                    std::string out = "[";
-                    for (const auto& item : v) {
-                        out += (out.size() > 1 ? ", " : "") + quoted(mask_password(item));
-                    }
-                    return out + "]";
-                } else if constexpr (std::is_integral_v<T>) {
-                    return std::to_string(v);
-                } else {
-                    return std::to_string(v.count());
-                }
-            },
-            value);
+    // A list holds URLs (Redis, webhooks): their passwords are masked whatever the setting.
+    if (std::holds_alternative<std::vector<std::string>>(value)) {
+        return value_text(value, [](std::string_view item) { return quoted(mask_password(item)); });
+    }
+    return value_text(value, [secret_url](std::string_view item) {
+        return quoted(secret_url ? mask_password(item) : std::string(item));
+    });
 }
 
 // "herald.toml:3:8: port" (or a Slanger key) as "herald.toml:3".

@@ -162,4 +162,28 @@ std::string reference_table(std::span<const Setting> table) {
     return out;
 }
 
+std::string value_text(const Value& value,
+                       const std::function<std::string(std::string_view)>& text) {
+    return std::visit(
+            [&text](const auto& v) -> std::string {
+                using T = std::decay_t<decltype(v)>;
+                if constexpr (std::is_same_v<T, std::string>) {
+                    return text(v);
+                } else if constexpr (std::is_same_v<T, bool>) {
+                    return v ? "true" : "false";
+                } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                    std::string out = "[";
+                    for (const auto& item : v) {
+                        out += (out.size() > 1 ? ", " : "") + text(item);
+                    }
+                    return out + "]";
+                } else if constexpr (std::is_integral_v<T>) {
+                    return std::to_string(v);
+                } else {
+                    return std::to_string(v.count());
+                }
+            },
+            value);
+}
+
 }  // namespace herald::cli

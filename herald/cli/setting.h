@@ -14,6 +14,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <span>
@@ -244,6 +245,11 @@ constexpr ConfigField app_member() {
 // The setting's line of `serve --help`: its help, then "(default VALUE)" when the default is one
 // value worth showing (not for switches and lists, which are off and empty unless given).
 [[nodiscard]] std::string help_text(const Setting& setting);
+
+// A value as configuration text: true/false, numbers (durations in their unit), lists as
+// [a, b]; each string (alone or in a list) as `text` writes it (quoted, masked...).
+[[nodiscard]] std::string value_text(const Value& value,
+                                     const std::function<std::string(std::string_view)>& text);
 
 // The Markdown table of every setting that docs/CONFIGURATION.md shows.
 [[nodiscard]] std::string reference_table(std::span<const Setting> table);
