@@ -105,7 +105,7 @@ const Setting kSettings[] = {
      .example = "\"a-long-random-string\"", .secret = true},
 
     {.name = "admin.dashboard", .type = &kSwitch,
-     .variable = "HERALD_ADMIN_DASHBOARD", .flags = "--admin-dashboard", .value_name = "BOOL",
+     .variable = "HERALD_ADMIN_DASHBOARD", .flags = "--admin-dashboard,!--no-admin-dashboard",
      .field = member<&ServerConfig::admin, &server::AdminListen::dashboard>(),
      .help = "Serve the dashboard and /api/admin/ on the admin listener",
      .doc = "`false`: the admin listener serves only `/metrics`, `/healthz` and `/readyz` (then "
