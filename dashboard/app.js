@@ -169,6 +169,7 @@
     if (response.ok && json.authenticated) {
       $('login-token').value = '';
       start(json);
+      $('main').focus();  // the login form is gone: keep the keyboard in the content
     } else {
       error.textContent = json.error ?? `Login failed (${response.status})`;
     }
@@ -250,8 +251,10 @@
     ]));
     $('apps-rows').replaceChildren(...rows);
     const select = $('app-select');
-    const options = state.apps.map((app) => el('option', { text: app.id, attrs: { value: app.id } }));
-    select.replaceChildren(...options);
+    const ids = state.apps.map((app) => String(app.id));
+    if (ids.join('\n') !== [...select.options].map((o) => o.value).join('\n')) {
+      select.replaceChildren(...ids.map((id) => el('option', { text: id, attrs: { value: id } })));
+    }
     if (state.appId !== null) select.value = state.appId;
   }
 
@@ -447,7 +450,13 @@
     const channels = answer.channels ?? [];
     channels.sort((a, b) => String(a.name).localeCompare(String(b.name)));
     $('channels-status').textContent = channels.length ? '' : 'No occupied channels';
+    // Rebuilt every refresh: the keyboard focus stays on the same channel's button.
+    const focused = document.activeElement?.closest?.('#channels-rows') ? document.activeElement.textContent : null;
     $('channels-rows').replaceChildren(...channels.map(channelRow));
+    if (focused !== null) {
+      const again = [...$('channels-rows').querySelectorAll('button')].find((b) => b.textContent === focused);
+      again?.focus();
+    }
     if (state.selectedChannel !== null) showChannel(state.selectedChannel, false);
   }
 
@@ -473,7 +482,13 @@
     try {
       detail = await api(appPath(`/channels/${encodeURIComponent(name)}`));
     } catch (error) {
-      if (error.status !== 401) $('channels-status').textContent = `${name}: ${error.message}`;
+      if (error.status === 404 && state.selectedChannel === name) {
+        $('channels-status').textContent = `${name} is no longer occupied`;
+        state.selectedChannel = null;
+        $('channel-detail').hidden = true;
+      } else if (error.status !== 401) {
+        $('channels-status').textContent = `${name}: ${error.message}`;
+      }
       return;
     }
     if (state.selectedChannel !== name) return;
