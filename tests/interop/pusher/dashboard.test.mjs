@@ -146,7 +146,7 @@ describe('the dashboard with an admin token', () => {
         assert.equal(await page.locator('#login').isVisible(), false);
         assert.equal(await page.getByRole('button', { name: 'Log out' }).isVisible(), true);
         await page.locator('#apps-rows tr').first().waitFor({ timeout: kPageWaitMs });
-        assert.equal(await page.getByLabel('App').inputValue(), kApp.id);
+        assert.equal(await page.getByLabel('App', { exact: true }).inputValue(), kApp.id);
         const row = await page.locator('#apps-rows tr').first().innerText();
         assert.match(row, new RegExp(`${kApp.id}\\s+${kApp.key}`));
         assert.doesNotMatch(await page.content(), new RegExp(kApp.secret), 'the page shows an app secret');
@@ -342,7 +342,7 @@ describe('the dashboard without an admin token', () => {
         assert.equal(await page.locator('#login').isVisible(), false, 'the login shows without a token');
         assert.equal(await page.getByRole('button', { name: 'Log out' }).isVisible(), false,
             'Log out shows without a token');
-        assert.equal(await page.getByLabel('App').inputValue(), kApp.id);
+        assert.equal(await page.getByLabel('App', { exact: true }).inputValue(), kApp.id);
         assert.deepEqual(cspViolations(h), []);
     });
 
