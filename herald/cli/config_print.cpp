@@ -136,7 +136,9 @@ std::string print_config(const Layers& layers, const server::ServerConfig& confi
         }
         const auto value = setting.field.load != nullptr ? setting.field.load(config)
                                                          : placed_value(setting, merged, config);
-        const auto text = value ? shown(*value, setting.name == "redis_url") : "unset";
+        const auto text = !value           ? std::string("unset")
+                          : setting.secret ? std::string(kHidden)
+                                           : shown(*value, setting.name == "redis_url");
         out += fmt::format("{} = {}  # {}\n", setting.name, text, source_of(layers, setting.name));
     }
     for (const auto& app : config.apps) {

@@ -250,6 +250,11 @@ std::vector<std::string> listening_lines(const server::ServerConfig& config, std
     if (admin_port) {
         const auto base = fmt::format("http://{}:{}", url_host(config.admin.host), *admin_port);
         lines.push_back(fmt::format("admin on {0}/metrics, {0}/healthz, {0}/readyz", base));
+        if (config.admin.dashboard) {
+            lines.push_back(
+                    fmt::format("dashboard on {}/dashboard{}", base,
+                                config.admin.token ? " (log in with the admin token)" : ""));
+        }
     }
     for (const auto& app : config.apps) {
         lines.push_back(fmt::format("app {}: key {}, client events {}{}", app.id, app.key,

@@ -62,10 +62,16 @@ TEST(ListeningLines, TheAdminListenerShowsItsUrlsWithTheBoundPort) {
     config.apps = {server::development_app()};
     config.admin.port = 0;
     const auto lines = listening_lines(config, 6001, std::nullopt, 9601);
-    ASSERT_EQ(lines.size(), 4U);
+    ASSERT_EQ(lines.size(), 5U);
     EXPECT_EQ(lines[2],
               "admin on http://127.0.0.1:9601/metrics, http://127.0.0.1:9601/healthz, "
               "http://127.0.0.1:9601/readyz");
+    EXPECT_EQ(lines[3], "dashboard on http://127.0.0.1:9601/dashboard");
+    config.admin.token = "0123456789abcdef";
+    EXPECT_EQ(listening_lines(config, 6001, std::nullopt, 9601)[3],
+              "dashboard on http://127.0.0.1:9601/dashboard (log in with the admin token)");
+    config.admin.dashboard = false;
+    EXPECT_EQ(listening_lines(config, 6001, std::nullopt, 9601).size(), 4U);
 }
 
 TEST(PidFile, WritesThisProcessIdAndRemovesTheFile) {

@@ -141,6 +141,7 @@ struct Setting {
     // A value as the file writes it (TOML), for `herald config init` to show a setting that has
     // no single default; empty: the default is shown.
     std::string_view example{};
+    bool secret = false;  // never printed (`herald config print` shows "(hidden)")
 };
 
 // Slanger's HOST[:PORT] spelling of two settings at once (-w/-a, websocket_host/api_host).

@@ -23,6 +23,17 @@ std::string check_file_path(std::string_view text, std::string_view origin) {
     return check_not_empty(text, origin, "a file path");
 }
 
+// At least 16 characters: the token is the one secret between the network and the dashboard.
+std::string check_admin_token(std::string_view text, std::string_view origin) {
+    constexpr std::size_t kMinTokenLength = 16;
+    if (text.size() < kMinTokenLength) {
+        // The value itself is never repeated: it is a secret, even when too short.
+        fail(origin, "a token of " + std::to_string(text.size()) + " characters",
+             "a token of at least " + std::to_string(kMinTokenLength) + " characters");
+    }
+    return std::string(text);
+}
+
 std::string check_secret(std::string_view text, std::string_view origin) {
     return check_not_empty(text, origin, "a non-empty secret");
 }
@@ -83,6 +94,22 @@ const Setting kSettings[] = {
      .doc = "set: the admin listener serves `GET /metrics` (Prometheus), `/healthz` and `/readyz` "
             "on this port; `0` picks a free one (logged at start); unset: no admin listener",
      .example = "9601"},
+
+    {.name = "admin.token",
+     .variable = "HERALD_ADMIN_TOKEN", .flags = "--admin-token", .value_name = "TOKEN",
+     .check = check_admin_token, .field = member<&ServerConfig::admin, &server::AdminListen::token>(),
+     .help = "Token that logs in to the dashboard and its admin API",
+     .doc = "set: `/dashboard` and `/api/admin/` ask for this token (a login gives an HttpOnly "
+            "session cookie); unset: they are served only when `admin.host` is a loopback address "
+            "([OPERATIONS.md](OPERATIONS.md))",
+     .example = "\"a-long-random-string\"", .secret = true},
+
+    {.name = "admin.dashboard", .type = &kSwitch,
+     .variable = "HERALD_ADMIN_DASHBOARD", .flags = "--admin-dashboard", .value_name = "BOOL",
+     .field = member<&ServerConfig::admin, &server::AdminListen::dashboard>(),
+     .help = "Serve the dashboard and /api/admin/ on the admin listener",
+     .doc = "`false`: the admin listener serves only `/metrics`, `/healthz` and `/readyz` (then "
+            "`admin.host` may be any address without a token)"},
 
     {.name = "threads", .type = &kCount,
      .variable = "HERALD_THREADS", .flags = "--threads", .value_name = "N",

@@ -3,6 +3,9 @@
 
 // <utility> first: Boost 1.74 headers rely on it under GCC 12 in C++20 mode.
 #include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <map>
 #include <memory>
 #include <utility>
 
@@ -152,10 +155,78 @@ void LinkSupervisor::refuse(const std::string& why) {
     go_down("the apps' credentials differ from the cluster's");
 }
 
-void LinkSupervisor::count_nodes() {
-    command({"ZCARD", options_.prefix + "nodes"}, [this](const RedisValue& v) {
-        nodes_.store(static_cast<std::size_t>(std::max(0LL, v.integer)));
-    });
+std::vector<NodeStatus> LinkSupervisor::node_statuses() const {
+    const std::lock_guard lock(nodes_mutex_);
+    return statuses_;
+}
+
+std::uint64_t LinkSupervisor::connections() const {
+    return hooks_.connections ? hooks_.connections() : 0;
+}
+
+void LinkSupervisor::refresh_nodes() {
+    script("nodes", {}, [this](const RedisValue& v) { apply_nodes(v); });
+}
+
+// The reply of the script's `nodes`: {Redis's time in ms, {id, expiry}..., {id, connections}...}.
+void LinkSupervisor::apply_nodes(const RedisValue& reply) {
+    if (reply.elements.size() != 3) {
+        return;
+    }
+    const auto now = reply.elements[0].integer;
+    const auto& leases = reply.elements[1].elements;
+    const auto& reported = reply.elements[2].elements;
+    std::map<std::string_view, std::uint64_t> counts;
+    for (std::size_t i = 0; i + 1 < reported.size(); i += 2) {
+        const auto& text = reported[i + 1].text;
+        std::uint64_t n = 0;
+        std::from_chars(text.data(), text.data() + text.size(), n);
+        counts[reported[i].text] = n;
+    }
+    std::vector<NodeStatus> next;
+    for (std::size_t i = 0; i + 1 < leases.size(); i += 2) {
+        // Scores are doubles in Redis; a lease's expiry in ms is a whole number.
+        const auto expiry =
+                static_cast<long long>(std::strtod(leases[i + 1].text.c_str(), nullptr));
+        const auto count = counts.find(leases[i].text);
+        next.push_back(
+                NodeStatus{leases[i].text, count == counts.end() ? 0 : count->second,
+                           std::max(milliseconds(0), options_.lease - milliseconds(expiry - now)),
+                           leases[i].text == options_.node_id});
+    }
+    std::sort(next.begin(), next.end(),
+              [](const NodeStatus& x, const NodeStatus& y) { return x.id < y.id; });
+
+    std::vector<std::pair<std::string, bool>> changes;
+    {
+        const std::lock_guard lock(nodes_mutex_);
+        if (statuses_current_) {
+            // Both lists are sorted by id: one merge finds who left and who joined.
+            auto before = statuses_.begin();
+            auto after = next.begin();
+            while (before != statuses_.end() || after != next.end()) {
+                if (after == next.end() || (before != statuses_.end() && before->id < after->id)) {
+                    changes.emplace_back(before++->id, false);
+                } else if (before == statuses_.end() || after->id < before->id) {
+                    changes.emplace_back(after++->id, true);
+                } else {
+                    ++before;
+                    ++after;
+                }
+            }
+        }
+        statuses_ = std::move(next);
+        nodes_.store(statuses_.size());
+    }
+    statuses_current_ = true;
+    if (!hooks_.node_change) {
+        return;
+    }
+    for (const auto& [id, joined] : changes) {
+        if (id != options_.node_id) {
+            hooks_.node_change(id, joined);
+        }
+    }
 }
 
 void LinkSupervisor::on_push(const RedisValue& value) {
@@ -190,6 +261,7 @@ void LinkSupervisor::synced() {
     const bool first = !ever_up_;
     if (phase_ != Phase::Up) {
         up_since_ = Clock::now();
+        statuses_current_ = false;  // who came and went while this node was away is not news
     }
     phase_ = Phase::Up;
     ever_up_ = true;
@@ -197,7 +269,10 @@ void LinkSupervisor::synced() {
     backoff_ = kMinBackoff;
     attempts_ = 0;
     clustered_.store(true);
-    count_nodes();
+    command({"HSET", options_.prefix + "node_connections", options_.node_id,
+             std::to_string(connections())},
+            nullptr);
+    refresh_nodes();
     spdlog::info("cluster: node {} {} Redis at {}", options_.node_id,
                  first ? "joined the cluster through" : "is back in the cluster through",
                  describe(options_.endpoint));
@@ -273,14 +348,16 @@ void LinkSupervisor::beat() {
     // Not in the first lease after (re)connecting: after a Redis outage every node's lease has
     // lapsed, and the others need that long to come back before anyone reaps them.
     const bool reap = Clock::now() - up_since_ >= options_.lease;
-    script("beat", {std::to_string(options_.lease.count()), reap ? "1" : "0"},
+    script("beat",
+           {std::to_string(options_.lease.count()), reap ? "1" : "0",
+            std::to_string(connections())},
            [this](const RedisValue& v) {
                if (v.integer == 0) {
                    spdlog::warn("cluster: this node's lease had expired; registering again");
                    resync();
                }
            });
-    count_nodes();
+    refresh_nodes();
 }
 
 void LinkSupervisor::command(std::vector<std::string> args, Done done) {

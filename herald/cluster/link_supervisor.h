@@ -5,9 +5,11 @@
 // script, subscribes, and asks for this node's registration (Hooks::sync, answered by synced()).
 // A watchdog takes both links down when a reply is overdue (a stopped Redis keeps its TCP
 // connections open); they are reopened with exponential back-off, and the node runs alone
-// meanwhile. While up, it renews the node's lease every quarter lease and asks for a new
-// registration when Redis no longer holds it.
-// Owner: the cluster thread (the net::Worker it is given); clustered() may be read anywhere.
+// meanwhile. While up, it renews the node's lease every quarter lease (reporting the node's open
+// connections with it), asks for a new registration when Redis no longer holds it, and reads the
+// lease set back after each renewal to tell which nodes joined and left.
+// Owner: the cluster thread (the net::Worker it is given); clustered(), refusal(), nodes() and
+// node_statuses() may be read anywhere.
 #pragma once
 
 #include <atomic>
@@ -22,6 +24,7 @@
 
 #include "herald/cluster/app_check.h"
 #include "herald/cluster/cluster_link.h"
+#include "herald/cluster/node_status.h"
 #include "herald/cluster/redis_link.h"
 #include "herald/cluster/redis_url.h"
 #include "herald/net/timer.h"
@@ -47,6 +50,11 @@ public:
         std::function<void(bool was_up)> lost;
         // A Pub/Sub message on one of the channels.
         std::function<void(std::string_view channel, std::string_view payload)> message;
+        // This node's open connections, reported at registration and every beat (unset: 0).
+        std::function<std::uint64_t()> connections;
+        // Another node entered (joined) or left the lease set between two reads of it while
+        // this node stayed connected; the first read after each (re)connection reports nothing.
+        std::function<void(std::string_view node, bool joined)> node_change;
     };
 
     LinkSupervisor(net::Worker& loop, Options options, Hooks hooks);
@@ -68,6 +76,9 @@ public:
 
     // Nodes holding a lease in Redis when last asked (at registration and every heartbeat).
     [[nodiscard]] std::size_t nodes() const noexcept { return nodes_.load(); }
+
+    // Those nodes, sorted by id (see NodeStatus); any thread.
+    [[nodiscard]] std::vector<NodeStatus> node_statuses() const;
 
     void command(std::vector<std::string> args, Done done) override;
     void script(std::string_view what, std::vector<std::string> args, Done done) override;
@@ -91,7 +102,9 @@ private:
     void link_up();
     void check_apps(std::function<void()> next);
     void refuse(const std::string& why);
-    void count_nodes();
+    void refresh_nodes();
+    void apply_nodes(const RedisValue& reply);
+    [[nodiscard]] std::uint64_t connections() const;
     void on_push(const RedisValue& value);
     void on_subscribed();
     void go_down(const std::string& why);
@@ -107,6 +120,8 @@ private:
     net::Timer timer_;
     std::atomic<bool> clustered_{false};
     std::atomic<std::size_t> nodes_{0};
+    mutable std::mutex nodes_mutex_;
+    std::vector<NodeStatus> statuses_;  // guarded by nodes_mutex_; sorted by id
     mutable std::mutex refusal_mutex_;
     std::optional<std::string> refusal_;  // guarded by refusal_mutex_
 
@@ -126,6 +141,7 @@ private:
     std::chrono::milliseconds backoff_;
     bool reported_down_ = false;
     bool ever_up_ = false;
+    bool statuses_current_ = false;  // statuses_ was read on this connection: diffs are changes
     bool stopping_ = false;
     bool stopped_ = false;
 };

@@ -76,7 +76,8 @@ struct RedisAdapter::Impl {
                                      [this](bool was_up) { store.lost(was_up); },
                                      [this](std::string_view channel, std::string_view payload) {
                                          broker.receive(channel, payload);
-                                     }}),
+                                     },
+                                     options.connections, options.on_node_change}),
           store(node_id, options.lease, link),
           broker(node_id, options.prefix, link,
                  [this](const PresenceMessage& message) { store.receive(message); }) {}
@@ -182,6 +183,10 @@ std::optional<std::string> RedisAdapter::refusal() const {
 
 std::size_t RedisAdapter::nodes() const noexcept {
     return impl_->link.nodes();
+}
+
+std::vector<NodeStatus> RedisAdapter::node_statuses() const {
+    return impl_->link.node_statuses();
 }
 
 RedisAdapter::Traffic RedisAdapter::traffic() const noexcept {

@@ -10,13 +10,16 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "herald/cluster/adapter.h"
 #include "herald/cluster/app_check.h"
+#include "herald/cluster/node_status.h"
 #include "herald/cluster/redis_url.h"
 
 namespace herald::cluster {
@@ -27,6 +30,14 @@ struct RedisOptions {
     std::chrono::milliseconds lease{10000};  // a silent node is reaped after this
     std::string prefix = "herald:";          // of every key and Pub/Sub channel
     std::string node_id;                     // empty: random
+    // This node's open connections, read on the cluster thread at registration and at every
+    // heartbeat (a quarter lease) and published for node_statuses(); must not block. Unset: 0.
+    std::function<std::uint64_t()> connections;
+    // Called on the cluster thread when another node enters (joined) or leaves the lease set:
+    // found by comparing two reads of it (every quarter lease) while this node stays in the
+    // cluster. The first read after this node (re)joins is not news: nodes it finds then, or no
+    // longer finds, are not reported. Must not block, nor stop this adapter.
+    std::function<void(std::string_view node, bool joined)> on_node_change;
 };
 
 class RedisAdapter final : public Adapter {
@@ -59,6 +70,10 @@ public:
 
     // Nodes holding a lease in Redis, this one included, as last seen in the cluster. Any thread.
     [[nodiscard]] std::size_t nodes() const noexcept;
+    // The same nodes, sorted by id: the connections each reported at its last heartbeat and the
+    // time since that heartbeat by Redis's clock (node_status.h). Read at registration and after
+    // every heartbeat; while Redis is away, as last seen before. Any thread.
+    [[nodiscard]] std::vector<NodeStatus> node_statuses() const;
 
     struct Traffic {
         std::uint64_t in = 0;   // publications and terminations received from other nodes

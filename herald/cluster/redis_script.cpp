@@ -9,6 +9,7 @@ constexpr std::string_view kScript = R"lua(
 local cmd, P, node = ARGV[1], ARGV[2], ARGV[3]
 local SEP = '\31'
 local NODES = P .. 'nodes'
+local CONNECTIONS = P .. 'node_connections'
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -96,6 +97,7 @@ local function drop_node(owner, by)
   local all = redis.call('HGETALL', nk)
   for i = 1, #all, 2 do drop(owner, all[i], by) end
   redis.call('DEL', nk)
+  redis.call('HDEL', CONNECTIONS, owner)
   redis.call('ZREM', NODES, owner)
   redis.call('PUBLISH', P .. 'ctl', enc('G', {owner, by}))
 end
@@ -135,6 +137,7 @@ elseif cmd == 'beat' then
   end
   if not known then return 0 end
   redis.call('ZADD', NODES, now + lease, node)
+  if ARGV[6] then redis.call('HSET', CONNECTIONS, node, ARGV[6]) end
   return 1
 elseif cmd == 'sync' then
   redis.call('ZADD', NODES, now_ms() + tonumber(ARGV[4]), node)
@@ -164,6 +167,10 @@ elseif cmd == 'snap' then
     out[#out + 1] = redis.call('HGETALL', P .. 'n:' .. n)
   end
   return out
+elseif cmd == 'nodes' then
+  -- Redis's time with the leases, so that their ages need no other clock.
+  return {now_ms(), redis.call('ZRANGE', NODES, 0, -1, 'WITHSCORES'),
+          redis.call('HGETALL', CONNECTIONS)}
 elseif cmd == 'bye' then
   drop_node(node, node)
   return 1

@@ -5,7 +5,8 @@
 // reaping a dead node) is taken in exactly one place, once. Called as
 //   EVALSHA sha 0 <command> <prefix> <node> args...
 // with commands: count app channel n | member app channel user present info exclude |
-// beat lease_ms reap(0|1) | sync lease_ms (c app channel n | m app channel user info)... | snap |
+// beat lease_ms reap(0|1) connections | sync lease_ms (c app channel n | m app channel user
+// info)... | snap | nodes (Redis's time in ms, the lease set with scores, the connections hash) |
 // bye. Messages it publishes use the wire format of wire.h. Owner: none (constant text).
 #pragma once
 

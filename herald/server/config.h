@@ -25,10 +25,15 @@ struct Endpoint {
     friend bool operator==(const Endpoint&, const Endpoint&) = default;
 };
 
-// The admin listener (metrics, health and readiness): off unless a port is given.
+// The admin listener (metrics, health and readiness, the dashboard and its JSON API): off unless
+// a port is given.
 struct AdminListen {
     std::string host = "127.0.0.1";
     std::optional<std::uint16_t> port;  // 0: any free port
+    // Set: the dashboard and /api/admin/ ask for it (a login gives a session cookie). Unset: they
+    // are served only on a loopback host.
+    std::optional<std::string> token;
+    bool dashboard = true;  // false: only /metrics, /healthz and /readyz
 
     friend bool operator==(const AdminListen&, const AdminListen&) = default;
 };

@@ -7,6 +7,7 @@
 #include "herald/pusher/auth.h"
 #include "herald/pusher/channel.h"
 #include "herald/pusher/server_message.h"
+#include "herald/server/console_event.h"
 #include "herald/util/assert.h"
 #include "herald/ws/broadcast.h"
 
@@ -86,8 +87,14 @@ void Connection::open() {
     if (count.fetch_add(1, std::memory_order_relaxed) >= max && max > 0) {
         count.fetch_sub(1, std::memory_order_relaxed);
         context_.metrics.refused(RefusalReason::AppLimit);
-        reject_connection(*socket_, ErrorCode::OverConnectionQuota,
-                          "Application is over connection quota");
+        constexpr std::string_view kOverQuota = "Application is over connection quota";
+        report([] {
+            return ConsoleEvent("error")
+                    .number("code", to_int(ErrorCode::OverConnectionQuota))
+                    .text("message", kOverQuota)
+                    .finish();
+        });
+        reject_connection(*socket_, ErrorCode::OverConnectionQuota, kOverQuota);
         return;
     }
     auto& worker = *context_.workers[worker_];
@@ -97,6 +104,16 @@ void Connection::open() {
     worker.connections.push_back(*this);
     worker_ref_.add_tickable(*this);
     counters_.opened(app_index_);
+    report([this] {
+        const auto peer = socket_->peer();
+        return ConsoleEvent("connection_opened")
+                .text("socket_id", socket_id_)
+                .text("remote_address", peer.remote_address)
+                .text("user_agent", peer.user_agent)
+                .text("client", peer.client)
+                .text("protocol", peer.protocol)
+                .finish();
+    });
     send(pusher::connection_established(socket_id_, context_.config.activity_timeout));
 }
 
@@ -118,6 +135,14 @@ void Connection::send(const ws::Broadcast& message) {
 
 void Connection::error(std::string_view message, ErrorCode code,
                        std::optional<std::string_view> channel) {
+    report([&] {
+        ConsoleEvent event("error");
+        event.text("socket_id", socket_id_).number("code", to_int(code)).text("message", message);
+        if (channel) {
+            event.text("channel", *channel);
+        }
+        return event.finish();
+    });
     send(pusher::pusher_error(code, message, channel));
 }
 
@@ -174,6 +199,14 @@ void Connection::receive(const web::Message& message) {
 
 void Connection::refuse(std::string_view channel, SubscriptionErrorType type,
                         std::string_view error, std::uint16_t status) {
+    report([&] {
+        return ConsoleEvent("error")
+                .text("socket_id", socket_id_)
+                .text("channel", channel)
+                .number("status", status)
+                .text("message", error)
+                .finish();
+    });
     send(pusher::subscription_error(channel, type, error, status));
 }
 
@@ -284,6 +317,14 @@ void Connection::join(const std::string& channel, ChannelKind kind,
                to_int(ErrorCode::OverCapacity));
         return;
     }
+    report([&] {
+        return ConsoleEvent("subscribed")
+                .text("socket_id", socket_id_)
+                .text("channel", channel)
+                .maybe_text("user_id",
+                            member ? std::optional<std::string>(member->user_id) : std::nullopt)
+                .finish();
+    });
     subscriptions_.emplace(channel, std::move(subscription));
     send(member ? pusher::presence_subscription_succeeded(channel, std::move(outcome.roster))
                 : pusher::subscription_succeeded(channel));
@@ -304,6 +345,13 @@ void Connection::leave(const std::string& channel) {
         return;  // §4.6: a no-op
     }
     context_.hub.unsubscribe(app_index_, worker_, *it->second);
+    report([&] {
+        return ConsoleEvent("unsubscribed")
+                .text("socket_id", socket_id_)
+                .text("channel", channel)
+                .maybe_text("user_id", it->second->user_id)
+                .finish();
+    });
     subscriptions_.erase(it);
 }
 
@@ -357,6 +405,15 @@ void Connection::handle(const pusher::ClientEvent& event) {
         return;
     }
     context_.hub.relay_client_event(app_index_, event, socket_id_, it->second->user_id);
+    report([&] {
+        return ConsoleEvent("client_event")
+                .text("socket_id", socket_id_)
+                .text("channel", channel)
+                .text("event", event.event)
+                .text("data", event.data.text)
+                .maybe_text("user_id", it->second->user_id)
+                .finish();
+    });
 }
 
 ConnectionRef Connection::ref() {
@@ -395,6 +452,12 @@ void Connection::handle(const pusher::Signin& request) {
         return;
     }
     user_ = std::move(*parsed);
+    report([this] {
+        return ConsoleEvent("signin")
+                .text("socket_id", socket_id_)
+                .text("user_id", user_->id)
+                .finish();
+    });
     send(pusher::signin_success(request.user_data));
     if (user_->watchlist_truncated) {
         error("Watchlist limit exceeded: only the first " +
@@ -417,12 +480,19 @@ void Connection::handle(const pusher::Signin& request) {
     }
 }
 
-void Connection::closed(std::uint16_t code) {
+void Connection::closed(std::uint16_t code, std::string_view reason) {
     if (!open_) {
         return;
     }
     open_ = false;
     counters_.closed(app_index_, code);
+    report([&] {
+        return ConsoleEvent("connection_closed")
+                .text("socket_id", socket_id_)
+                .number("code", code)
+                .text("reason", reason)
+                .finish();
+    });
     while (!subscriptions_.empty()) {
         const auto channel = subscriptions_.begin()->first;
         leave(channel);

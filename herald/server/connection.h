@@ -43,8 +43,9 @@ public:
     // sends connection_established and starts the activity timer.
     void open();
     void receive(const web::Message& message);
-    // The WebSocket has closed with `code` (0: none known): leave every channel, sign out.
-    void closed(std::uint16_t code = 0);
+    // The WebSocket has closed with `code` (0: none known) and `reason`: leave every channel,
+    // sign out.
+    void closed(std::uint16_t code = 0, std::string_view reason = {});
 
     // pusher:error with `code`, then a close frame with the same code.
     void close(pusher::ErrorCode code, std::string_view message);
@@ -90,6 +91,14 @@ private:
     void error(std::string_view message, pusher::ErrorCode code = pusher::ErrorCode::NoCode,
                std::optional<std::string_view> channel = std::nullopt);
     bool allow_client_event(net::Clock::time_point now);
+
+    // Hands the event `build` makes to the dashboard's console, if one watches this app.
+    template <typename Build>
+    void report(Build build) {
+        if (context_.feed.watching(app_index_)) {
+            context_.feed.publish(app_index_, build());
+        }
+    }
 
     ServerContext& context_;
     AppPtr app_;  // replaced by update_app(), on this worker

@@ -1,7 +1,8 @@
 // herald/server/context.h
 //
 // What every connection of a server shares: the configuration, the apps, the hub, the drain
-// flag and per-app connection counts (thread-safe), the metrics, and per-worker tools that are
+// flag and per-app connection counts (thread-safe), the metrics, the dashboard's console feed,
+// and per-worker tools that are
 // used only on their worker's thread (the JSON parser, the socket id generator, the list of
 // connections, the worker's counters).
 // Owner: the server; outlives every connection.
@@ -17,6 +18,7 @@
 #include "herald/pusher/socket_id.h"
 #include "herald/server/app.h"
 #include "herald/server/config.h"
+#include "herald/server/debug_feed.h"
 #include "herald/server/hub.h"
 #include "herald/server/server_metrics.h"
 
@@ -44,6 +46,7 @@ struct ServerContext {
           apps(registry),
           hub(channel_hub),
           app_connections(registry.capacity()),
+          feed(registry.capacity()),
           metrics(registry, worker_count, app_connections, channel_hub) {}
 
     // The context of the next worker (its index is workers.size()).
@@ -58,6 +61,7 @@ struct ServerContext {
     std::vector<std::unique_ptr<WorkerContext>> workers;
     std::vector<std::atomic<std::size_t>> app_connections;  // by app slot
     std::atomic<bool> draining{false};
+    DebugFeed feed;         // the dashboard's console
     ServerMetrics metrics;  // after app_connections, which its gauge reads
 };
 

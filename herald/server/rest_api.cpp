@@ -13,6 +13,7 @@
 
 #include "herald/pusher/channel.h"
 #include "herald/pusher/rest_signature.h"
+#include "herald/server/console_event.h"
 #include "herald/server/rest_body.h"
 #include "herald/server/rest_rate.h"
 #include "herald/server/rest_reply.h"
@@ -138,6 +139,10 @@ std::int64_t system_seconds() {
     return std::chrono::duration_cast<std::chrono::seconds>(now).count();
 }
 
+Response app_disabled(const App& app) {
+    return error_reply(RestError{403, "App " + quote_for_message(app.id) + " is disabled"});
+}
+
 }  // namespace
 
 // A request on its way to being counted: its route and app, as far as they are known.
@@ -174,6 +179,10 @@ struct RestApi::Impl {
                           const pusher::QueryParams& query);
     Response channel_users(const App& app, const std::string& name);
     Response terminate(const App& app, const std::string& user_id, std::string_view body);
+
+    [[nodiscard]] std::int64_t now_seconds() const {
+        return options.now_seconds ? options.now_seconds() : system_seconds();
+    }
 
     const AppRegistry& apps;
     ChannelService& channels;
@@ -216,7 +225,7 @@ std::optional<Response> RestApi::Impl::route(const Request& request, web::Deferr
     }
     // §8.2 step 8: the client signed the percent-decoded path.
     const auto signed_path = util::percent_decode(path);
-    const auto now = options.now_seconds ? options.now_seconds() : system_seconds();
+    const auto now = now_seconds();
     const auto verdict = pusher::verify_rest_request(
             {request.method, signed_path, request.query(), request.body}, app->key, app->secret,
             now, options.timestamp_window);
@@ -225,7 +234,7 @@ std::optional<Response> RestApi::Impl::route(const Request& request, web::Deferr
                 RestError{401, pusher::rest_auth_message(verdict, now, options.timestamp_window)});
     }
     if (!app->enabled) {
-        return error_reply(RestError{403, "App " + quote_for_message(app->id) + " is disabled"});
+        return app_disabled(*app);
     }
     return dispatch(*target, app, request, now, later, seen);
 }
@@ -270,10 +279,20 @@ Response RestApi::Impl::trigger(const App& app, const ParsedTriggers& parsed, bo
                                                   " per second and this request has " +
                                                   std::to_string(events)});
     }
+    const auto slot = apps.index_of(app);
+    const bool watched = options.feed != nullptr && options.feed->watching(slot);
     for (const auto& t : triggers) {
         for (const auto& channel : t.channels) {
             channels.publish_everywhere(
                     app, Publication{channel, t.name, t.data, t.socket_id, std::nullopt});
+        }
+        if (watched) {
+            options.feed->publish(slot, ConsoleEvent("api_message")
+                                                .texts("channels", t.channels)
+                                                .text("event", t.name)
+                                                .text("data", t.data)
+                                                .maybe_text("socket_id", t.socket_id)
+                                                .finish());
         }
     }
     return json_reply(batch ? batch_body(channels, app, triggers)
@@ -358,6 +377,18 @@ Response RestApi::Impl::terminate(const App& app, const std::string& user_id,
     }
     channels.terminate_user(app, user_id);
     return json_reply("{}");
+}
+
+http::Response RestApi::trigger_trusted(const App& app, std::string_view body) {
+    Observation seen;
+    seen.counted = true;
+    seen.route = RestRoute::Events;
+    seen.app = impl_->apps.slot_of(app.id);
+    auto response = app.enabled ? impl_->trigger(app, parse_trigger_body(body, app.limits), false,
+                                                 impl_->now_seconds())
+                                : app_disabled(app);
+    seen.answered(impl_->options.metrics, response.status);
+    return response;
 }
 
 RestApi::RestApi(const AppRegistry& apps, ChannelService& channels, RestOptions options)

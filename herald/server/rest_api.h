@@ -16,6 +16,7 @@
 #include "herald/http/message.h"
 #include "herald/server/app.h"
 #include "herald/server/channel_service.h"
+#include "herald/server/debug_feed.h"
 #include "herald/server/rest_metrics.h"
 #include "herald/web/responder.h"
 
@@ -29,6 +30,8 @@ struct RestOptions {
     std::function<bool(std::function<void()>)> off_loop;
     // Where requests are counted (null: nowhere); outlives the API.
     RestMetrics* metrics = nullptr;
+    // The dashboard's console, shown each published event (null: nowhere); outlives the API.
+    DebugFeed* feed = nullptr;
 };
 
 class RestApi {
@@ -48,6 +51,11 @@ public:
     // nullopt. A refused job answers 503.
     [[nodiscard]] std::optional<http::Response> handle(const http::Request& request,
                                                        web::Deferral& later);
+
+    // A POST /apps/{id}/events body from a caller the server already trusts (the dashboard's
+    // event creator, behind its own login): parsed, limited, published, counted and answered
+    // exactly as a signed request, without the signature.
+    [[nodiscard]] http::Response trigger_trusted(const App& app, std::string_view body);
 
 private:
     struct Impl;

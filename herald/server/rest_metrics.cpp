@@ -47,6 +47,14 @@ void RestMetrics::observe(std::optional<std::size_t> app, RestRoute route, unsig
                          std::chrono::duration_cast<std::chrono::microseconds>(took).count()));
 }
 
+std::uint64_t RestMetrics::answered() const noexcept {
+    std::uint64_t total = 0;  // each answer went into exactly one duration bucket
+    for (std::size_t cell = 0; cell < durations_.size(); ++cell) {
+        total += durations_.read(cell);
+    }
+    return total;
+}
+
 std::vector<prometheus::MetricFamily> RestMetrics::families(
         const std::vector<std::pair<std::size_t, std::string>>& live) const {
     auto requests = metrics::family("herald_rest_requests_total",

@@ -45,6 +45,9 @@ public:
     void observe(std::optional<std::size_t> app, RestRoute route, unsigned status,
                  std::chrono::steady_clock::duration took) noexcept;
 
+    // Requests answered so far, of every route and app (the dashboard's chart). Any thread.
+    [[nodiscard]] std::uint64_t answered() const noexcept;
+
     // Both families; `live` gives each app's slot and id.
     [[nodiscard]] std::vector<prometheus::MetricFamily> families(
             const std::vector<std::pair<std::size_t, std::string>>& live) const;

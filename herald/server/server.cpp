@@ -3,6 +3,8 @@
 // <utility> first: Boost 1.74 headers rely on it under GCC 12 in C++20 mode.
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <functional>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -11,8 +13,10 @@
 
 #include "herald/cluster/redis_adapter.h"
 #include "herald/cluster/redis_url.h"
+#include "herald/pusher/rest_signature.h"
 #include "herald/pusher/socket_id.h"
 #include "herald/server/address_limit.h"
+#include "herald/server/admin_api.h"
 #include "herald/server/admin_routes.h"
 #include "herald/server/background_metrics.h"
 #include "herald/server/cluster_node.h"
@@ -22,8 +26,10 @@
 #include "herald/server/query_thread.h"
 #include "herald/server/reload.h"
 #include "herald/server/rest_api.h"
+#include "herald/server/stats_history.h"
 #include "herald/server/upgrade_gate.h"
 #include "herald/server/webhook_events.h"
+#include "herald/util/json_writer.h"
 #include "herald/util/random.h"
 #include "herald/web/server.h"
 
@@ -41,6 +47,10 @@ constexpr std::size_t kMinFrameLimit = 256 * 1024;
 constexpr std::chrono::milliseconds kAdminRequestTimeout{5000};
 constexpr std::size_t kAdminMaxHeaderBytes = 8 * 1024;
 constexpr std::size_t kAdminMaxBodyBytes = 1024;
+// With the dashboard: its event creator posts event data (the apps' limits apply after), and a
+// console stream may queue this much for a browser that reads slowly before it is dropped.
+constexpr std::size_t kDashboardMaxBodyBytes = 256 * 1024;
+constexpr std::size_t kConsoleMaxQueuedBytes = 4 * 1024 * 1024;
 
 std::size_t worker_count(std::size_t configured) {
     const auto n = configured != 0 ? configured
@@ -82,6 +92,21 @@ class WebSocketTransport final : public Transport {
 public:
     explicit WebSocketTransport(web::WebSocket& socket) : socket_(socket) {}
 
+    [[nodiscard]] PeerInfo peer() const override {
+        const auto params = pusher::parse_query(query_of(socket_.url()));
+        const auto find = [&params](std::string_view key) {
+            for (const auto& p : params) {
+                if (p.key == key) {
+                    return p.value;
+                }
+            }
+            return std::string();
+        };
+        return PeerInfo{socket_.remote_address(),
+                        std::string(socket_.header("User-Agent").value_or("")), find("client"),
+                        find("protocol")};
+    }
+
     void send(std::string_view text) override { socket_.send(text); }
 
     void send(const ws::Broadcast& message) override { socket_.send(message); }
@@ -94,15 +119,20 @@ private:
     web::WebSocket& socket_;  // outlives the transport: its handlers own the Connection
 };
 
-// Sends the throttled subscription counts (§4.15) once per tick of the first worker.
-struct CountTicker final : net::Tickable {
-    void on_tick(net::Clock::time_point /*now*/) override {
+// Once per tick of the first worker: sends the throttled subscription counts (§4.15) and
+// records the dashboard's chart sample.
+struct NodeTicker final : net::Tickable {
+    void on_tick(net::Clock::time_point now) override {
         if (hub != nullptr) {
             hub->flush_counts(SteadyClock::now());
+        }
+        if (sample) {
+            sample(now);
         }
     }
 
     Hub* hub = nullptr;
+    std::function<void(net::Clock::time_point)> sample;
 };
 
 // The Redis cluster of `config`, or nullptr for a single node.
@@ -124,9 +154,10 @@ std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config)
 }
 
 // Channel listings are built on the query thread, not on the worker that read the request.
-RestOptions rest_options(QueryThread& queries, RestMetrics& metrics) {
+RestOptions rest_options(QueryThread& queries, RestMetrics& metrics, DebugFeed& feed) {
     RestOptions options;
     options.metrics = &metrics;
+    options.feed = &feed;
     options.off_loop = [&queries](std::function<void()> job) {
         return queries.post(std::move(job));
     };
@@ -176,7 +207,7 @@ struct PusherServer::Impl {
           server(websocket_options(config, config.listen)),
           hub(apps, server.pool()),
           context(config, apps, hub, server.pool().size()),
-          rest(apps, hub, rest_options(queries, context.metrics.rest())) {
+          rest(apps, hub, rest_options(queries, context.metrics.rest(), context.feed)) {
         const auto node = static_cast<std::uint32_t>(util::FastRandom{}.next() % 1000000);
         std::size_t max_message = 0;
         for (const auto& app : config.apps) {
@@ -188,6 +219,9 @@ struct PusherServer::Impl {
         }
         hub.set_verbose(config.verbose);
         hub.set_events(webhooks.get());
+        if (webhooks) {
+            webhooks->show_deliveries(context.feed, apps);
+        }
     }
 
     static ServerConfig with_default_app(ServerConfig c) {
@@ -229,8 +263,8 @@ struct PusherServer::Impl {
         socket->on_overflow([connection] { connection->dropped_as_slow_consumer(); });
         socket->on_message([connection](const web::Message& m) { connection->receive(m); });
         socket->on_close(
-                [connection, slot = std::move(slot)](std::uint16_t code, std::string_view) {
-                    connection->closed(code);
+                [connection, slot = std::move(slot)](std::uint16_t code, std::string_view reason) {
+                    connection->closed(code, reason);
                 });
     }
 
@@ -265,6 +299,110 @@ struct PusherServer::Impl {
         return std::nullopt;
     }
 
+    // The chart sample of this tick: the node's totals now.
+    void sample_stats(net::Clock::time_point now) {
+        StatsTotals totals;
+        for (const auto& count : context.app_connections) {
+            totals.connections += count.load(std::memory_order_relaxed);
+        }
+        const auto traffic = context.metrics.traffic();
+        totals.sent = traffic.sent;
+        totals.received = traffic.received;
+        totals.rest = context.metrics.rest().answered();
+        if (webhooks) {
+            totals.webhook_queue = webhooks->counters().queued.load(std::memory_order_relaxed);
+        }
+        const auto elapsed = std::chrono::duration<double>(now - last_sample).count();
+        last_sample = now;
+        stats.record(unix_seconds(), elapsed, totals);
+    }
+
+    static std::int64_t unix_seconds() {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        return std::chrono::duration_cast<std::chrono::seconds>(now).count();
+    }
+
+    // GET /api/admin/node.
+    std::string node_json() {
+        util::JsonWriter json;
+        const auto uptime = std::chrono::steady_clock::now() - started_steady;
+        std::uint64_t connections = 0;
+        for (const auto& count : context.app_connections) {
+            connections += count.load(std::memory_order_relaxed);
+        }
+        const auto reason = not_ready();
+        json.begin_object()
+                .key("version")
+                .string(HERALD_VERSION)
+                .key("started_at")
+                .number(started_unix)
+                .key("uptime_seconds")
+                .number(std::chrono::duration_cast<std::chrono::seconds>(uptime).count())
+                .key("workers")
+                .number(server.pool().size())
+                .key("connections")
+                .number(connections)
+                .key("ready")
+                .boolean(!reason)
+                .key("not_ready_reason");
+        if (reason) {
+            json.string(*reason);
+        } else {
+            json.null();
+        }
+        json.key("cluster");
+        if (cluster) {
+            json.begin_object()
+                    .key("node")
+                    .string(cluster->node_id())
+                    .key("clustered")
+                    .boolean(cluster->clustered())
+                    .key("nodes")
+                    .number(cluster->nodes())
+                    .end_object();
+        } else {
+            json.null();
+        }
+        json.end_object();
+        return json.take();
+    }
+
+    // Without a token the dashboard shows apps, events and a trigger form to anyone who reaches
+    // the listener: only a loopback address keeps that to this machine.
+    void check_admin_exposure() const {
+        if (config.admin.dashboard && !config.admin.token && !is_loopback_host(config.admin.host)) {
+            throw std::runtime_error(
+                    "admin.host " + config.admin.host +
+                    " is not a loopback address, and the dashboard there would be open to "
+                    "anyone: set admin.token (--admin-token, HERALD_ADMIN_TOKEN), or bind "
+                    "admin.host to 127.0.0.1, or turn the dashboard off (--no-admin-dashboard)");
+        }
+    }
+
+    std::optional<http::Response> answer_admin(const http::Request& request, web::Deferral& later) {
+        if (admin_api && AdminApi::handles(request.path())) {
+            return admin_api->answer(request, later);
+        }
+        return admin.answer(request);
+    }
+
+    void make_admin_api() {
+        AdminApiParts parts{
+                apps,
+                hub,
+                [this](std::size_t app, std::string_view channel, std::string_view user) {
+                    return hub.member_on_this_node(app, channel, user);
+                },
+                rest,
+                context.feed,
+                stats,
+                context.app_connections,
+                [this] { return node_json(); },
+                [this](std::function<void()> job) { return queries.post(std::move(job)); },
+                {}};
+        admin_api = std::make_unique<AdminApi>(std::move(parts), config.admin.token);
+    }
+
     // The admin listener on the workers of the main one: plain HTTP, no WebSocket.
     void start_admin() {
         if (!config.admin.port) {
@@ -282,8 +420,20 @@ struct PusherServer::Impl {
         options.handshake_timeout = kAdminRequestTimeout;
         options.http_limits.max_header_bytes = kAdminMaxHeaderBytes;
         options.http_limits.max_body_bytes = kAdminMaxBodyBytes;
+        if (config.admin.dashboard) {
+            options.http_limits.max_body_bytes = kDashboardMaxBodyBytes;
+            options.max_queued_bytes = kConsoleMaxQueuedBytes;
+            make_admin_api();
+        }
         admin_server = std::make_unique<web::Server>(std::move(options), server.pool());
-        admin_server->on_http([this](const http::Request& r) { return admin.answer(r); });
+        admin_server->on_http([this](const http::Request& r, web::Deferral& later) {
+            return answer_admin(r, later);
+        });
+        if (admin_api) {
+            admin_server->on_event_stream(
+                    [this](const web::EventStreamPtr& stream) { admin_api->open_stream(stream); },
+                    [this](const http::Request& r) { return admin_api->admit_stream(r); });
+        }
         admin_server->start();
     }
 
@@ -360,7 +510,11 @@ struct PusherServer::Impl {
     AddressLimit addresses{config.max_connections_per_ip};  // outlives the server's connections
     AppRegistry apps;
     std::unique_ptr<WebhookEvents> webhooks;  // outlives the workers that report to it
-    CountTicker ticker;  // destroyed after the server's workers, whose tick list links it
+    NodeTicker ticker;   // destroyed after the server's workers, whose tick list links it
+    StatsHistory stats;  // the dashboard's charts
+    net::Clock::time_point last_sample = net::Clock::now();
+    std::chrono::steady_clock::time_point started_steady = std::chrono::steady_clock::now();
+    std::int64_t started_unix = unix_seconds();
     web::Server server;
     Hub hub;
     QueryThread queries;  // stopped before the workers: its jobs answer connections on them
@@ -373,6 +527,7 @@ struct PusherServer::Impl {
     AdminRoutes admin{context.metrics.exposition(), [this] {
                           return not_ready();
                       }};
+    std::unique_ptr<AdminApi> admin_api;
     std::unique_ptr<web::Server> admin_server;
     bool started = false;
     bool stopped = false;
@@ -387,6 +542,9 @@ PusherServer::~PusherServer() {
 
 void PusherServer::start() {
     auto& impl = *impl_;
+    if (impl.config.admin.port) {
+        impl.check_admin_exposure();  // before anything listens
+    }
     impl.cluster = redis_cluster(impl.config);
     if (impl.cluster) {
         // Occupancy and membership become cluster-wide decisions, reported once, by one node.
@@ -416,6 +574,9 @@ void PusherServer::start() {
     }
     impl.server.start();
     impl.ticker.hub = &impl.hub;
+    impl.ticker.sample = [&impl](net::Clock::time_point now) {
+        impl.sample_stats(now);
+    };
     auto& first = impl.server.pool().worker(0);
     first.post([&impl, &first] { first.add_tickable(impl.ticker); });
     if (impl.api_server) {

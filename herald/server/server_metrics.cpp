@@ -105,6 +105,19 @@ void ConnectionCounters::closed(std::size_t app, std::uint16_t code) noexcept {
     block_->add(slots_->closed + app * kCodeLabels + code_index(code));
 }
 
+ServerMetrics::Traffic ServerMetrics::traffic() const {
+    const auto sums = counters_->sums();
+    const auto n = apps_.capacity();
+    Traffic traffic;
+    for (std::size_t app = 0; app < n; ++app) {
+        traffic.sent += sums[slots_.sent + app];
+        for (std::size_t kind = 0; kind < kMessageKinds; ++kind) {
+            traffic.received += sums[slots_.received + app * kMessageKinds + kind];
+        }
+    }
+    return traffic;
+}
+
 ServerMetrics::ServerMetrics(const AppRegistry& apps, std::size_t workers,
                              const std::vector<std::atomic<std::size_t>>& connections,
                              const Hub& hub)

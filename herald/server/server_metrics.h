@@ -123,6 +123,14 @@ public:
 
     [[nodiscard]] RestMetrics& rest() noexcept { return *rest_; }
 
+    // Messages written to and received from clients so far, every app together. Any thread.
+    struct Traffic {
+        std::uint64_t sent = 0;
+        std::uint64_t received = 0;
+    };
+
+    [[nodiscard]] Traffic traffic() const;
+
     // Every family of the server, the process's own and herald_build_info included.
     [[nodiscard]] const metrics::Exposition& exposition() const noexcept { return exposition_; }
 

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <string>
 
+#include <simdjson.h>
+
+#include "herald/server/console_event.h"
+
 namespace herald::server {
 
 namespace {
@@ -18,6 +22,37 @@ std::vector<webhooks::AppHooks> hooks_of(const AppRegistry& apps) {
         }
     }
     return hooks;
+}
+
+// The event names of a webhook body ({"time_ms": ..., "events": [{"name": ...}, ...]}).
+std::vector<std::string> event_names(const std::string& body) {
+    std::vector<std::string> names;
+    simdjson::dom::parser parser;
+    simdjson::dom::element root;
+    simdjson::dom::array events;
+    if (parser.parse(body).get(root) != simdjson::SUCCESS ||
+        root["events"].get_array().get(events) != simdjson::SUCCESS) {
+        return names;
+    }
+    for (const auto event : events) {
+        std::string_view name;
+        if (event["name"].get_string().get(name) == simdjson::SUCCESS) {
+            names.emplace_back(name);
+        }
+    }
+    return names;
+}
+
+std::string_view console_kind(webhooks::Delivery::Result result) {
+    switch (result) {
+        case webhooks::Delivery::Result::Sent:
+            return "webhook_sent";
+        case webhooks::Delivery::Result::Failed:
+            return "webhook_failed";
+        case webhooks::Delivery::Result::DeadLettered:
+            return "webhook_dead_lettered";
+    }
+    return "webhook_failed";
 }
 
 bool has_webhooks(const App& app) {
@@ -46,6 +81,24 @@ bool any_webhooks(const std::vector<AppPtr>& apps) {
 
 WebhookEvents::WebhookEvents(const webhooks::Settings& settings, const AppRegistry& apps)
     : dispatcher_(settings, hooks_of(apps)) {}
+
+void WebhookEvents::show_deliveries(DebugFeed& feed, const AppRegistry& apps) {
+    dispatcher_.observe([&feed, &apps](const webhooks::Delivery& delivery) {
+        if (!feed.watching_any()) {
+            return;
+        }
+        const auto slot = apps.slot_of(delivery.request.app_id);
+        if (!slot || !feed.watching(*slot)) {
+            return;
+        }
+        ConsoleEvent event(console_kind(delivery.result));
+        event.text("url", delivery.request.url).texts("events", event_names(delivery.request.body));
+        if (!delivery.error.empty()) {
+            event.text("error", delivery.error);
+        }
+        feed.publish(*slot, event.finish());
+    });
+}
 
 void WebhookEvents::replace_apps(const AppRegistry& apps) {
     dispatcher_.replace_apps(hooks_of(apps));

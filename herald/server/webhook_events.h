@@ -10,6 +10,7 @@
 
 #include "herald/server/app.h"
 #include "herald/server/channel_events.h"
+#include "herald/server/debug_feed.h"
 #include "herald/webhooks/dispatcher.h"
 #include "herald/webhooks/settings.h"
 
@@ -25,6 +26,10 @@ public:
 
     // The apps' webhook targets and secrets as `apps` has them now (a reload). Any thread.
     void replace_apps(const AppRegistry& apps);
+
+    // Each delivery, failed attempt and dead letter goes to the consoles watching its app. Both
+    // outlive the webhook thread. Before start().
+    void show_deliveries(DebugFeed& feed, const AppRegistry& apps);
 
     // Replays the spool and starts the webhook thread; throws std::runtime_error.
     void start() { dispatcher_.start(); }

@@ -209,8 +209,13 @@ void RequestSession::answer_later(http::Response response) {
 
 bool RequestSession::route(http::Request& request, std::span<char> rest) {
     const bool upgrade_request = ws::is_upgrade_request(request);
-    const bool event_stream =
+    bool event_stream =
             !upgrade_request && core_->on_event_stream && is_event_stream_request(request);
+    std::optional<http::Response> refused;  // the gate's answer instead of a stream
+    if (event_stream && core_->event_stream_gate) {
+        refused = core_->event_stream_gate(request);
+        event_stream = !refused;
+    }
     if ((upgrade_request || event_stream) && (!out_.empty() || writing())) {
         // The stream can change hands only once the answers queued before are written.
         held_.assign(rest.data(), rest.size());
@@ -227,6 +232,9 @@ bool RequestSession::route(http::Request& request, std::span<char> rest) {
         return false;
     }
     const bool keep_alive = wants_keep_alive(request);
+    if (refused) {
+        return respond(std::move(*refused), keep_alive);
+    }
     if (!core_->on_http) {
         return respond(http::text_response(404, "not found\n"), keep_alive);
     }

@@ -54,8 +54,9 @@ void Server::on_websocket(WebSocketHandler handler) {
     core_->on_websocket = std::move(handler);
 }
 
-void Server::on_event_stream(EventStreamHandler handler) {
+void Server::on_event_stream(EventStreamHandler handler, EventStreamGate gate) {
     core_->on_event_stream = std::move(handler);
+    core_->event_stream_gate = std::move(gate);
 }
 
 void Server::on_http(HttpHandler handler) {

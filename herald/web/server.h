@@ -61,6 +61,9 @@ class Server {
 public:
     using WebSocketHandler = std::function<void(const WebSocketPtr&)>;
     using EventStreamHandler = std::function<void(const EventStreamPtr&)>;
+    // Decides before an event stream opens: a response answers the request as plain HTTP
+    // instead (401, 404 ...); nothing lets the stream open.
+    using EventStreamGate = std::function<std::optional<http::Response>(const http::Request&)>;
     // Answers now (returns the response) or later: takes later.defer() and returns nullopt.
     using HttpHandler =
             std::function<std::optional<http::Response>(const http::Request&, Deferral& later)>;
@@ -77,8 +80,9 @@ public:
     // Set before start(). on_websocket runs on the connection's worker before on_open: install the
     // connection's handlers there. Without it, upgrade requests get 404.
     void on_websocket(WebSocketHandler handler);
-    // Without it, event-stream requests go to on_http.
-    void on_event_stream(EventStreamHandler handler);
+    // Without it, event-stream requests go to on_http. With a gate, the gate sees each such
+    // request first.
+    void on_event_stream(EventStreamHandler handler, EventStreamGate gate = {});
     void on_http(HttpHandler handler);
     void on_http(ImmediateHttpHandler handler);  // every request answered at once
 

@@ -24,6 +24,7 @@ struct ServerCore {
     net::TlsContextPtr tls;
     Server::WebSocketHandler on_websocket;
     Server::EventStreamHandler on_event_stream;
+    Server::EventStreamGate event_stream_gate;
     Server::HttpHandler on_http;
     std::vector<std::shared_ptr<Connections>> registries;  // by worker index
 };

@@ -116,6 +116,31 @@ TEST_F(ServerRouting, EventStreamRequestsGoToHttpWithoutAStreamHandler) {
     EXPECT_EQ(raw.read_until("\r\n")->rfind("HTTP/1.1 418", 0), 0U);
 }
 
+TEST_F(ServerRouting, AnEventStreamGateAnswersInsteadOfOpeningTheStream) {
+    server_ = std::make_unique<Server>(testing::quick_server_options());
+    std::atomic<int> opened{0};
+    server_->on_event_stream(
+            [&](const EventStreamPtr& stream) {
+                ++opened;
+                stream->send("welcome");
+            },
+            [](const http::Request& request) -> std::optional<http::Response> {
+                if (request.path() == "/open") {
+                    return std::nullopt;
+                }
+                return http::text_response(401, "log in first\n");
+            });
+    server_->start();
+    RawClient refused(server_->port());
+    refused.send("GET /closed HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n");
+    EXPECT_EQ(refused.read_until("\r\n")->rfind("HTTP/1.1 401", 0), 0U);
+    RawClient admitted(server_->port());
+    admitted.send("GET /open HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n");
+    ASSERT_TRUE(admitted.read_until("\r\n\r\n"));
+    EXPECT_EQ(admitted.read_until("\n\n"), "data: welcome\n\n");
+    EXPECT_EQ(opened, 1);
+}
+
 using ServerBroadcast = EchoFixture;
 
 TEST_F(ServerBroadcast, OneFrameIsSharedByEveryConnection) {

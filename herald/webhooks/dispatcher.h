@@ -49,6 +49,9 @@ public:
 
     [[nodiscard]] const Counters& counters() const noexcept { return pipeline_.counters(); }
 
+    // Before start(): `observer` runs on the webhook thread after each attempt.
+    void observe(DeliveryObserver observer) { pipeline_.observe(std::move(observer)); }
+
 private:
     void run();
 

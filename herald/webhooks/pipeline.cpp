@@ -319,6 +319,7 @@ bool Pipeline::expired(const Outbound& request, std::int64_t now_ms) const {
 void Pipeline::retire(Lane& lane, std::string_view why) {
     auto& head = lane.queue.front();
     dead_letters_.write(head, why);
+    report(Delivery::Result::DeadLettered, head, why);
     counters_.failed.fetch_add(head.events, std::memory_order_relaxed);
     counters_.apps.count(head.app_id, AppCounters::Result::DeadLetter);
     pop(lane);
@@ -357,6 +358,7 @@ void Pipeline::complete(const Completion& completion, Clock::time_point now) {
     if (completion.ok()) {
         counters_.sent.fetch_add(head.events, std::memory_order_relaxed);
         counters_.apps.count(head.app_id, AppCounters::Result::Ok);
+        report(Delivery::Result::Sent, head);
         pop(lane);
         if (lane.failing) {
             spdlog::info("webhooks: {} answers again", lane.url);
@@ -370,6 +372,7 @@ void Pipeline::complete(const Completion& completion, Clock::time_point now) {
     lane.last_error = completion.error;
     counters_.retried.fetch_add(1, std::memory_order_relaxed);
     counters_.apps.count(head.app_id, AppCounters::Result::Retry);
+    report(Delivery::Result::Failed, head, completion.error);
     const auto wait =
             backoff(head.failures, settings_.retry_initial, settings_.retry_max, clocks_.jitter());
     // Never wait past the end of the retry window: the request is then dead-lettered on time.

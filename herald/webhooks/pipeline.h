@@ -19,9 +19,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -33,6 +35,7 @@
 #include "herald/webhooks/event.h"
 #include "herald/webhooks/grace.h"
 #include "herald/webhooks/occupancy_journal.h"
+#include "herald/webhooks/outbound.h"
 #include "herald/webhooks/settings.h"
 #include "herald/webhooks/spool.h"
 #include "herald/webhooks/target.h"
@@ -52,6 +55,21 @@ struct Counters {
     std::atomic<std::uint64_t> spool_bytes{0};  // now: the spool's records of those requests
     AppCounters apps;                           // attempts and dead letters by app id
 };
+
+// What became of one attempt, for whoever watches deliveries (the dashboard's console).
+struct Delivery {
+    enum class Result : std::uint8_t {
+        Sent,          // a 2xx answer
+        Failed,        // this attempt failed; retried later
+        DeadLettered,  // given up: written to the dead letters
+    };
+    Result result = Result::Sent;
+    const Outbound& request;
+    std::string_view error;  // Failed and DeadLettered: why
+};
+
+// Called on the webhook thread; must be quick.
+using DeliveryObserver = std::function<void(const Delivery&)>;
 
 class Pipeline {
 public:
@@ -94,7 +112,16 @@ public:
 
     [[nodiscard]] const Counters& counters() const noexcept { return counters_; }
 
+    // Before the first step().
+    void observe(DeliveryObserver observer) { observer_ = std::move(observer); }
+
 private:
+    void report(Delivery::Result result, const Outbound& request, std::string_view error = {}) {
+        if (observer_) {
+            observer_(Delivery{result, request, error});
+        }
+    }
+
     struct Route {
         std::size_t app = 0;
         const Target* target = nullptr;
@@ -143,6 +170,7 @@ private:
     OccupancyJournal journal_;
     std::vector<AppEvent> recovered_;  // from the journal, into the grace filter at the first turn
     DeadLetters dead_letters_;
+    DeliveryObserver observer_;
     Counters counters_;
     util::Throttle drop_log_;                    // a full spool drops every request until it drains
     std::optional<Clock::time_point> deadline_;  // of the shutdown flush

@@ -1,0 +1,64 @@
+// herald/server/stats_history.h
+//
+// The dashboard's live charts (docs/OPERATIONS.md, "Admin API"): one sample a second of the
+// node's connections, messages sent and received per second, REST requests per second and
+// webhook events waiting, kept for the last 15 minutes. The server records a sample from its
+// running totals once per tick; the admin API reads the whole history and each console stream
+// the latest sample.
+// Owner: the server; record() on one worker, the readers on any thread (a mutex).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace herald::server {
+
+// The node's running totals at one moment: counters since the start, gauges now.
+struct StatsTotals {
+    std::uint64_t connections = 0;    // gauge
+    std::uint64_t sent = 0;           // messages written to clients
+    std::uint64_t received = 0;       // messages received from clients
+    std::uint64_t rest = 0;           // REST requests answered
+    std::uint64_t webhook_queue = 0;  // gauge: webhook events waiting
+};
+
+struct StatsSample {
+    std::int64_t time = 0;  // Unix seconds
+    std::uint64_t connections = 0;
+    std::uint64_t sent = 0;      // per second since the previous sample
+    std::uint64_t received = 0;  // per second
+    std::uint64_t rest = 0;      // per second
+    std::uint64_t webhook_queue = 0;
+
+    friend bool operator==(const StatsSample&, const StatsSample&) = default;
+};
+
+class StatsHistory {
+public:
+    static constexpr std::size_t kSamples = 900;  // 15 minutes at 1 s
+
+    // A sample at `time` from `totals`: counters become rates over the time since the previous
+    // record (the first record only sets the baseline and keeps no sample).
+    void record(std::int64_t time, double elapsed_seconds, const StatsTotals& totals);
+
+    [[nodiscard]] std::vector<StatsSample> samples() const;  // oldest first
+    [[nodiscard]] std::optional<StatsSample> latest() const;
+
+    // {"interval_seconds":1,"times":[...],"series":{"connections":[...],...}}
+    [[nodiscard]] std::string json() const;
+
+private:
+    mutable std::mutex mutex_;
+    std::deque<StatsSample> samples_;
+    std::optional<StatsTotals> previous_;
+};
+
+// One sample as the console stream's `stats` event: {"time":...,"connections":...,...}.
+[[nodiscard]] std::string stats_event_json(const StatsSample& sample);
+
+}  // namespace herald::server
