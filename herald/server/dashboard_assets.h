@@ -6,8 +6,11 @@
 // so an edit to a file under dashboard/ reaches the next build.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string_view>
+
+#include "herald/http/message.h"
 
 namespace herald::server {
 
@@ -22,5 +25,16 @@ std::span<const DashboardAsset> dashboard_assets() noexcept;
 
 // The file at `path` under /dashboard ("" or "app.js"; no leading slash), or nullptr.
 const DashboardAsset* find_dashboard_asset(std::string_view path) noexcept;
+
+// The page's Content-Security-Policy: nothing but this origin's own files, no inline script or
+// style, no framing.
+inline constexpr std::string_view kDashboardCsp =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "connect-src 'self'; frame-ancestors 'none'";
+
+// The 200 answer for the file at `path` (as for find_dashboard_asset): its content type, the
+// Content-Security-Policy above and `Cache-Control: no-cache` (a new binary may bring new
+// files). Nothing for an unknown path.
+std::optional<http::Response> dashboard_page(std::string_view path);
 
 }  // namespace herald::server

@@ -58,5 +58,15 @@ TEST(DashboardAssets, UnknownPathsAreNotFound) {
     EXPECT_EQ(find_dashboard_asset("../CMakeLists.txt"), nullptr);
 }
 
+TEST(DashboardAssets, ThePageIsServedWithItsTypeAndContentSecurityPolicy) {
+    const auto page = dashboard_page("app.js");
+    ASSERT_TRUE(page.has_value());
+    EXPECT_EQ(page->status, 200U);
+    EXPECT_EQ(page->fields.get("Content-Type"), "text/javascript; charset=utf-8");
+    EXPECT_EQ(page->fields.get("Content-Security-Policy"), kDashboardCsp);
+    EXPECT_EQ(page->body, find_dashboard_asset("app.js")->body);
+    EXPECT_FALSE(dashboard_page("missing.js").has_value());
+}
+
 }  // namespace
 }  // namespace herald::server
