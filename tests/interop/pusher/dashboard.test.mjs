@@ -24,7 +24,7 @@ import {
 const kChromium = process.env.HERALD_CHROMIUM || '/usr/bin/chromium';
 const kArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const kToken = 'test-token';
+const kToken = 'dashboard-test-token';  // admin.token takes at least 16 characters
 const kConsoleWaitMs = 2_000;  // the brief: a connection shows in the console within 2 s
 const kPageWaitMs = 15_000;
 const kViews = ['apps', 'console', 'channels', 'creator', 'charts', 'node'];
@@ -174,7 +174,9 @@ describe('the dashboard with an admin token', () => {
         const button = page.locator('#channels-rows button.channel', { hasText: channelName });
         await page.getByRole('button', { name: 'Refresh' }).click();
         await button.waitFor({ timeout: kPageWaitMs });
-        const row = await page.locator('#channels-rows tr', { has: button }).innerText();
+        const row = await page.locator('#channels-rows tr', {
+            has: page.locator('button.channel', { hasText: channelName }),
+        }).innerText();
         assert.match(row, /presence\s+1\s+1/, `the explorer's row: ${row}`);
         await button.focus();
         await page.keyboard.press('Enter');
