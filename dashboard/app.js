@@ -43,6 +43,10 @@
     { key: 'rest', title: 'REST requests/s' },
     { key: 'webhook_queue', title: 'Webhook queue' },
   ];
+  // The time axis: whole seconds to quarter hours between ticks, labelled HH:MM:SS in UTC (as
+  // the console's times).
+  const kTimeSteps = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900];
+  const timeLabels = (u, splits) => splits.map((s) => new Date(s * 1000).toISOString().slice(11, 19));
   const kChartStroke = '#1f5fa8';
   const kChartFill = 'rgba(31, 95, 168, 0.12)';
 
@@ -561,12 +565,12 @@
     const width = chartWidth();
     kCharts.forEach((chart, i) => {
       const options = {
-        width, height: 180,
+        width, height: 180, padding: [12, 28, 0, 0],
         legend: { show: false },
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
         series: [{}, { label: chart.title, stroke: kChartStroke, fill: kChartFill, width: 2 }],
-        axes: [{}, { size: 50 }],
+        axes: [{ incrs: kTimeSteps, values: timeLabels, space: 60 }, { size: 50 }],
       };
       state.charts.push({ key: chart.key, plot: new uPlot(options, [[], []], holders[i]) });
     });
