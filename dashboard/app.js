@@ -333,10 +333,14 @@
       state.pending.push(event);
       if (state.pending.length > kMaxRows) state.pending.shift();
       state.pendingCount += 1;
-      $('console-status').textContent = `Paused: ${state.pendingCount} new events`;
+      $('console-status').textContent = `Paused: ${plural(state.pendingCount, 'new event')}`;
       return;
     }
     addRow(event);
+  }
+
+  function plural(n, noun) {
+    return `${n} ${noun}${n === 1 ? '' : 's'}`;
   }
 
   function onSkipped(report) {
@@ -408,7 +412,7 @@
     state.paused = !state.paused;
     button.textContent = state.paused ? 'Resume' : 'Pause';
     if (state.paused) {
-      $('console-status').textContent = 'Paused: 0 new events';
+      $('console-status').textContent = `Paused: ${plural(0, 'new event')}`;
       return;
     }
     const shown = state.pending.length;
@@ -418,7 +422,7 @@
     state.pendingCount = 0;
     $('console-status').textContent = total > shown
       ? `Resumed: ${shown} of the ${total} events received while paused are shown`
-      : `Resumed: ${total} events received while paused`;
+      : `Resumed: ${plural(total, 'event')} received while paused`;
   }
 
   function clearConsole() {

@@ -5,9 +5,10 @@
 // With an admin token: the login refuses a wrong token; a pusher-js client's connection and
 // presence subscription show in the debug console and the channel explorer; an event triggered
 // with the `pusher` SDK shows with its data; the event creator reaches the pusher-js client and
-// shows the REST API's errors; HTML in event data stays text; the live charts draw; the admin
-// API refuses a POST without the CSRF token or from a foreign Origin. Without a token: a loopback
-// admin listener opens straight to the apps, and a non-loopback one refuses to start.
+// shows the REST API's errors; HTML in event data stays text; Pause, Resume and the console's
+// filters work; the live charts draw; the admin API refuses a POST without the CSRF token or from
+// a foreign Origin. Without a token: a loopback admin listener opens straight to the apps, and a
+// non-loopback one refuses to start.
 // A screenshot of each view goes to $HERALD_ARTIFACT_DIR (set by CMake; else a temp directory).
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync } from 'node:fs';
@@ -248,6 +249,34 @@ describe('the dashboard with an admin token', () => {
         assert.equal(await page.locator('img').count(), 0, 'an <img> element in the page');
         assert.deepEqual(h.dialogs, [], 'a dialog opened');
         assert.match(await consoleText(page), /<img src=x onerror=alert\(1\)>/);
+    });
+
+    t('Pause counts events and Resume shows them; the channel and kind filters hide rows', async () => {
+        const { page } = h;
+        const sdk = sdkFor(h.server);
+        const otherChannel = `dashboard-other-${process.pid}`;
+        await page.getByRole('button', { name: 'Pause' }).click();
+        await sdk.trigger(channelName, 'while-paused', { n: 1 });
+        await page.locator('#console-status', { hasText: 'Paused: 1 new event' }).waitFor({ timeout: kPageWaitMs });
+        assert.equal(await page.locator('#console-rows .event', { hasText: 'while-paused' }).count(), 0,
+            'a row shown while paused');
+        await page.getByRole('button', { name: 'Resume' }).click();
+        await consoleRow(page, 'api_message', { event: 'while-paused' });
+
+        await sdk.trigger(otherChannel, 'elsewhere', { n: 2 });
+        await consoleRow(page, 'api_message', { event: 'elsewhere', channel: otherChannel });
+        const visible = (event) => page.locator('#console-rows > li:visible', {
+            has: page.locator('.event', { hasText: event }),
+        }).count();
+        await page.getByLabel('Channel filter').fill(channelName);
+        assert.equal(await visible('elsewhere'), 0, 'the channel filter kept another channel\'s row');
+        assert.ok(await visible('while-paused') > 0, 'the channel filter hid a matching row');
+        await page.getByLabel('Channel filter').fill('');
+        await page.getByLabel('Kind', { exact: true }).selectOption('client_event');
+        assert.equal(await visible('elsewhere'), 0, 'the kind filter kept an api_message row');
+        assert.ok(await visible('client-xss') > 0, 'the kind filter hid a client_event row');
+        await page.getByLabel('Kind', { exact: true }).selectOption('');
+        assert.ok(await visible('elsewhere') > 0, 'no filter, yet a row is hidden');
     });
 
     t('the live charts draw, and a screenshot of each view is saved', async () => {
