@@ -486,13 +486,6 @@ void Connection::closed(std::uint16_t code, std::string_view reason) {
     }
     open_ = false;
     counters_.closed(app_index_, code);
-    report([&] {
-        return ConsoleEvent("connection_closed")
-                .text("socket_id", socket_id_)
-                .number("code", code)
-                .text("reason", reason)
-                .finish();
-    });
     while (!subscriptions_.empty()) {
         const auto channel = subscriptions_.begin()->first;
         leave(channel);
@@ -503,6 +496,13 @@ void Connection::closed(std::uint16_t code, std::string_view reason) {
     worker_ref_.remove_tickable(*this);
     context_.workers[worker_]->connections.remove(*this);
     context_.app_connections[app_index_].fetch_sub(1, std::memory_order_relaxed);
+    report([&] {
+        return ConsoleEvent("connection_closed")
+                .text("socket_id", socket_id_)
+                .number("code", code)
+                .text("reason", reason)
+                .finish();
+    });
 }
 
 void Connection::on_tick(net::Clock::time_point now) {

@@ -21,6 +21,7 @@
 #include "herald/server/background_metrics.h"
 #include "herald/server/cluster_node.h"
 #include "herald/server/connection.h"
+#include "herald/server/console_event.h"
 #include "herald/server/context.h"
 #include "herald/server/dashboard_assets.h"
 #include "herald/server/hub.h"
@@ -136,8 +137,11 @@ struct NodeTicker final : net::Tickable {
     std::function<void(net::Clock::time_point)> sample;
 };
 
-// The Redis cluster of `config`, or nullptr for a single node.
-std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config) {
+// The Redis cluster of `config`, or nullptr for a single node. `connections` is read at each
+// heartbeat; `nodes_changed` hears of other nodes joining and leaving (on the cluster thread).
+std::unique_ptr<cluster::RedisAdapter> redis_cluster(
+        const ServerConfig& config, std::function<std::uint64_t()> connections,
+        std::function<void(std::string_view, bool)> nodes_changed) {
     if (!config.redis_url) {
         return nullptr;
     }
@@ -148,6 +152,8 @@ std::unique_ptr<cluster::RedisAdapter> redis_cluster(const ServerConfig& config)
     cluster::RedisOptions options;
     options.endpoint = std::move(parsed).value();
     options.lease = config.cluster_lease;
+    options.connections = std::move(connections);
+    options.on_node_change = std::move(nodes_changed);
     for (const auto& app : config.apps) {
         options.apps.push_back(cluster::AppCredentials{app.id, app.key, app.secret});
     }
@@ -300,12 +306,18 @@ struct PusherServer::Impl {
         return std::nullopt;
     }
 
+    [[nodiscard]] std::uint64_t open_connections() const {
+        std::uint64_t total = 0;
+        for (const auto& count : context.app_connections) {
+            total += count.load(std::memory_order_relaxed);
+        }
+        return total;
+    }
+
     // The chart sample of this tick: the node's totals now.
     void sample_stats(net::Clock::time_point now) {
         StatsTotals totals;
-        for (const auto& count : context.app_connections) {
-            totals.connections += count.load(std::memory_order_relaxed);
-        }
+        totals.connections = open_connections();
         const auto traffic = context.metrics.traffic();
         totals.sent = traffic.sent;
         totals.received = traffic.received;
@@ -327,10 +339,7 @@ struct PusherServer::Impl {
     std::string node_json() {
         util::JsonWriter json;
         const auto uptime = std::chrono::steady_clock::now() - started_steady;
-        std::uint64_t connections = 0;
-        for (const auto& count : context.app_connections) {
-            connections += count.load(std::memory_order_relaxed);
-        }
+        const auto connections = open_connections();
         const auto reason = not_ready();
         json.begin_object()
                 .key("version")
@@ -359,8 +368,20 @@ struct PusherServer::Impl {
                     .key("clustered")
                     .boolean(cluster->clustered())
                     .key("nodes")
-                    .number(cluster->nodes())
-                    .end_object();
+                    .begin_array();
+            for (const auto& node : cluster->node_statuses()) {
+                json.begin_object()
+                        .key("id")
+                        .string(node.id)
+                        .key("connections")
+                        .number(node.connections)
+                        .key("lease_age_seconds")
+                        .number(static_cast<double>(node.lease_age.count()) / 1000.0)
+                        .key("self")
+                        .boolean(node.self)
+                        .end_object();
+            }
+            json.end_array().end_object();
         } else {
             json.null();
         }
@@ -546,7 +567,16 @@ void PusherServer::start() {
     if (impl.config.admin.port) {
         impl.check_admin_exposure();  // before anything listens
     }
-    impl.cluster = redis_cluster(impl.config);
+    impl.cluster = redis_cluster(
+            impl.config, [&impl] { return impl.open_connections(); },
+            [&impl](std::string_view node, bool joined) {
+                if (impl.context.feed.watching_any()) {
+                    impl.context.feed.publish_to_all(
+                            ConsoleEvent(joined ? "node_joined" : "node_gone")
+                                    .text("node", node)
+                                    .finish());
+                }
+            });
     if (impl.cluster) {
         // Occupancy and membership become cluster-wide decisions, reported once, by one node.
         impl.cluster_node.set_events(impl.hub.events());
