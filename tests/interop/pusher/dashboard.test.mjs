@@ -309,6 +309,23 @@ describe('the dashboard with an admin token', () => {
         assert.deepEqual(h.dialogs, []);
     });
 
+    t('a flood over 200 events a second: the console says how many it skipped and keeps 500 rows', async () => {
+        const { page } = h;
+        const sdk = sdkFor(h.server);
+        const batch = Array.from({ length: 10 }, (_, i) => ({ channel: channelName, name: 'flood', data: String(i) }));
+        // 800 API messages sent at once: far more than 200 reach the console in one second.
+        const answers = await Promise.all(Array.from({ length: 80 }, () => sdk.triggerBatch(batch)));
+        assert.ok(answers.every((r) => r.status === 200));
+        const line = page.locator('#console-skipped');
+        await line.waitFor({ state: 'visible', timeout: kPageWaitMs });
+        const text = await line.innerText();
+        const match = /^(\d+) events skipped \(over 200\/s\)$/.exec(text);
+        assert.ok(match && Number(match[1]) > 0, `the skipped line: ${text}`);
+        const rows = await page.locator('#console-rows > li').count();
+        assert.ok(rows <= 500, `the console keeps ${rows} rows`);
+        assert.ok(rows >= 200, `the console shows only ${rows} rows`);
+    });
+
     t('the admin API refuses a POST without the CSRF token or from a foreign Origin', async () => {
         const origin = h.admin;
         const login = await httpRequest(`${h.admin}/api/admin/login`, {
