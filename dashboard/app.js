@@ -139,6 +139,7 @@
     if (response.status === 200 && json.authenticated) {
       start(json);
     } else if (response.status === 401) {
+      setStatus('');
       showLogin();
     } else {
       setStatus(`The session check failed: ${json.error ?? response.status}`);
