@@ -299,8 +299,9 @@ describe('the dashboard with an admin token', () => {
         }), kChartStroke);
         assert.equal(counts.length, 5, 'five chart canvases');
         for (const [i, n] of counts.entries()) assert.ok(n >= 20, `chart ${i} has ${n} stroke pixels (counts ${counts})`);
-        const sent = await page.evaluate(() => document.querySelector('#chart-sent canvas') !== null);
-        assert.ok(sent, 'the messages sent/s chart');
+        for (const key of ['connections', 'sent', 'received', 'rest', 'webhook_queue']) {
+            assert.equal(await page.locator(`#chart-${key} canvas`).count(), 1, `the ${key} chart`);
+        }
 
         await page.locator('#node-facts dd').first().waitFor({ timeout: kPageWaitMs });
         assert.match(await page.locator('#node-facts').innerText(), /Ready\s+yes/);
