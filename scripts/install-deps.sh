@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every Debian package Herald needs to build, test, fuzz and benchmark, and the Node
-# packages of the interop tests (from their lock file). Idempotent, and quiet when all is present.
+# packages of the interop tests and of the dashboard (from their lock files). Idempotent, and
+# quiet when all is present.
 set -euo pipefail
 
 packages=(
@@ -35,12 +36,19 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 fi
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -f "$here/tests/interop/package-lock.json" ]; then
-    lock="$here/tests/interop/package-lock.json"
-    stamp="$here/tests/interop/node_modules/.herald-lock"
+
+# npm ci in DIR (relative to the repository) unless node_modules already matches package-lock.json:
+# a copy of the lock file in node_modules/.herald-lock records what was installed.
+npm_ci() {
+    local dir="$here/$1"
+    [ -f "$dir/package-lock.json" ] || return 0
+    local lock="$dir/package-lock.json" stamp="$dir/node_modules/.herald-lock"
     if [ ! -f "$stamp" ] || ! cmp -s "$lock" "$stamp"; then
-        echo "install-deps: npm ci in tests/interop"
-        (cd "$here/tests/interop" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+        echo "install-deps: npm ci in $1"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
         cp "$lock" "$stamp"
     fi
-fi
+}
+
+npm_ci tests/interop  # the interop suites: ws, playwright-core, pusher-js, pusher
+npm_ci dashboard      # uPlot, compiled into the binary (herald/server/dashboard_assets.h)

@@ -23,6 +23,7 @@
 #include "herald/server/connection.h"
 #include "herald/server/console_event.h"
 #include "herald/server/context.h"
+#include "herald/server/dashboard_assets.h"
 #include "herald/server/hub.h"
 #include "herald/server/query_thread.h"
 #include "herald/server/reload.h"
@@ -420,7 +421,7 @@ struct PusherServer::Impl {
                 context.app_connections,
                 [this] { return node_json(); },
                 [this](std::function<void()> job) { return queries.post(std::move(job)); },
-                {}};
+                dashboard_page};
         admin_api = std::make_unique<AdminApi>(std::move(parts), config.admin.token);
     }
 
