@@ -1,6 +1,5 @@
 #include "herald/server/admin_sessions.h"
 
-#include <algorithm>
 #include <array>
 #include <cstddef>
 
@@ -46,11 +45,17 @@ AdminSessions::AdminSessions(std::optional<std::string> token) {
 
 AdminSessions::Session AdminSessions::add(Clock::time_point now) {
     if (sessions_.size() >= kMaxSessions) {
-        const auto oldest = std::min_element(sessions_.begin(), sessions_.end(),
-                                             [](const auto& a, const auto& b) {
-                                                 return a.second.last_used < b.second.last_used;
-                                             });
-        sessions_.erase(oldest);
+        const std::string* oldest = nullptr;
+        Clock::time_point oldest_use = Clock::time_point::max();
+        for (const auto& [id, entry] : sessions_) {
+            if (entry.last_used < oldest_use) {
+                oldest = &id;
+                oldest_use = entry.last_used;
+            }
+        }
+        if (oldest != nullptr) {
+            sessions_.erase(std::string(*oldest));  // by key: a copy, as the node goes
+        }
     }
     Session session{random_token(), random_token()};
     sessions_.emplace(session.id, Entry{session.csrf, now});
