@@ -131,6 +131,12 @@ for run in $(seq "$RUNS"); do
         printf '\n'
     done
 done
+# Each run's closed/off and open/off: neighbours in time, so the machine's drift between runs
+# (larger here than what is measured) cancels out; their median is the figure to quote.
+paired_median() {
+    paste -d' ' "$WORK/$1" "$WORK/off" | awk -v c="$2" -v n="$3" '{printf "%.2f\n", 100 * $c / $(c + n)}' |
+        median
+}
 off=$(column_median "$WORK/off" 1)
 off_cpu=$(column_median "$WORK/off" 3)
 status=0
@@ -141,10 +147,15 @@ for variant in closed open; do
     ratio_cpu=$(percent "$per_cpu" "$off_cpu")
     target=$TARGET_CLOSED
     [[ $variant == open ]] && target=$TARGET_OPEN
-    printf 'median %-6s %.0f msgs/s vs off %.0f: %s %% (target >= %d %%); per server CPU-second %s %%\n' \
-           "$variant" "$rate" "$off" "$ratio" "$target" "$ratio_cpu"
-    awk -v r="$ratio" -v t="$target" 'BEGIN {exit !(r >= t)}' || {
-        echo "MISSED: $variant at $ratio % of off (target >= $target %)"
+    fields=$(head -1 "$WORK/$variant" | wc -w)
+    paired=$(paired_median "$variant" 1 "$fields")
+    paired_cpu=$(paired_median "$variant" 3 "$fields")
+    printf 'median %-6s %.0f msgs/s vs off %.0f: %s %%; per server CPU-second %s %%\n' \
+           "$variant" "$rate" "$off" "$ratio" "$ratio_cpu"
+    printf '  paired (each run against the off run beside it): median %s %% (target >= %d %%); per server CPU-second %s %%\n' \
+           "$paired" "$target" "$paired_cpu"
+    awk -v r="$paired" -v t="$target" 'BEGIN {exit !(r >= t)}' || {
+        echo "MISSED: $variant at $paired % of off (target >= $target %)"
         status=1
     }
 done
