@@ -1,8 +1,9 @@
-# bench/common.sh: sourced by bench/run.sh and bench/run_server.sh (not run on its own).
+# bench/common.sh: sourced by the bench/run*.sh scripts (not run on its own).
 #
-# What the benchmark scripts share: the work directory and the processes killed on exit, CPU
-# pinning, the open-files limit, waiting for a line of output, stopping a process, VmRSS, medians
-# and how busy the machine is. Expects ROOT to be set.
+# What the benchmark scripts share: the programs they need, the work directory and the processes
+# killed on exit, CPU pinning, the open-files limit, waiting for a line of output, starting
+# `herald serve`, stopping a process, VmRSS, medians and how busy the machine is. Expects ROOT to
+# be set.
 
 SCRIPT_NAME=$(basename "$0")
 
@@ -11,6 +12,18 @@ SERVER_PIN=() CLIENT_PIN=()
 if command -v taskset >/dev/null && (( $(nproc) >= 2 )); then
     SERVER_PIN=(taskset -c 0) CLIENT_PIN=(taskset -c 1)
 fi
+
+# require_release_programs PROGRAM...: each must be there, built by the release preset.
+require_release_programs() {
+    local program
+    for program in "$@"; do
+        if [[ ! -x $program ]]; then
+            echo "$SCRIPT_NAME: $program is missing; build the release preset first" \
+                 "(cmake --preset release && cmake --build --preset release)" >&2
+            exit 2
+        fi
+    done
+}
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -112,4 +125,23 @@ idle_memory_runs() {
                "$run" "$before" "$after" "$per_connection" >&2
     done
     median <"$WORK/idle"
+}
+
+# start_herald_pinned [ARGS...]: $HERALD serve with the app of "${APP[@]}" and $THREADS workers on
+# a port it picks, pinned like the ceiling; sets SERVER_PID, SERVER_PORT and, with --admin-port,
+# ADMIN_PORT (from "admin on http://127.0.0.1:PORT/metrics").
+start_herald_pinned() {
+    local out=$WORK/herald.log
+    : >"$out"
+    "${SERVER_PIN[@]}" "$HERALD" serve --host 127.0.0.1 --port 0 --threads "$THREADS" \
+        --state-dir "$WORK/state" "${APP[@]}" "$@" >"$out" 2>&1 &
+    SERVER_PID=$!
+    PIDS+=("$SERVER_PID")
+    wait_for_line "$out" 'listening on ws://' 10
+    SERVER_PORT=$(sed -n 's|.*listening on ws://[^/]*:\([0-9]*\)/.*|\1|p' "$out" | head -1)
+    ADMIN_PORT=
+    if [[ " $* " == *" --admin-port "* ]]; then
+        wait_for_line "$out" 'admin on http://' 10
+        ADMIN_PORT=$(sed -n 's|.*admin on http://[^/]*:\([0-9]*\)/metrics.*|\1|p' "$out" | head -1)
+    fi
 }

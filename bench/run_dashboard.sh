@@ -33,35 +33,11 @@ APP=(--app-id bench --app-key bench-key --app-secret bench-secret)
 TARGET_CLOSED=99  # percent of `off` with the dashboard on and no console open
 TARGET_OPEN=90    # percent of `off` with one console open
 
-for program in "$BIN/bench_pusher_load" "$HERALD"; do
-    if [[ ! -x $program ]]; then
-        echo "run_dashboard.sh: $program is missing; build the release preset first" \
-             "(cmake --preset release && cmake --build --preset release)" >&2
-        exit 2
-    fi
-done
+source "$ROOT/bench/common.sh"
+require_release_programs "$BIN/bench_pusher_load" "$HERALD"
 command -v curl >/dev/null || { echo "run_dashboard.sh: curl is missing" >&2; exit 2; }
 
-source "$ROOT/bench/common.sh"
 raise_fd_limit $((CONNECTIONS + 100))
-
-# start_herald [ARGS...]: herald serve pinned to CPU 0; sets SERVER_PID, SERVER_PORT and, with
-# --admin-port, ADMIN_PORT (from "admin on http://127.0.0.1:PORT/metrics").
-start_herald() {
-    local out=$WORK/herald.log
-    : >"$out"
-    "${SERVER_PIN[@]}" "$HERALD" serve --host 127.0.0.1 --port 0 --threads "$THREADS" \
-        --state-dir "$WORK/state" "${APP[@]}" "$@" >"$out" 2>&1 &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    wait_for_line "$out" 'listening on ws://' 10
-    SERVER_PORT=$(sed -n 's|.*listening on ws://[^/]*:\([0-9]*\)/.*|\1|p' "$out" | head -1)
-    ADMIN_PORT=
-    if [[ " $* " == *" --admin-port "* ]]; then
-        wait_for_line "$out" 'admin on http://' 10
-        ADMIN_PORT=$(sed -n 's|.*admin on http://[^/]*:\([0-9]*\)/metrics.*|\1|p' "$out" | head -1)
-    fi
-}
 
 # open_console: a session (no token on loopback), then the app's console stream read by one
 # curl on the client's CPU until killed; sets CONSOLE_PID.
@@ -80,9 +56,9 @@ open_console() {
 throughput() {
     local events=0 skipped=0
     case $1 in
-        off) start_herald ;;
-        closed) start_herald --admin-port 0 ;;
-        open) start_herald --admin-port 0 && open_console ;;
+        off) start_herald_pinned ;;
+        closed) start_herald_pinned --admin-port 0 ;;
+        open) start_herald_pinned --admin-port 0 && open_console ;;
     esac
     if ! timeout 60 "${CLIENT_PIN[@]}" "$BIN/bench_pusher_load" --port "$SERVER_PORT" \
              --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" \

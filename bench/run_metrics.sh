@@ -42,35 +42,11 @@ TARGET_RATIO=97          # percent: with metrics scraped, at least this share of
 TARGET_SCRAPE_P99_US=5000
 TARGET_SCRAPE_SERVER_P99_US=5000  # herald_scrape_duration_seconds
 
-for program in "$BIN/bench_pusher_load" "$HERALD"; do
-    if [[ ! -x $program ]]; then
-        echo "run_metrics.sh: $program is missing; build the release preset first" \
-             "(cmake --preset release && cmake --build --preset release)" >&2
-        exit 2
-    fi
-done
+source "$ROOT/bench/common.sh"
+require_release_programs "$BIN/bench_pusher_load" "$HERALD"
 command -v curl >/dev/null || { echo "run_metrics.sh: curl is missing" >&2; exit 2; }
 
-source "$ROOT/bench/common.sh"
 raise_fd_limit $(( (SCRAPE_CONNECTIONS > CONNECTIONS ? SCRAPE_CONNECTIONS : CONNECTIONS) + 100 ))
-
-# start_herald [ARGS...]: herald serve pinned to CPU 0; sets SERVER_PID, SERVER_PORT and, with
-# --admin-port, ADMIN_PORT (from "admin on http://127.0.0.1:PORT/metrics").
-start_herald() {
-    local out=$WORK/herald.log
-    : >"$out"
-    "${SERVER_PIN[@]}" "$HERALD" serve --host 127.0.0.1 --port 0 --threads "$THREADS" \
-        "${APP[@]}" "$@" >"$out" 2>&1 &
-    SERVER_PID=$!
-    PIDS+=("$SERVER_PID")
-    wait_for_line "$out" 'listening on ws://' 10
-    SERVER_PORT=$(sed -n 's|.*listening on ws://[^/]*:\([0-9]*\)/.*|\1|p' "$out" | head -1)
-    ADMIN_PORT=
-    if [[ " $* " == *" --admin-port "* ]]; then
-        wait_for_line "$out" 'admin on http://' 10
-        ADMIN_PORT=$(sed -n 's|.*admin on http://[^/]*:\([0-9]*\)/metrics.*|\1|p' "$out" | head -1)
-    fi
-}
 
 # scrape_every_second: GET /metrics once a second on the client's CPU until killed, from one
 # long-lived curl (like a Prometheus: no process started per scrape); sets SCRAPER_PID. Each
@@ -90,10 +66,10 @@ scrape_every_second() {
 throughput() {
     local scrapes=0
     if [[ $1 == with ]]; then
-        start_herald --admin-port 0
+        start_herald_pinned --admin-port 0
         scrape_every_second
     else
-        start_herald
+        start_herald_pinned
     fi
     if ! timeout 60 "${CLIENT_PIN[@]}" "$BIN/bench_pusher_load" --port "$SERVER_PORT" \
              --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" \
@@ -157,7 +133,7 @@ printf 'per server CPU-second: without %.0f, with %.0f: %s %%\n' "$without_cpu" 
 
 echo "scrape: $SCRAPE_CONNECTIONS idle connections in $SCRAPE_CHANNELS channels," \
      "$SCRAPES scrapes of GET /metrics one after the other"
-start_herald --admin-port 0
+start_herald_pinned --admin-port 0
 "${CLIENT_PIN[@]}" "$BIN/bench_pusher_load" --port "$SERVER_PORT" --protocol pusher "${APP[@]}" \
     --mode idle --connections "$SCRAPE_CONNECTIONS" --channels "$SCRAPE_CHANNELS" --hold 600 \
     >"$WORK/idle.out" &
