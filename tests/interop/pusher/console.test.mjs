@@ -14,9 +14,10 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
+import WebSocket from 'ws';
 import { makeTempDir, serverTest, within } from '../lib/harness.mjs';
 import {
-    ClientPool, kApp, kSocketIdPattern, kWaitMs, nextEvent, RawPusher, sdkFor, signChannel, signedIn,
+    ClientPool, kApp, kSocketIdPattern, kWaitMs, nextEvent, RawPusher, sdkFor, signedIn,
     startAppServer, startHerald, subscribed,
 } from './harness.mjs';
 import { adminBase, adminSession, ConsoleReader, kConsoleWaitMs } from './console_stream.mjs';
@@ -191,11 +192,20 @@ describe('the console of an app: a connection\'s life, kind by kind', () => {
         assert.equal(typeof closed.reason, 'string', JSON.stringify(closed));
         assertRecent(closed);
 
-        // A raw client chooses its close code and reason: the console shows exactly those.
-        const raw = await RawPusher.connect(h.server.wsUrl(kApp.key));
-        await find('connection_opened', { socket_id: raw.socketId });
-        raw.ws.close(4321, 'console test says bye');
-        const rawClosed = await find('connection_closed', { socket_id: raw.socketId });
+        // A raw client with a User-Agent of its own chooses its close code and reason: the
+        // console shows exactly those, and the client's own address.
+        const ws = new WebSocket(h.server.wsUrl(kApp.key, 'protocol=7&client=console-test&version=1.0'),
+            { perMessageDeflate: false, headers: { 'User-Agent': 'console-test/1.0' } });
+        const raw = new RawPusher(ws, h.server.wsUrl(kApp.key));
+        const established = await raw.nextEvent('pusher:connection_established');
+        const rawId = JSON.parse(established.data).socket_id;
+        const rawOpened = await find('connection_opened', { socket_id: rawId });
+        assert.equal(rawOpened.user_agent, 'console-test/1.0', JSON.stringify(rawOpened));
+        assert.equal(rawOpened.client, 'console-test', JSON.stringify(rawOpened));
+        assert.equal(rawOpened.protocol, '7', JSON.stringify(rawOpened));
+        assert.equal(rawOpened.remote_address, `127.0.0.1:${ws._socket.localPort}`, JSON.stringify(rawOpened));
+        ws.close(4321, 'console test says bye');
+        const rawClosed = await find('connection_closed', { socket_id: rawId });
         assert.equal(rawClosed.code, 4321, JSON.stringify(rawClosed));
         assert.equal(rawClosed.reason, 'console test says bye', JSON.stringify(rawClosed));
 
