@@ -137,7 +137,11 @@ void Connection::error(std::string_view message, ErrorCode code,
                        std::optional<std::string_view> channel) {
     report([&] {
         ConsoleEvent event("error");
-        event.text("socket_id", socket_id_).number("code", to_int(code)).text("message", message);
+        event.text("socket_id", socket_id_);
+        if (code != ErrorCode::NoCode) {  // "code": null on the wire: left out here
+            event.number("code", to_int(code));
+        }
+        event.text("message", message);
         if (channel) {
             event.text("channel", *channel);
         }
@@ -345,7 +349,12 @@ void Connection::leave(const std::string& channel) {
         return;  // §4.6: a no-op
     }
     context_.hub.unsubscribe(app_index_, worker_, *it->second);
+    // A user's own channel comes and goes with its sign-in, which the console shows instead.
+    const bool own_channel = pusher::classify_channel(channel) == ChannelKind::ServerToUser;
     report([&] {
+        if (own_channel) {
+            return std::string();
+        }
         return ConsoleEvent("unsubscribed")
                 .text("socket_id", socket_id_)
                 .text("channel", channel)

@@ -32,13 +32,10 @@ constexpr std::array<std::pair<const char*, Field>, 5> kSeries = {{
 void StatsHistory::record(std::int64_t time, double elapsed_seconds, const StatsTotals& totals) {
     std::lock_guard lock(mutex_);
     const auto previous = std::exchange(previous_, totals);
-    if (!previous) {
-        return;
-    }
-    samples_.push_back(StatsSample{
-            time, totals.connections, rate(totals.sent, previous->sent, elapsed_seconds),
-            rate(totals.received, previous->received, elapsed_seconds),
-            rate(totals.rest, previous->rest, elapsed_seconds), totals.webhook_queue});
+    samples_.push_back(
+            StatsSample{time, totals.connections, rate(totals.sent, previous.sent, elapsed_seconds),
+                        rate(totals.received, previous.received, elapsed_seconds),
+                        rate(totals.rest, previous.rest, elapsed_seconds), totals.webhook_queue});
     if (samples_.size() > kSamples) {
         samples_.pop_front();
     }

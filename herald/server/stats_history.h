@@ -43,7 +43,7 @@ public:
     static constexpr std::size_t kSamples = 900;  // 15 minutes at 1 s
 
     // A sample at `time` from `totals`: counters become rates over the time since the previous
-    // record (the first record only sets the baseline and keeps no sample).
+    // record (before the first: since the start, when every counter was 0).
     void record(std::int64_t time, double elapsed_seconds, const StatsTotals& totals);
 
     [[nodiscard]] std::vector<StatsSample> samples() const;  // oldest first
@@ -55,7 +55,7 @@ public:
 private:
     mutable std::mutex mutex_;
     std::deque<StatsSample> samples_;
-    std::optional<StatsTotals> previous_;
+    StatsTotals previous_;
 };
 
 // One sample as the console stream's `stats` event: {"time":...,"connections":...,...}.
