@@ -166,6 +166,16 @@ INSTANTIATE_TEST_SUITE_P(
                                   return c.apps.at(0).secret;
                               }}));
 
+TEST(LoadConfig, AShortAdminTokenIsRefusedWithoutBeingRepeated) {
+    const auto error = error_of({}, {{"HERALD_ADMIN_TOKEN", "short-secret"}});
+    EXPECT_NE(error.find("HERALD_ADMIN_TOKEN"), std::string::npos) << error;
+    EXPECT_NE(error.find("at least 16 characters"), std::string::npos) << error;
+    EXPECT_EQ(error.find("short-secret"), std::string::npos) << error;
+    const auto config = load_config({}, {{"HERALD_ADMIN_TOKEN", "a-long-enough-token"}});
+    EXPECT_EQ(config.admin.token, "a-long-enough-token");
+    EXPECT_TRUE(config.admin.dashboard);
+}
+
 TEST(LoadConfig, BooleanSettingsFollowPrecedence) {
     const TempFile file(
             "verbose = true\n[[apps]]\nid='i'\nkey='k'\nsecret='s'\nclient_events = "

@@ -51,8 +51,11 @@ TEST(ConfigPrint, SecretsAreMasked) {
     args.set("redis_url", "--redis-url", {"redis://user:hunter2@127.0.0.1:6379/0"});
     args.set("tls.certificate_chain", "--cert-file", {chain.path()});
     args.set("tls.private_key", "--private-key-file", {key.path()});
-    const auto text = printed(args, {{"HERALD_WEBHOOK_URL", "https://u:pw@example.com/h"}});
+    const auto text = printed(args, {{"HERALD_WEBHOOK_URL", "https://u:pw@example.com/h"},
+                                     {"HERALD_ADMIN_TOKEN", "the-dashboard-token"}});
     EXPECT_FALSE(contains(text, "very-secret")) << text;
+    EXPECT_FALSE(contains(text, "the-dashboard-token")) << text;
+    EXPECT_TRUE(contains(text, "admin.token = (hidden)  # env HERALD_ADMIN_TOKEN")) << text;
     EXPECT_FALSE(contains(text, "hunter2")) << text;
     EXPECT_FALSE(contains(text, ":pw@")) << text;
     EXPECT_TRUE(contains(text, "secret = (hidden)  # flag --app-secret")) << text;
