@@ -20,6 +20,7 @@ using pusher::ErrorCode;
 using pusher::SubscriptionErrorType;
 
 constexpr std::uint16_t kStatusUnauthorized = 401;
+constexpr std::string_view kOverQuota = "Application is over connection quota";
 constexpr std::uint16_t kStatusBadRequest = 400;
 constexpr std::uint16_t kStatusTooLarge = 413;
 
@@ -87,7 +88,6 @@ void Connection::open() {
     if (count.fetch_add(1, std::memory_order_relaxed) >= max && max > 0) {
         count.fetch_sub(1, std::memory_order_relaxed);
         context_.metrics.refused(RefusalReason::AppLimit);
-        constexpr std::string_view kOverQuota = "Application is over connection quota";
         report([] {
             return ConsoleEvent("error")
                     .number("code", to_int(ErrorCode::OverConnectionQuota))
