@@ -139,9 +139,11 @@ std::optional<http::Response> AdminApi::route(const http::Request& request, web:
         if (request.method != "GET" && request.method != "HEAD") {
             return admin_error(405, "Method not allowed: use GET");
         }
-        const auto file = path == kPage ? std::string_view{} : path.substr(kPage.size() + 1);
-        if (auto page = parts_.page ? parts_.page(file) : std::nullopt) {
-            return page;
+        if (handles(path)) {  // /dashboard or /dashboard/...
+            const auto file = path == kPage ? std::string_view{} : path.substr(kPage.size() + 1);
+            if (auto page = parts_.page ? parts_.page(file) : std::nullopt) {
+                return page;
+            }
         }
         return http::text_response(404, "Not found: " + std::string(path) + "\n");
     }

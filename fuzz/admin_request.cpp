@@ -1,0 +1,146 @@
+// fuzz/admin_request.cpp
+//
+// Arbitrary requests to the dashboard's admin API (AdminApi::answer), with a token set and a
+// ChannelService that records calls. Input: a mode byte, then "<method>\n<target>\n", header
+// lines "Name: value\n" up to an empty line, then the body. Mode 'l' logs in first and adds the
+// session's cookie, CSRF token and this listener's Origin (so the fuzzer reaches the routes
+// behind them); any other mode sends the bytes as they are. Properties: no crash, a known
+// status, a JSON answer is an object, the app's secret is never in an answer (unless the
+// request itself carried it), and an event is
+// published only by a POST that carries the session and its CSRF token.
+#include <atomic>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <simdjson.h>
+
+#include "herald/server/admin_api.h"
+#include "herald/server/rest_testing.h"
+
+namespace {
+
+namespace http = herald::http;
+namespace server = herald::server;
+using server::rest_testing::RecordingService;
+
+constexpr std::string_view kToken = "a-long-admin-token";
+constexpr std::string_view kHost = "127.0.0.1:9601";
+
+void check(bool condition) {
+    if (!condition) {
+        std::abort();
+    }
+}
+
+std::string next_line(std::string_view& input) {
+    const auto end = input.find('\n');
+    std::string line(input.substr(0, end));
+    input = end == std::string_view::npos ? std::string_view{} : input.substr(end + 1);
+    return line;
+}
+
+struct Now final : herald::web::Deferral {
+    herald::web::Responder defer() override {
+        std::abort();  // nothing defers without an off-loop runner
+    }
+};
+
+struct World {
+    server::AppRegistry apps{{server::rest_testing::vector_app({})}};
+    RecordingService service;
+    server::RestApi rest{apps, service,
+                         server::RestOptions{[] { return server::rest_testing::kNow; },
+                                             herald::pusher::kRestTimestampWindow,
+                                             {}}};
+    server::DebugFeed feed{apps.capacity()};
+    server::StatsHistory stats;
+    std::vector<std::atomic<std::size_t>> connections =
+            std::vector<std::atomic<std::size_t>>(apps.capacity());
+    server::AdminApi api{server::AdminApiParts{apps,
+                                               service,
+                                               {},
+                                               rest,
+                                               feed,
+                                               stats,
+                                               connections,
+                                               [] { return std::string("{}"); },
+                                               {},
+                                               {}},
+                         std::string(kToken)};
+};
+
+http::Response ask(World& world, const http::Request& request) {
+    Now now;
+    auto response = world.api.answer(request, now);
+    check(response.has_value());
+    return *response;
+}
+
+// The cookie and CSRF token of a fresh login.
+std::pair<std::string, std::string> log_in(World& world) {
+    http::Request login;
+    login.method = "POST";
+    login.target = "/api/admin/login";
+    login.body = "token=" + std::string(kToken);
+    login.fields.add("Host", std::string(kHost));
+    login.fields.add("Origin", "http://" + std::string(kHost));
+    const auto response = ask(world, login);
+    check(response.status == 200);
+    const auto cookie = std::string(response.fields.get("Set-Cookie").value_or(""));
+    const auto at = response.body.find(R"("csrf":")");
+    check(at != std::string::npos);
+    return {cookie.substr(0, cookie.find(';')), response.body.substr(at + 8, 64)};
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t size) {
+    std::string_view input(reinterpret_cast<const char*>(bytes), size);
+    const bool logged_in = !input.empty() && input.front() == 'l';
+    input.remove_prefix(input.empty() ? 0 : 1);
+    World world;
+    http::Request request;
+    request.method = next_line(input);
+    request.target = next_line(input);
+    if (request.target.empty() || request.target.front() != '/') {
+        request.target = "/" + request.target;
+    }
+    request.fields.add("Host", std::string(kHost));
+    bool has_csrf = false;
+    for (auto line = next_line(input); !line.empty(); line = next_line(input)) {
+        const auto colon = line.find(':');
+        if (colon == std::string::npos) {
+            break;
+        }
+        auto value = line.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        request.fields.add(line.substr(0, colon), value);
+    }
+    if (logged_in) {
+        const auto [cookie, csrf] = log_in(world);
+        request.fields.set("Cookie", cookie);
+        request.fields.set("X-Herald-CSRF", csrf);
+        request.fields.set("Origin", "http://" + std::string(kHost));
+        has_csrf = true;
+    }
+    request.body = std::string(input);
+    const auto response = ask(world, request);
+    const auto s = response.status;
+    check(s == 200 || s == 400 || s == 401 || s == 403 || s == 404 || s == 405 || s == 413 ||
+          s == 429);
+    // Never told by the server: only echoed when the request itself carried it.
+    const auto secret = server::rest_testing::kSecret;
+    check(response.body.find(secret) == std::string::npos ||
+          request.target.find(secret) != std::string::npos ||
+          request.body.find(secret) != std::string::npos);
+    check(world.service.published.empty() || (has_csrf && request.method == "POST" && s == 200));
+    if (response.fields.get("Content-Type") == "application/json") {
+        thread_local simdjson::dom::parser parser;
+        simdjson::dom::object object;
+        check(parser.parse(response.body).get(object) == simdjson::SUCCESS);
+    }
+    return 0;
+}
