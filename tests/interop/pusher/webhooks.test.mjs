@@ -152,7 +152,7 @@ describe('webhooks', () => {
         assert.equal(statSync(spool).size, 0, 'nothing left in the spool');
     });
 
-    t('200 client events in 50 ms arrive in about ten requests', async (ctx) => {
+    t('200 client events sent at once arrive in about ten requests', async (ctx) => {
         const receiver = ctx.receiver = await startReceiver();
         const server = await startHooked({ url: receiver.url(), dir: makeTempDir('hooks'), hooks: { batch_window_ms: 250, batch_max_events: 20 } });
         ctx.servers.push(server);
@@ -166,7 +166,9 @@ describe('webhooks', () => {
         const sendMs = Date.now() - start;
         await until(() => named(receiver, 'client_event', channel).length === 200, '200 client events', kHookWaitMs);
         const requests = receiver.delivered.length - before;
-        assert.ok(sendMs <= 50, `sending took ${sendMs} ms`);
+        // Well inside one batch window (250 ms), whatever else the machine is doing: 20 events per
+        // request then make ten, and a window closing mid-burst at most a few more.
+        assert.ok(sendMs <= 200, `sending took ${sendMs} ms`);
         assert.ok(requests >= 10 && requests <= 13, `${requests} requests for 200 events`);
         assert.deepEqual(named(receiver, 'client_event', channel).map((e) => JSON.parse(e.data).n), [...Array(200).keys()]);
         await server.stopCleanly();
