@@ -325,9 +325,7 @@ struct PusherServer::Impl {
         if (webhooks) {
             totals.webhook_queue = webhooks->counters().queued.load(std::memory_order_relaxed);
         }
-        const auto elapsed = std::chrono::duration<double>(now - last_sample).count();
-        last_sample = now;
-        stats.record(unix_seconds(), elapsed, totals);
+        stats.record(unix_seconds(), now, totals);
     }
 
     static std::int64_t unix_seconds() {
@@ -534,7 +532,6 @@ struct PusherServer::Impl {
     std::unique_ptr<WebhookEvents> webhooks;  // outlives the workers that report to it
     NodeTicker ticker;   // destroyed after the server's workers, whose tick list links it
     StatsHistory stats;  // the dashboard's charts
-    net::Clock::time_point last_sample = net::Clock::now();
     std::chrono::steady_clock::time_point started_steady = std::chrono::steady_clock::now();
     std::int64_t started_unix = unix_seconds();
     web::Server server;

@@ -29,13 +29,18 @@ constexpr std::array<std::pair<const char*, Field>, 5> kSeries = {{
 
 }  // namespace
 
-void StatsHistory::record(std::int64_t time, double elapsed_seconds, const StatsTotals& totals) {
+void StatsHistory::record(std::int64_t time, Clock::time_point now, const StatsTotals& totals) {
     std::lock_guard lock(mutex_);
+    if (!samples_.empty() && time <= samples_.back().time) {
+        return;
+    }
+    const auto seconds = std::chrono::duration<double>(now - previous_at_).count();
     const auto previous = std::exchange(previous_, totals);
+    previous_at_ = now;
     samples_.push_back(
-            StatsSample{time, totals.connections, rate(totals.sent, previous.sent, elapsed_seconds),
-                        rate(totals.received, previous.received, elapsed_seconds),
-                        rate(totals.rest, previous.rest, elapsed_seconds), totals.webhook_queue});
+            StatsSample{time, totals.connections, rate(totals.sent, previous.sent, seconds),
+                        rate(totals.received, previous.received, seconds),
+                        rate(totals.rest, previous.rest, seconds), totals.webhook_queue});
     if (samples_.size() > kSamples) {
         samples_.pop_front();
     }

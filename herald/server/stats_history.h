@@ -8,6 +8,7 @@
 // Owner: the server; record() on one worker, the readers on any thread (a mutex).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -42,9 +43,16 @@ class StatsHistory {
 public:
     static constexpr std::size_t kSamples = 900;  // 15 minutes at 1 s
 
-    // A sample at `time` from `totals`: counters become rates over the time since the previous
-    // record (before the first: since the start, when every counter was 0).
-    void record(std::int64_t time, double elapsed_seconds, const StatsTotals& totals);
+    using Clock = std::chrono::steady_clock;
+
+    // Counters start at 0 at `start` (the process's start).
+    explicit StatsHistory(Clock::time_point start = Clock::now()) : previous_at_(start) {}
+
+    // A sample at Unix second `time` from `totals` taken at `now`: counters become rates over
+    // the time since the previous sample (the first: since the start). At most one sample per
+    // second: a record in a second that has one already is ignored, and what it saw counts in
+    // the next.
+    void record(std::int64_t time, Clock::time_point now, const StatsTotals& totals);
 
     [[nodiscard]] std::vector<StatsSample> samples() const;  // oldest first
     [[nodiscard]] std::optional<StatsSample> latest() const;
@@ -56,6 +64,7 @@ private:
     mutable std::mutex mutex_;
     std::deque<StatsSample> samples_;
     StatsTotals previous_;
+    Clock::time_point previous_at_;
 };
 
 // One sample as the console stream's `stats` event: {"time":...,"connections":...,...}.
