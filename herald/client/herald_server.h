@@ -1,6 +1,7 @@
 // herald/client/herald_server.h
 //
-// Test support: the real `herald serve` binary (HERALD_BINARY) on a loopback port, one app
+// Test support: the real `herald serve` binary (the HERALD_BINARY variable of the environment,
+// else the build's, the HERALD_BINARY macro) on a loopback port, one app
 // (id "app", key "key", secret "secret", client events on), with its log in a temporary
 // directory; the port is read from its "herald listening on ws://127.0.0.1:PORT/app/key" line.
 // Also a signed REST trigger over a plain blocking socket. Stopped with SIGTERM (the server
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -35,6 +37,13 @@ inline constexpr std::string_view kAppId = "app";
 inline constexpr std::string_view kKey = "key";
 inline constexpr std::string_view kSecret = "secret";
 
+// The binary to run, or "" when there is none (the tests then skip).
+inline std::string herald_binary() {
+    const char* from_env = std::getenv("HERALD_BINARY");
+    const std::string path = from_env != nullptr ? from_env : HERALD_BINARY;
+    return ::access(path.c_str(), X_OK) == 0 ? path : std::string();
+}
+
 // Polls `done` every 10 ms for at most `timeout`.
 inline bool eventually(const std::function<bool()>& done,
                        std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
@@ -50,7 +59,12 @@ inline bool eventually(const std::function<bool()>& done,
 
 class HeraldServer {
 public:
-    HeraldServer() : dir_("client-test") { start(); }
+    HeraldServer() : dir_("client-test"), binary_(herald_binary()) {
+        if (binary_.empty()) {
+            throw std::runtime_error("no herald binary");
+        }
+        start();
+    }
 
     ~HeraldServer() { stop(); }
 
@@ -70,7 +84,7 @@ public:
             ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // a crashed test leaves no server behind
             const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
             ::dup2(fd, 2);
-            ::execl(HERALD_BINARY, HERALD_BINARY, "serve", "--host", "127.0.0.1", "--port",
+            ::execl(binary_.c_str(), binary_.c_str(), "serve", "--host", "127.0.0.1", "--port",
                     port.c_str(), "--app-id", "app", "--app-key", "key", "--app-secret", "secret",
                     "--enable-client-events", "--state-dir", state.c_str(),
                     static_cast<char*>(nullptr));
@@ -160,6 +174,7 @@ public:
 
 private:
     support::TempDir dir_;
+    std::string binary_;
     std::uint16_t port_ = 0;
     pid_t pid_ = -1;
 };
