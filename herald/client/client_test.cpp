@@ -10,7 +10,9 @@
 
 #include "herald/client/herald_server.h"
 #include "herald/pusher/auth.h"
+#include "herald/pusher/server_message.h"
 #include "herald/pusher/socket_id.h"
+#include "herald/web/server.h"
 
 namespace herald::client {
 namespace {
@@ -267,6 +269,58 @@ TEST_F(ClientAgainstHerald, AnUnknownAppKeyFailsWithoutReconnecting) {
     EXPECT_EQ(recorder.state_list(), (std::vector<State>{State::Connecting, State::Failed}));
     ASSERT_TRUE(recorder.last("pusher:error"));
     EXPECT_NE(recorder.last("pusher:error")->data.find("4001"), std::string::npos);
+}
+
+// A server that accepts, sends connection_established (activity_timeout 1 s) and then never
+// answers: the client pings after 1 s, gives up after the pong timeout and connects again.
+TEST(ClientAgainstASilentServer, ReconnectsAfterTheActivityAndPongTimeouts) {
+    std::mutex mutex;
+    std::vector<std::string> received;
+    int connections = 0;
+    web::ServerOptions server_options;
+    server_options.ping_interval = 0ms;
+    web::Server server(server_options);
+    server.on_websocket([&](const web::WebSocketPtr& socket) {
+        web::WebSocket* raw = socket.get();
+        socket->on_open([&, raw] {
+            const std::lock_guard lock(mutex);
+            ++connections;
+            raw->send(pusher::connection_established(std::to_string(connections) + ".1", 1s));
+        });
+        socket->on_message([&](const web::Message& message) {
+            const std::lock_guard lock(mutex);
+            received.emplace_back(message.data);
+        });
+    });
+    server.start();
+
+    Options options;
+    options.key = "key";
+    options.port = server.port();
+    options.timeouts.pong = 300ms;
+    Client client(std::move(options));
+    Recorder recorder;
+    client.on_state_change(recorder.states());
+    client.connect();
+    ASSERT_TRUE(eventually([&] {
+        const std::lock_guard lock(mutex);
+        return connections >= 2;
+    }));
+    {
+        const std::lock_guard lock(mutex);
+        ASSERT_FALSE(received.empty());
+        EXPECT_EQ(received[0], R"({"event":"pusher:ping","data":{}})");
+    }
+    ASSERT_TRUE(eventually([&] { return client.socket_id() == "2.1"; }));
+    const auto states = recorder.state_list();
+    ASSERT_GE(states.size(), 4U);
+    EXPECT_EQ(states[0], State::Connecting);
+    EXPECT_EQ(states[1], State::Connected);
+    EXPECT_EQ(states[2], State::Connecting);
+    EXPECT_EQ(states[3], State::Connected);
+    client.disconnect();
+    ASSERT_TRUE(eventually([&] { return client.state() == State::Disconnected; }));
+    server.stop(200ms);
 }
 
 }  // namespace
