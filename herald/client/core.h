@@ -1,0 +1,142 @@
+// herald/client/core.h
+//
+// The realtime client without I/O: pusher-js's connection state machine (protocol.md §10.4),
+// the reconnection decision (§5, §10.5), keep-alive (§10.3), channel subscriptions with
+// authorization (§10.6, §7) and presence members (§4.4, §4.7), and client events (§4.9). The
+// transport and the application are hooks; time is passed in with every call and
+// next_deadline() says when tick() is due. client.h runs it over a WebSocket.
+// Owner: one thread at a time (the client's I/O thread). Hooks run inside the calls.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "herald/client/channels.h"
+#include "herald/client/reconnect.h"
+#include "herald/pusher/message.h"
+#include "herald/util/result.h"
+
+namespace herald::client {
+
+using Clock = std::chrono::steady_clock;
+
+// §10.4, with Failed for a refusal (4000-4099, 4300+) and Disconnected for disconnect().
+enum class State : std::uint8_t {
+    Initialized,   // made, connect() not called yet
+    Connecting,    // a connection is being made, or the next attempt is waiting
+    Connected,     // connection_established received: socket_id known
+    Unavailable,   // still not connected after unavailable_timeout; attempts go on
+    Failed,        // the server refused the connection for good; no more attempts
+    Disconnected,  // disconnect() was called
+};
+
+[[nodiscard]] std::string_view to_string(State state) noexcept;
+
+struct Timeouts {
+    std::chrono::milliseconds activity{120000};    // silence before we send pusher:ping
+    std::chrono::milliseconds pong{30000};         // then silence before the connection is lost
+    std::chrono::milliseconds unavailable{10000};  // connecting this long: state unavailable
+    std::chrono::milliseconds first_backoff{1000};
+    std::chrono::milliseconds max_backoff{30000};  // the back-off's cap
+};
+
+// An event for the application: a channel event (channel set) or a connection-level one.
+// `data` is the text of the data field (§3.3): a JSON string's contents, otherwise the value's
+// compact JSON; "" when absent.
+struct Event {
+    std::string event;
+    std::string channel;
+    std::string data;
+    std::optional<std::string> user_id;  // presence client events; the member's id for
+                                         // pusher:member_added / pusher:member_removed
+};
+
+// What an authorizer returns: the JSON object an auth endpoint answers (§7.6,
+// {"auth": ..., "channel_data"?: ...}), or why there is none.
+using AuthResult = util::Result<std::string, std::string>;
+using Authorizer =
+        std::function<AuthResult(std::string_view socket_id, std::string_view channel_name)>;
+
+struct CoreHooks {
+    std::function<void()> open;                    // open a new WebSocket
+    std::function<void(const std::string&)> send;  // one text frame on the open WebSocket
+    std::function<void(std::uint16_t code)> drop;  // close it; nothing more is reported of it
+    std::function<void(State previous, State current)> state_changed;
+    std::function<void(const Event&)> event;  // channel events and pusher:error
+    Authorizer authorize;                     // private and presence channels
+    std::function<double()> random;           // uniform in [0, 1), for the jitter
+};
+
+class Core {
+public:
+    Core(Timeouts timeouts, CoreHooks hooks);
+
+    // Starts connecting unless already connecting or connected.
+    void connect(Clock::time_point now);
+    // Drops the connection and stops reconnecting (state disconnected).
+    void disconnect();
+
+    // The transport's reports about the WebSocket asked for by `open`.
+    void socket_message(std::string_view text, Clock::time_point now);
+    void socket_closed(std::uint16_t code, Clock::time_point now);
+
+    // Runs what is due (ping, pong timeout, unavailable, the next attempt).
+    void tick(Clock::time_point now);
+    [[nodiscard]] std::optional<Clock::time_point> next_deadline() const;
+
+    // Keeps the channel and subscribes it now if connected (§10.6). An invalid name is an error.
+    [[nodiscard]] util::Result<void, std::string> subscribe(std::string_view channel);
+    void unsubscribe(std::string_view channel);
+
+    // §4.9 and §10.6: a client-* event on a subscribed private or presence channel, at most
+    // kMaxClientEventsPerSecond a second; `data_json` is JSON text sent as the data value.
+    [[nodiscard]] util::Result<void, std::string> trigger(std::string_view channel,
+                                                          std::string_view event,
+                                                          std::string_view data_json,
+                                                          Clock::time_point now);
+
+    [[nodiscard]] State state() const noexcept { return state_; }
+
+    [[nodiscard]] const std::string& socket_id() const noexcept { return socket_id_; }
+
+    [[nodiscard]] const ChannelBook& channels() const noexcept { return channels_; }
+
+    // The activity timeout in use (§10.3): the option, lowered by the server's.
+    [[nodiscard]] std::chrono::milliseconds activity_timeout() const noexcept { return activity_; }
+
+private:
+    void set_state(State state);
+    void open_socket(Clock::time_point now);
+    void lose(AfterClose action, Clock::time_point now);
+    void handshake(const std::string& event, const pusher::EventData& data, Clock::time_point now);
+    void established(std::string socket_id, std::chrono::milliseconds activity);
+    void send_subscribe(const std::string& channel);
+    void refuse(const std::string& channel, std::string_view type, std::string_view error);
+    void channel_message(const std::string& event, const std::string& channel,
+                         const pusher::EventData& data, std::optional<std::string> user_id);
+    void emit(std::string event, std::string channel, std::string data,
+              std::optional<std::string> user_id = std::nullopt);
+
+    Timeouts timeouts_;
+    CoreHooks hooks_;
+    State state_ = State::Initialized;
+    ChannelBook channels_;
+    Backoff backoff_;
+    std::string socket_id_;
+    std::chrono::milliseconds activity_;
+    bool socket_open_ = false;  // a WebSocket asked for and not yet closed or dropped
+    bool established_ = false;  // ... and connection_established received on it
+    bool ping_sent_ = false;
+    Clock::time_point last_received_{};
+    Clock::time_point ping_sent_at_{};
+    Clock::time_point connecting_since_{};
+    std::optional<Clock::time_point> retry_at_;
+    std::deque<Clock::time_point> client_events_;  // sent in the last second
+};
+
+}  // namespace herald::client

@@ -1,0 +1,86 @@
+#include "herald/pusher/server_message_reader.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "herald/pusher/server_message.h"
+
+namespace herald::pusher {
+namespace {
+
+ServerMessage parsed(std::string_view text) {
+    auto result = parse_server_message(text);
+    EXPECT_TRUE(result) << text;
+    return result ? *result : ServerMessage{};
+}
+
+TEST(ServerMessageReader, ReadsTheEnvelopeInBothDataForms) {
+    const auto string = parsed(R"({"event":"e","channel":"c","data":"{\"a\":1}"})");
+    EXPECT_EQ(string.event, "e");
+    EXPECT_EQ(string.channel, "c");
+    EXPECT_EQ(string.data, EventData::string(R"({"a":1})"));
+    const auto object = parsed(R"({"event":"client-x","channel":"presence-r","data":{ "a" : 1 },
+                                   "user_id":"7"})");
+    EXPECT_EQ(object.data, EventData::json(R"({"a":1})"));
+    EXPECT_EQ(object.user_id, "7");
+    EXPECT_EQ(data_text(object.data), R"({"a":1})");
+    const auto bare = parsed(R"({"event":"pusher:pong"})");
+    EXPECT_EQ(bare.data.kind, EventData::Kind::Absent);
+    EXPECT_FALSE(bare.channel);
+}
+
+TEST(ServerMessageReader, RefusesWhatIsNotAMessage) {
+    EXPECT_EQ(parse_server_message("").error().fault, MessageFault::NotJson);
+    EXPECT_EQ(parse_server_message("nope").error().fault, MessageFault::NotJson);
+    EXPECT_EQ(parse_server_message("[1]").error().fault, MessageFault::NotAnObject);
+    EXPECT_EQ(parse_server_message("{}").error().fault, MessageFault::MissingEvent);
+    EXPECT_EQ(parse_server_message(R"({"event":1})").error().fault, MessageFault::WrongType);
+    EXPECT_EQ(parse_server_message(R"({"event":"e","channel":2})").error().field, "channel");
+}
+
+TEST(ServerMessageReader, ConnectionEstablishedFromTheServersOwnWriter) {
+    const auto message = parsed(connection_established("12.34", std::chrono::seconds{120}));
+    EXPECT_EQ(read_connection_established(message.data),
+              (ConnectionEstablished{"12.34", std::chrono::seconds{120}}));
+    // An object works too; a zero or missing timeout and a bad socket id do not (§2.4, §2.5).
+    EXPECT_TRUE(read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":30})")));
+    EXPECT_FALSE(read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":0})")));
+    EXPECT_FALSE(read_connection_established(EventData::json(R"({"socket_id":"1.2"})")));
+    EXPECT_FALSE(read_connection_established(
+            EventData::json(R"({"socket_id":"x","activity_timeout":30})")));
+    EXPECT_FALSE(read_connection_established({}));
+}
+
+TEST(ServerMessageReader, ServerErrorWithAndWithoutCode) {
+    const auto coded = parsed(pusher_error(ErrorCode::ApplicationDoesNotExist, "no app"));
+    EXPECT_EQ(read_server_error(coded.data), (ServerError{4001, "no app"}));
+    const auto uncoded = parsed(pusher_error(ErrorCode::NoCode, "oops"));
+    EXPECT_EQ(read_server_error(uncoded.data), (ServerError{std::nullopt, "oops"}));
+    EXPECT_EQ(read_server_error(EventData::string("plain text")).message, "plain text");
+}
+
+TEST(ServerMessageReader, PresenceRosterAndMembers) {
+    const std::vector<Member> roster{{"1", R"({"name":"Ann"})"}, {"2", "{}"}};
+    const auto message = parsed(presence_subscription_succeeded("presence-r", roster));
+    EXPECT_EQ(read_presence_roster(message.data), roster);
+    EXPECT_FALSE(read_presence_roster(parsed(subscription_succeeded("private-a")).data));
+    const auto added = parsed(member_added("presence-r", Member{"3", R"({"x":true})"}));
+    EXPECT_EQ(read_member(added.data), (Member{"3", R"({"x":true})"}));
+    const auto removed = parsed(member_removed("presence-r", "3"));
+    EXPECT_EQ(read_member(removed.data), (Member{"3", "{}"}));
+    EXPECT_FALSE(read_member(EventData::string("{}")));
+}
+
+TEST(ServerMessageReader, Authorization) {
+    EXPECT_EQ(read_authorization(R"({"auth":"k:s"})"), (Authorization{"k:s", std::nullopt}));
+    EXPECT_EQ(read_authorization(R"({"auth":"k:s","channel_data":"{\"user_id\":\"1\"}"})"),
+              (Authorization{"k:s", R"({"user_id":"1"})"}));
+    EXPECT_FALSE(read_authorization(R"({"channel_data":"x"})"));
+    EXPECT_FALSE(read_authorization("not json"));
+}
+
+}  // namespace
+}  // namespace herald::pusher
