@@ -1,5 +1,6 @@
 #include "herald/server/admin_api.h"
 
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -345,13 +346,16 @@ http::Response AdminApi::channel(const App& app, const std::string& name) {
     if (pusher::is_presence(kind)) {
         json.key("user_count").number(state.user_count).key("members").begin_array();
         const auto slot = parts_.apps.index_of(app);
+        std::map<std::string, std::string> infos;
+        for (auto& member :
+             parts_.roster ? parts_.roster(slot, name) : std::vector<pusher::Member>{}) {
+            infos[std::move(member.user_id)] = std::move(member.user_info);
+        }
         for (const auto& user : parts_.channels.presence_users(app, name)) {
             json.begin_object().key("id").string(user).key("info");
-            // user_info is JSON the connection's auth signed; other nodes' members show null.
-            if (const auto info =
-                        parts_.member_info ? parts_.member_info(slot, name, user) : std::nullopt;
-                info && !info->empty()) {
-                json.raw(*info);
+            // user_info is JSON the member's auth signed; a member just gone shows null.
+            if (const auto info = infos.find(user); info != infos.end() && !info->second.empty()) {
+                json.raw(info->second);
             } else {
                 json.null();
             }

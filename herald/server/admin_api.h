@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "herald/http/message.h"
+#include "herald/pusher/member.h"
 #include "herald/server/admin_sessions.h"
 #include "herald/server/app.h"
 #include "herald/server/channel_service.h"
@@ -33,10 +34,8 @@ namespace herald::server {
 struct AdminApiParts {
     const AppRegistry& apps;
     ChannelService& channels;  // cluster-wide answers, as the REST API gets them
-    // A presence member's user_info while it has a connection on this node (app slot, channel,
-    // user id); other nodes' members are listed without it.
-    std::function<std::optional<std::string>(std::size_t, std::string_view, std::string_view)>
-            member_info;
+    // A presence channel's members with their user_info, on every node (app slot, channel).
+    std::function<std::vector<pusher::Member>(std::size_t, const std::string&)> roster;
     RestApi& rest;
     DebugFeed& feed;
     const StatsHistory& stats;

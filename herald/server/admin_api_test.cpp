@@ -31,24 +31,23 @@ protected:
         : api_(parts(), std::move(token)) {}
 
     AdminApiParts parts() {
-        return AdminApiParts{
-                apps_,
-                service_,
-                [](std::size_t, std::string_view, std::string_view user) {
-                    return std::optional<std::string>(user == "u1" ? R"({"name":"Ann"})" : "");
-                },
-                rest_,
-                feed_,
-                stats_,
-                connections_,
-                [] { return std::string(R"({"version":"test"})"); },
-                {},
-                [](std::string_view path) -> std::optional<http::Response> {
-                    if (path.empty()) {
-                        return http::text_response(200, "the page");
-                    }
-                    return std::nullopt;
-                }};
+        return AdminApiParts{apps_,
+                             service_,
+                             [](std::size_t, const std::string&) {
+                                 return std::vector<pusher::Member>{{"u1", R"({"name":"Ann"})"}};
+                             },
+                             rest_,
+                             feed_,
+                             stats_,
+                             connections_,
+                             [] { return std::string(R"({"version":"test"})"); },
+                             {},
+                             [](std::string_view path) -> std::optional<http::Response> {
+                                 if (path.empty()) {
+                                     return http::text_response(200, "the page");
+                                 }
+                                 return std::nullopt;
+                             }};
     }
 
     http::Response call(std::string method, std::string path, std::string body = {},

@@ -389,6 +389,16 @@ std::optional<std::string> Hub::member_on_this_node(std::size_t app, std::string
     return table_.member_info(app, channel, user_id);
 }
 
+std::vector<pusher::Member> Hub::presence_roster(std::size_t app, const std::string& channel) {
+    std::vector<pusher::Member> local;
+    for (auto& id : table_.members(app, channel)) {
+        if (auto info = table_.member_info(app, channel, id)) {
+            local.push_back(pusher::Member{std::move(id), std::move(*info)});
+        }
+    }
+    return roster(app, channel, std::move(local));
+}
+
 std::vector<ChannelTable::Snapshot> Hub::channels_on_this_node() {
     return table_.snapshot();
 }

@@ -152,6 +152,11 @@ public:
                                                                  std::string_view user_id);
     [[nodiscard]] std::vector<ChannelTable::Snapshot> channels_on_this_node();
 
+    // A presence channel's members on every node with their user_info, by user id (the roster
+    // a subscriber gets). Any thread.
+    [[nodiscard]] std::vector<pusher::Member> presence_roster(std::size_t app,
+                                                              const std::string& channel);
+
     // Before the server starts; the adapter outlives the hub's use of it.
     void attach(cluster::Adapter& adapter) noexcept { cluster_ = &adapter; }
 

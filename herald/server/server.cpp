@@ -410,8 +410,8 @@ struct PusherServer::Impl {
         AdminApiParts parts{
                 apps,
                 hub,
-                [this](std::size_t app, std::string_view channel, std::string_view user) {
-                    return hub.member_on_this_node(app, channel, user);
+                [this](std::size_t app, const std::string& channel) {
+                    return hub.presence_roster(app, channel);
                 },
                 rest,
                 context.feed,

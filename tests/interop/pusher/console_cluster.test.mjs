@@ -103,11 +103,11 @@ describe('the admin API of a cluster', () => {
         assert.equal(pubRow.type, 'public', JSON.stringify(pubRow));
         assert.equal('user_count' in pubRow, false, JSON.stringify(pubRow));
         assert.equal(listing.channels.find((c) => c.name === pres).type, 'presence');
-        // The presence channel's members: both users, B's without its info.
+        // The presence channel's members: both users with their info, B's from the cluster.
         const detail = await adminJson(h.admins[0], h.cookies[0], `/api/admin/apps/${kApp.id}/channels/${encodeURIComponent(pres)}`);
         assert.deepEqual(detail.members.map((m) => m.id).sort(), ['ann', 'bob'], JSON.stringify(detail));
         assert.deepEqual(detail.members.find((m) => m.id === 'ann').info, { name: 'user ann' }, JSON.stringify(detail));
-        assert.equal(detail.members.find((m) => m.id === 'bob').info, null, JSON.stringify(detail));
+        assert.deepEqual(detail.members.find((m) => m.id === 'bob').info, { name: 'user bob' }, JSON.stringify(detail));
         assert.equal(detail.user_count, 2, JSON.stringify(detail));
 
         // When B's client leaves, A's counts follow.
