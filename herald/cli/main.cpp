@@ -1,9 +1,9 @@
 // herald/cli/main.cpp
 //
-// The `herald` command: `serve` (serve_command.cpp), `config` (config_command.cpp) and the client
-// subcommands trigger, channels, channel, users, auth and keygen (client_commands.cpp). Exit
-// status 0 on success, 2 for a usage or configuration error, 1 when the server cannot run or
-// refused a request.
+// The `herald` command: `serve` (serve_command.cpp), `config` (config_command.cpp), the client
+// subcommands trigger, channels, channel, users, auth and keygen (client_commands.cpp), and
+// `listen` (listen_command.cpp). Exit status 0 on success, 2 for a usage or configuration error,
+// 1 when the server cannot run or refused a request (`listen` adds 3: a refused subscription).
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -15,6 +15,7 @@
 
 #include "herald/cli/client_commands.h"
 #include "herald/cli/config_command.h"
+#include "herald/cli/listen_command.h"
 #include "herald/cli/serve_command.h"
 
 namespace {
@@ -39,6 +40,7 @@ int run(int argc, char** argv) {
     const herald::cli::ServeCommand serve(app);
     const herald::cli::ClientCommands client(app);
     const herald::cli::ConfigCommand config(app);
+    const herald::cli::ListenCommand listen(app);
 
     auto args = with_default_command(argc, argv);
     std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
@@ -52,6 +54,9 @@ int run(int argc, char** argv) {
         return serve.run();
     }
     const auto env = herald::cli::process_environment();
+    if (listen.chosen()) {
+        return listen.run(env, stdout, stderr);
+    }
     if (const auto status = config.run(env, stdout, stderr)) {
         return *status;
     }

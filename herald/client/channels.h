@@ -45,11 +45,12 @@ private:
 };
 
 enum class ChannelStatus : std::uint8_t {
-    Waiting,     // no connection yet (or lost): subscribed on the next connection_established
-    Pending,     // pusher:subscribe sent, no answer yet
-    Subscribed,  // pusher_internal:subscription_succeeded received
-    Refused,     // pusher:subscription_error, or the authorizer refused; not retried until the
-                 // next connection
+    Waiting,      // no connection yet (or lost): subscribed on the next connection_established
+    Authorizing,  // waiting for an asynchronous authorizer (the HTTP auth endpoint)
+    Pending,      // pusher:subscribe sent, no answer yet
+    Subscribed,   // pusher_internal:subscription_succeeded received
+    Refused,      // pusher:subscription_error, or the authorizer refused; not retried until the
+                  // next connection
 };
 
 struct ChannelEntry {

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "herald/client/auth_endpoint.h"
 #include "herald/net/timer.h"
 #include "herald/net/tls.h"
 #include "herald/net/worker.h"
@@ -55,6 +56,18 @@ struct Channel::Shared {
           core(options.timeouts, hooks()) {
         web_options.tls = {options.verify_tls, options.ca_file};
         web_options.max_message_bytes = 16 * 1024 * 1024;
+        if (!options.authorizer && !options.auth_endpoint.empty()) {
+            AuthEndpoint endpoint{options.auth_endpoint, options.auth_params, options.auth_headers,
+                                  options.ca_file, options.verify_tls};
+            auth_thread = std::make_unique<AuthThread>(
+                    std::move(endpoint),
+                    [this](std::string socket_id, std::string channel, AuthAnswer answer) {
+                        post([this, socket_id = std::move(socket_id), channel = std::move(channel),
+                              answer = std::move(answer)] {
+                            core.authorized(socket_id, channel, answer.result, answer.http_status);
+                        });
+                    });
+        }
     }
 
     CoreHooks hooks() {
@@ -79,6 +92,15 @@ struct Channel::Shared {
         h.event = [this](const Event& event) {
             dispatch(event);
         };
+        if (!options.authorizer && !options.auth_endpoint.empty()) {
+            h.authorize_async = [this](const std::string& socket_id, const std::string& channel) {
+                auth_thread->request(socket_id, channel);
+            };
+            h.random = [this] {
+                return std::uniform_real_distribution<double>(0.0, 1.0)(random);
+            };
+            return h;
+        }
         h.authorize = [this](std::string_view socket_id, std::string_view channel) -> AuthResult {
             if (!options.authorizer) {
                 return util::unexpected(std::string("no authorizer in the client's options"));
@@ -215,6 +237,7 @@ struct Channel::Shared {
         if (stopped.exchange(true)) {
             return;
         }
+        auth_thread.reset();  // waits for the request in progress; nothing is posted after
         std::packaged_task<void()> task([this] {
             // The application may be tearing down what its callbacks use: none runs from here.
             state_callback = nullptr;
@@ -246,6 +269,7 @@ struct Channel::Shared {
     Callback error_callback;
     std::atomic<BindingId> next_binding{1};
     std::atomic<bool> stopped{false};
+    std::unique_ptr<AuthThread> auth_thread;  // the HTTP auth endpoint, when it is the authorizer
 };
 
 Channel::Channel(std::shared_ptr<Shared> shared, std::string name)

@@ -15,6 +15,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "herald/client/core.h"
 #include "herald/util/result.h"
@@ -31,6 +33,11 @@ struct Options {
     std::string path_prefix;  // before /app/KEY (the server's --path-prefix)
     Timeouts timeouts;        // activity, pong, unavailable, back-off and its cap
     Authorizer authorizer;    // private and presence channels; called on the I/O thread
+    // Without an authorizer: pusher-js's HTTP auth endpoint (a form POST of socket_id and
+    // channel_name, then auth_params; auth_headers added), called on a thread of its own.
+    std::string auth_endpoint;
+    std::vector<std::pair<std::string, std::string>> auth_params;
+    std::vector<std::pair<std::string, std::string>> auth_headers;
 };
 
 // ws[s]://HOST:PORT[PREFIX]/app/KEY?protocol=7&client=herald-cpp&version=...&flash=false

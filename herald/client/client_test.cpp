@@ -1,9 +1,11 @@
 // The client against the real `herald serve` (protocol.md §2, §4, §5, §10): connection, REST
-// events, private and presence channels with a local authorizer, client events between two
-// clients, 4200 and a restart, and 4001.
+// events, private and presence channels with a local authorizer and through an HTTP auth
+// endpoint, client events between two clients, 4200 and a restart, and 4001.
 #include "herald/client/client.h"
 
+#include <algorithm>
 #include <mutex>
+#include <ranges>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -12,6 +14,7 @@
 #include "herald/pusher/auth.h"
 #include "herald/pusher/server_message.h"
 #include "herald/pusher/socket_id.h"
+#include "herald/util/parse.h"
 #include "herald/web/server.h"
 
 namespace herald::client {
@@ -273,6 +276,147 @@ TEST_F(ClientAgainstHerald, AnUnknownAppKeyFailsWithoutReconnecting) {
 
 // A server that accepts, sends connection_established (activity_timeout 1 s) and then never
 // answers: the client pings after 1 s, gives up after the pong timeout and connects again.
+// pusher-js's auth endpoint, served by a web::Server: it records each request and answers
+// with the app's signature, or with `refuse_status` when that is not 0.
+class AuthEndpointServer {
+public:
+    explicit AuthEndpointServer(unsigned refuse_status = 0) : server_(web::ServerOptions{}) {
+        server_.on_http([this, refuse_status](const http::Request& request) {
+            {
+                const std::lock_guard lock(mutex_);
+                bodies_.push_back(request.body);
+                content_types_.emplace_back(request.fields.get("Content-Type").value_or(""));
+                tokens_.emplace_back(request.fields.get("X-Token").value_or(""));
+            }
+            http::Response response;
+            if (refuse_status != 0) {
+                response.status = refuse_status;
+                response.body = "no";
+                return response;
+            }
+            std::string socket_id;
+            std::string channel;
+            std::string user_id;
+            for (const auto part : std::views::split(std::string_view(request.body), '&')) {
+                const std::string_view field(part.begin(), part.end());
+                const auto eq = field.find('=');
+                const auto name = field.substr(0, eq);
+                const auto value = util::percent_decode(field.substr(eq + 1));
+                if (name == "socket_id") {
+                    socket_id = value;
+                } else if (name == "channel_name") {
+                    channel = value;
+                } else if (name == "user_id") {
+                    user_id = value;
+                }
+            }
+            response.fields.set("Content-Type", "application/json");
+            response.body = *local_authorizer(user_id)(socket_id, channel);
+            return response;
+        });
+        server_.start();
+    }
+
+    ~AuthEndpointServer() { server_.stop(200ms); }
+
+    AuthEndpointServer(const AuthEndpointServer&) = delete;
+    AuthEndpointServer& operator=(const AuthEndpointServer&) = delete;
+
+    [[nodiscard]] std::string url() const {
+        return "http://127.0.0.1:" + std::to_string(server_.port()) + "/pusher/auth";
+    }
+
+    [[nodiscard]] std::vector<std::string> bodies() const {
+        const std::lock_guard lock(mutex_);
+        return bodies_;
+    }
+
+    [[nodiscard]] std::vector<std::string> content_types() const {
+        const std::lock_guard lock(mutex_);
+        return content_types_;
+    }
+
+    [[nodiscard]] std::vector<std::string> tokens() const {
+        const std::lock_guard lock(mutex_);
+        return tokens_;
+    }
+
+private:
+    web::Server server_;
+    mutable std::mutex mutex_;
+    std::vector<std::string> bodies_;
+    std::vector<std::string> content_types_;
+    std::vector<std::string> tokens_;
+};
+
+Options endpoint_options(const HeraldServer& server, const AuthEndpointServer& endpoint) {
+    Options options = options_for(server);
+    options.authorizer = nullptr;
+    options.auth_endpoint = endpoint.url();
+    return options;
+}
+
+TEST_F(ClientAgainstHerald, PrivateAndPresenceChannelsThroughTheAuthEndpoint) {
+    HeraldServer server;
+    AuthEndpointServer endpoint;
+    Options options = endpoint_options(server, endpoint);
+    options.auth_params = {{"user_id", "ann"}};
+    options.auth_headers = {{"X-Token", "t 1"}};
+    Client client(std::move(options));
+    Recorder recorder;
+    auto orders = client.subscribe("private-orders");
+    orders.bind("pusher:subscription_succeeded", recorder.callback());
+    orders.bind("shipped", recorder.callback());
+    auto room = client.subscribe("presence-room");
+    room.bind("pusher:subscription_succeeded", recorder.callback());
+    client.connect();
+    ASSERT_TRUE(eventually([&] { return recorder.count("pusher:subscription_succeeded") == 2; }));
+    EXPECT_EQ(room.members().me(), "ann");
+    ASSERT_EQ(server.trigger("private-orders", "shipped", "42"), 200);
+    ASSERT_TRUE(eventually([&] { return recorder.count("shipped") == 1; }));
+
+    // Byte for byte what pusher-js sends: the form body, its content type, the extra header.
+    const std::string socket_id = client.socket_id();
+    auto bodies = endpoint.bodies();
+    std::sort(bodies.begin(), bodies.end());
+    EXPECT_EQ(bodies,
+              (std::vector<std::string>{
+                      "socket_id=" + socket_id + "&channel_name=presence-room&user_id=ann",
+                      "socket_id=" + socket_id + "&channel_name=private-orders&user_id=ann"}));
+    EXPECT_EQ(endpoint.content_types(),
+              (std::vector<std::string>(2, "application/x-www-form-urlencoded")));
+    EXPECT_EQ(endpoint.tokens(), (std::vector<std::string>(2, "t 1")));
+}
+
+TEST_F(ClientAgainstHerald, ARefusingAuthEndpointGivesASubscriptionErrorWithItsStatus) {
+    HeraldServer server;
+    AuthEndpointServer endpoint(403);
+    Client client(endpoint_options(server, endpoint));
+    Recorder recorder;
+    auto orders = client.subscribe("private-orders");
+    orders.bind("pusher:subscription_error", recorder.callback());
+    client.connect();
+    ASSERT_TRUE(eventually([&] { return recorder.count("pusher:subscription_error") == 1; }));
+    const auto error = recorder.last("pusher:subscription_error");
+    EXPECT_NE(error->data.find(R"("type":"AuthError")"), std::string::npos) << error->data;
+    EXPECT_NE(error->data.find(R"("status":403)"), std::string::npos) << error->data;
+    EXPECT_FALSE(orders.subscribed());
+}
+
+TEST_F(ClientAgainstHerald, TheAuthorizerCallbackWinsOverTheEndpoint) {
+    HeraldServer server;
+    AuthEndpointServer endpoint(500);
+    Options options = endpoint_options(server, endpoint);
+    options.authorizer = local_authorizer();
+    Client client(std::move(options));
+    Recorder recorder;
+    auto orders = client.subscribe("private-orders");
+    orders.bind("pusher:subscription_succeeded", recorder.callback());
+    client.connect();
+    ASSERT_TRUE(eventually([&] { return recorder.count("pusher:subscription_succeeded") == 1; }));
+    EXPECT_TRUE(endpoint.bodies().empty());
+}
+
 TEST(ClientAgainstASilentServer, ReconnectsAfterTheActivityAndPongTimeouts) {
     std::mutex mutex;
     std::vector<std::string> received;

@@ -69,7 +69,10 @@ struct CoreHooks {
     std::function<void(State previous, State current)> state_changed;
     std::function<void(const Event&)> event;  // channel events and pusher:error
     Authorizer authorize;                     // private and presence channels
-    std::function<double()> random;           // uniform in [0, 1), for the jitter
+    // Instead of `authorize` when that is empty: starts an authorization whose answer comes
+    // later through Core::authorized() (the HTTP auth endpoint, off the I/O thread).
+    std::function<void(const std::string& socket_id, const std::string& channel)> authorize_async;
+    std::function<double()> random;  // uniform in [0, 1), for the jitter
 };
 
 class Core {
@@ -92,6 +95,12 @@ public:
     // Keeps the channel and subscribes it now if connected (§10.6). An invalid name is an error.
     [[nodiscard]] util::Result<void, std::string> subscribe(std::string_view channel);
     void unsubscribe(std::string_view channel);
+
+    // The answer to an authorize_async call. Ignored unless the channel is still waiting for it
+    // on the same socket id. A refusal's pusher:subscription_error carries `http_status` when
+    // it is not 0 (pusher-js's "status").
+    void authorized(std::string_view socket_id, std::string_view channel, const AuthResult& result,
+                    int http_status = 0);
 
     // §4.9 and §10.6: a client-* event on a subscribed private or presence channel, at most
     // kMaxClientEventsPerSecond a second; `data_json` is JSON text sent as the data value.
@@ -116,7 +125,10 @@ private:
     void handshake(const std::string& event, const pusher::EventData& data, Clock::time_point now);
     void established(std::string socket_id, std::chrono::milliseconds activity);
     void send_subscribe(const std::string& channel);
-    void refuse(const std::string& channel, std::string_view type, std::string_view error);
+    void refuse(const std::string& channel, std::string_view type, std::string_view error,
+                int http_status = 0);
+    void subscribe_authorized(const std::string& channel, const AuthResult& result,
+                              int http_status);
     void channel_message(const std::string& event, const std::string& channel,
                          const pusher::EventData& data, std::optional<std::string> user_id);
     void emit(std::string event, std::string channel, std::string data,

@@ -16,9 +16,14 @@ namespace {
 
 using util::unexpected;
 
-std::string subscription_error_data(std::string_view type, std::string_view error) {
+std::string subscription_error_data(std::string_view type, std::string_view error,
+                                    int http_status) {
     util::JsonWriter w;
-    w.begin_object().key("type").string(type).key("error").string(error).end_object();
+    w.begin_object().key("type").string(type).key("error").string(error);
+    if (http_status != 0) {
+        w.key("status").number(http_status);
+    }
+    w.end_object();
     return w.take();
 }
 
@@ -31,12 +36,13 @@ std::string member_data(const pusher::Member& member) {
 
 }  // namespace
 
-void Core::refuse(const std::string& channel, std::string_view type, std::string_view error) {
+void Core::refuse(const std::string& channel, std::string_view type, std::string_view error,
+                  int http_status) {
     if (auto* entry = channels_.find(channel)) {
         entry->status = ChannelStatus::Refused;
     }
     emit(std::string(pusher::events::kSubscriptionError), channel,
-         subscription_error_data(type, error));
+         subscription_error_data(type, error, http_status));
 }
 
 void Core::send_subscribe(const std::string& channel) {
@@ -51,6 +57,11 @@ void Core::send_subscribe(const std::string& channel) {
         return;
     }
     if (pusher::requires_auth(kind)) {
+        if (!hooks_.authorize && hooks_.authorize_async) {
+            entry->status = ChannelStatus::Authorizing;
+            hooks_.authorize_async(socket_id_, channel);
+            return;
+        }
         if (!hooks_.authorize) {
             refuse(channel, "AuthError", "no authorizer for a private or presence channel");
             return;
@@ -60,30 +71,52 @@ void Core::send_subscribe(const std::string& channel) {
         if (entry == nullptr || !established_) {
             return;
         }
-        if (!result) {
-            refuse(channel, "AuthError", result.error());
-            return;
-        }
-        auto authorization = pusher::read_authorization(*result);
-        if (!authorization) {
-            refuse(channel, "AuthError", "the authorizer's answer is not {\"auth\": ...} JSON");
-            return;
-        }
-        if (pusher::is_presence(kind)) {
-            if (!authorization->channel_data) {
-                refuse(channel, "AuthError", "a presence authorization needs channel_data");
-                return;
-            }
-            const auto member = pusher::parse_channel_data(*authorization->channel_data);
-            if (!member) {
-                refuse(channel, "AuthError", pusher::describe(member.error()));
-                return;
-            }
-            entry->my_user_id = member->user_id;
-        }
-        subscribe.auth = std::move(authorization->auth);
-        subscribe.channel_data = std::move(authorization->channel_data);
+        subscribe_authorized(channel, result, 0);
+        return;
     }
+    entry->status = ChannelStatus::Pending;
+    hooks_.send(pusher::serialize(subscribe));
+}
+
+void Core::authorized(std::string_view socket_id, std::string_view channel,
+                      const AuthResult& result, int http_status) {
+    const std::string name(channel);
+    const auto* entry = channels_.find(name);
+    if (entry == nullptr || !established_ || socket_id != socket_id_ ||
+        entry->status != ChannelStatus::Authorizing) {
+        return;  // unsubscribed, or asked for an earlier connection
+    }
+    subscribe_authorized(name, result, http_status);
+}
+
+void Core::subscribe_authorized(const std::string& channel, const AuthResult& result,
+                                int http_status) {
+    auto* entry = channels_.find(channel);
+    if (!result) {
+        refuse(channel, "AuthError", result.error(), http_status);
+        return;
+    }
+    auto authorization = pusher::read_authorization(*result);
+    if (!authorization) {
+        refuse(channel, "AuthError", "the authorizer's answer is not {\"auth\": ...} JSON",
+               http_status);
+        return;
+    }
+    pusher::Subscribe subscribe{channel, "", std::nullopt};
+    if (pusher::is_presence(pusher::classify_channel(channel))) {
+        if (!authorization->channel_data) {
+            refuse(channel, "AuthError", "a presence authorization needs channel_data");
+            return;
+        }
+        const auto member = pusher::parse_channel_data(*authorization->channel_data);
+        if (!member) {
+            refuse(channel, "AuthError", pusher::describe(member.error()));
+            return;
+        }
+        entry->my_user_id = member->user_id;
+    }
+    subscribe.auth = std::move(authorization->auth);
+    subscribe.channel_data = std::move(authorization->channel_data);
     entry->status = ChannelStatus::Pending;
     hooks_.send(pusher::serialize(subscribe));
 }

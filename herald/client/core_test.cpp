@@ -293,6 +293,56 @@ TEST_F(CoreTest, ARefusedAuthorizationIsASubscriptionError) {
     EXPECT_EQ(events_.back().event, "pusher:subscription_error");
 }
 
+// An asynchronous authorizer (the HTTP endpoint): the answer comes later through authorized().
+TEST(CoreAsyncAuth, TheAnswerComesLaterAndOnlyForTheSameSocket) {
+    std::vector<std::string> sent;
+    std::vector<std::pair<std::string, std::string>> asked;
+    std::vector<Event> events;
+    CoreHooks h;
+    h.open = [] {
+    };
+    h.send = [&](const std::string& text) {
+        sent.push_back(text);
+    };
+    h.drop = [](std::uint16_t) {
+    };
+    h.state_changed = [](State, State) {
+    };
+    h.event = [&](const Event& event) {
+        events.push_back(event);
+    };
+    h.authorize_async = [&](const std::string& socket_id, const std::string& channel) {
+        asked.emplace_back(socket_id, channel);
+    };
+    h.random = [] {
+        return 1.0;
+    };
+    Core core(Timeouts{}, h);
+    const Clock::time_point now{seconds(1000)};
+    core.connect(now);
+    core.socket_message(pusher::connection_established("1.1", seconds(120)), now);
+    ASSERT_TRUE(core.subscribe("private-a"));
+    ASSERT_TRUE(core.subscribe("private-b"));
+    ASSERT_EQ(asked.size(), 2U);
+    EXPECT_EQ(asked[0], (std::pair<std::string, std::string>{"1.1", "private-a"}));
+    EXPECT_TRUE(sent.empty());
+    EXPECT_EQ(core.channels().status("private-a"), ChannelStatus::Authorizing);
+
+    const auto auth = pusher::channel_auth("key", "secret", "1.1", "private-a");
+    core.authorized("9.9", "private-a", R"({"auth":")" + auth + "\"}");  // another socket
+    EXPECT_TRUE(sent.empty());
+    core.authorized("1.1", "private-a", R"({"auth":")" + auth + "\"}");
+    ASSERT_EQ(sent.size(), 1U);
+    EXPECT_NE(sent[0].find(auth), std::string::npos);
+    EXPECT_EQ(core.channels().status("private-a"), ChannelStatus::Pending);
+
+    core.authorized("1.1", "private-b", util::unexpected(std::string("forbidden")), 403);
+    ASSERT_EQ(events.size(), 1U);
+    EXPECT_EQ(events[0].event, "pusher:subscription_error");
+    EXPECT_EQ(events[0].data, R"({"type":"AuthError","error":"forbidden","status":403})");
+    EXPECT_EQ(core.channels().status("private-b"), ChannelStatus::Refused);
+}
+
 TEST_F(CoreTest, PresenceMembersFollowTheRoster) {
     core_.connect(now_);
     establish();
