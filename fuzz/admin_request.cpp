@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz/fuzz_input.h"
 #include <simdjson.h>
 
 #include "herald/server/admin_api.h"
@@ -22,25 +23,15 @@
 
 namespace {
 
+using herald::fuzzing::check;
+using herald::fuzzing::next_line;
+
 namespace http = herald::http;
 namespace server = herald::server;
 using server::rest_testing::RecordingService;
 
 constexpr std::string_view kToken = "a-long-admin-token";
 constexpr std::string_view kHost = "127.0.0.1:9601";
-
-void check(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
-
-std::string next_line(std::string_view& input) {
-    const auto end = input.find('\n');
-    std::string line(input.substr(0, end));
-    input = end == std::string_view::npos ? std::string_view{} : input.substr(end + 1);
-    return line;
-}
 
 struct Now final : herald::web::Deferral {
     herald::web::Responder defer() override {

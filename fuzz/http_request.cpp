@@ -8,17 +8,15 @@
 #include <cstdlib>
 #include <string_view>
 
+#include "fuzz/fuzz_input.h"
+
 #include "herald/http/parser.h"
 
 namespace {
 
-using herald::http::ParseStatus;
+using herald::fuzzing::check;
 
-void check(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
+using herald::http::ParseStatus;
 
 }  // namespace
 

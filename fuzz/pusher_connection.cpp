@@ -17,6 +17,8 @@
 #include <utility>
 #include <vector>
 
+#include "fuzz/fuzz_input.h"
+
 #include "herald/pusher/auth.h"
 #include "herald/pusher/channel.h"
 #include "herald/pusher/message.h"
@@ -24,13 +26,9 @@
 
 namespace {
 
-using namespace herald;
+using herald::fuzzing::check;
 
-void check(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
+using namespace herald;
 
 struct Recorder final : server::Transport {
     void send(std::string_view text) override { take(text); }

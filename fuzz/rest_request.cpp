@@ -10,6 +10,7 @@
 #include <string_view>
 #include <utility>
 
+#include "fuzz/fuzz_input.h"
 #include <simdjson.h>
 
 #include "herald/server/rest_api.h"
@@ -17,6 +18,9 @@
 #include "herald/util/parse.h"
 
 namespace {
+
+using herald::fuzzing::check;
+using herald::fuzzing::next_line;
 
 namespace http = herald::http;
 namespace pusher = herald::pusher;
@@ -27,20 +31,6 @@ using server::rest_testing::kSecret;
 using server::rest_testing::raw_request;
 using server::rest_testing::RecordingService;
 using server::rest_testing::vector_app;
-
-void check(bool condition) {
-    if (!condition) {
-        std::abort();
-    }
-}
-
-// Up to the next '\n' (or the end), which is consumed.
-std::string next_line(std::string_view& input) {
-    const auto end = input.find('\n');
-    std::string line(input.substr(0, end));
-    input = end == std::string_view::npos ? std::string_view{} : input.substr(end + 1);
-    return line;
-}
 
 server::AppRegistry make_apps() {
     server::AppLimits limits;

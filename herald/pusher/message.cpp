@@ -21,10 +21,6 @@ enum class Command : std::uint8_t {
     Signin,
 };
 
-util::unexpected<MessageError> failure(MessageFault fault, std::string_view field = {}) {
-    return util::unexpected(MessageError{fault, field});
-}
-
 ParseResult success(ClientMessage message) {
     return {std::move(message)};
 }
@@ -41,7 +37,7 @@ Field optional_string(dom::object object, std::string_view key) {
     }
     std::string_view text;
     if (element->get_string().get(text) != simdjson::SUCCESS) {
-        return failure(MessageFault::WrongType, key);
+        return message_failure(MessageFault::WrongType, key);
     }
     return std::optional<std::string>(text);
 }
@@ -50,7 +46,7 @@ Field optional_string(dom::object object, std::string_view key) {
 Field required_string(dom::object object, std::string_view key) {
     Field field = optional_string(object, key);
     if (field && !*field) {
-        return failure(MessageFault::MissingField, key);
+        return message_failure(MessageFault::MissingField, key);
     }
     return field;
 }
@@ -110,6 +106,31 @@ MessageFault fault_of(simdjson::error_code error) noexcept {
 
 }  // namespace
 
+util::Result<Envelope, MessageError> read_envelope(dom::parser& parser, std::string_view text,
+                                                   bool padded) {
+    if (text.empty()) {
+        return message_failure(
+                MessageFault::NotJson);  // and simdjson is never handed a null pointer
+    }
+    dom::element root;
+    if (const auto error = parser.parse(text.data(), text.size(), !padded).get(root)) {
+        return message_failure(fault_of(error));
+    }
+    dom::object object;
+    if (root.get_object().get(object) != simdjson::SUCCESS) {
+        return message_failure(MessageFault::NotAnObject);
+    }
+    const auto event_member = last_member(object, "event");
+    if (!event_member) {
+        return message_failure(MessageFault::MissingEvent);
+    }
+    std::string_view event;
+    if (event_member->get_string().get(event) != simdjson::SUCCESS) {
+        return message_failure(MessageFault::WrongType, "event");
+    }
+    return Envelope{object, event};
+}
+
 struct MessageParser::Impl {
     dom::parser parser;
     std::size_t max_bytes;
@@ -128,7 +149,7 @@ struct MessageParser::Impl {
 ParseResult MessageParser::Impl::parse_command(Command command,
                                                const std::optional<dom::element>& data) {
     if (!data) {
-        return failure(MessageFault::MissingField, "data");
+        return message_failure(MessageFault::MissingField, "data");
     }
     dom::object object;
     if (data->get_object().get(object) == simdjson::SUCCESS) {
@@ -136,40 +157,26 @@ ParseResult MessageParser::Impl::parse_command(Command command,
     }
     std::string_view text;
     if (data->get_string().get(text) != simdjson::SUCCESS) {
-        return failure(MessageFault::DataNotAnObject, "data");
+        return message_failure(MessageFault::DataNotAnObject, "data");
     }
     const std::string inner_text(text);  // the next parse reuses the buffers `text` points into
     dom::element inner;
     if (parser.parse(inner_text).get(inner) != simdjson::SUCCESS ||
         inner.get_object().get(object) != simdjson::SUCCESS) {
-        return failure(MessageFault::DataNotAnObject, "data");
+        return message_failure(MessageFault::DataNotAnObject, "data");
     }
     return read_command(command, object);
 }
 
 ParseResult MessageParser::Impl::parse(std::string_view text, bool padded) {
     if (text.size() > max_bytes) {
-        return failure(MessageFault::TooLarge);
+        return message_failure(MessageFault::TooLarge);
     }
-    if (text.empty()) {
-        return failure(MessageFault::NotJson);  // and simdjson is never handed a null pointer
+    auto envelope = read_envelope(parser, text, padded);
+    if (!envelope) {
+        return util::unexpected(envelope.error());
     }
-    dom::element root;
-    if (const auto error = parser.parse(text.data(), text.size(), !padded).get(root)) {
-        return failure(fault_of(error));
-    }
-    dom::object object;
-    if (root.get_object().get(object) != simdjson::SUCCESS) {
-        return failure(MessageFault::NotAnObject);
-    }
-    const auto event_member = last_member(object, "event");
-    if (!event_member) {
-        return failure(MessageFault::MissingEvent);
-    }
-    std::string_view event;
-    if (event_member->get_string().get(event) != simdjson::SUCCESS) {
-        return failure(MessageFault::WrongType, "event");
-    }
+    const auto [object, event] = *envelope;
     Field channel = optional_string(object, "channel");
     if (!channel) {
         return util::unexpected(channel.error());
@@ -188,7 +195,7 @@ ParseResult MessageParser::Impl::parse(std::string_view text, bool padded) {
         return success(OtherEvent{std::string(event), std::move(*channel), to_event_data(data)});
     }
     if (!*channel) {
-        return failure(MessageFault::MissingField, "channel");
+        return message_failure(MessageFault::MissingField, "channel");
     }
     return success(ClientEvent{std::string(event), std::move(**channel), to_event_data(data)});
 }

@@ -11,10 +11,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 
-util::unexpected<MessageError> failure(MessageFault fault, std::string_view field = {}) {
-    return util::unexpected(MessageError{fault, field});
-}
-
 // The root of `text` as an object, parsed into `parser` (which must outlive the result).
 std::optional<dom::object> parse_object(dom::parser& parser, std::string_view text) {
     if (text.empty()) {
@@ -52,27 +48,12 @@ std::string info_text(const std::optional<dom::element>& info) {
 
 util::Result<ServerMessage, MessageError> parse_server_message(std::string_view text) {
     dom::parser parser;
-    if (text.empty()) {
-        return failure(MessageFault::NotJson);
+    auto envelope = read_envelope(parser, text);
+    if (!envelope) {
+        return util::unexpected(envelope.error());
     }
-    dom::element root;
-    if (const auto error = parser.parse(text.data(), text.size()).get(root)) {
-        return failure(error == simdjson::DEPTH_ERROR ? MessageFault::TooDeep
-                                                      : MessageFault::NotJson);
-    }
-    dom::object object;
-    if (root.get_object().get(object) != simdjson::SUCCESS) {
-        return failure(MessageFault::NotAnObject);
-    }
-    const auto event_member = last_member(object, "event");
-    if (!event_member) {
-        return failure(MessageFault::MissingEvent);
-    }
+    const auto [object, event] = *envelope;
     ServerMessage message;
-    std::string_view event;
-    if (event_member->get_string().get(event) != simdjson::SUCCESS) {
-        return failure(MessageFault::WrongType, "event");
-    }
     message.event = std::string(event);
     for (const auto key : {std::string_view("channel"), std::string_view("user_id")}) {
         const auto found = last_member(object, key);
@@ -81,7 +62,8 @@ util::Result<ServerMessage, MessageError> parse_server_message(std::string_view 
         }
         std::string_view value;
         if (found->get_string().get(value) != simdjson::SUCCESS) {
-            return failure(MessageFault::WrongType, key == "channel" ? "channel" : "user_id");
+            return message_failure(MessageFault::WrongType,
+                                   key == "channel" ? "channel" : "user_id");
         }
         (key == "channel" ? message.channel : message.user_id) = std::string(value);
     }
