@@ -20,7 +20,7 @@ import {
     ClientPool, kApp, kSocketIdPattern, kWaitMs, nextEvent, RawPusher, sdkFor, signedIn,
     startAppServer, startHerald, subscribed,
 } from './harness.mjs';
-import { adminBase, adminSession, ConsoleReader, kConsoleWaitMs } from './console_stream.mjs';
+import { adminBase, adminSession, consoleServerTest, ConsoleReader, kConsoleWaitMs } from './console_stream.mjs';
 import { startReceiver } from './webhook_receiver.mjs';
 
 // A second app on the same node: its events must never reach the first app's console.
@@ -31,15 +31,7 @@ const unique = (prefix) => `${prefix}${process.pid}-${++serial}`;
 
 // A test whose failure prints the server's output, the consoles' events and pusher-js's log.
 function consoleTest(h, name, fn, timeout = 90_000) {
-    const logs = { diagnostics: () => `--- pusher-js:\n${h.pools.flatMap((p) => p.logs).join('\n') || '(nothing)'}` };
-    return serverTest(name, () => [h.server, ...h.readers, logs], async () => {
-        try {
-            await fn();
-        } finally {
-            for (const pool of h.pools) pool.disconnectAll();
-            h.pools = [];
-        }
-    }, { timeout });
+    return consoleServerTest(h, name, () => [h.server, ...h.readers], fn, timeout);
 }
 
 function newState() {

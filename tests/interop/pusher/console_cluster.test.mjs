@@ -7,10 +7,9 @@
 // node_gone when it stops (the stream without an app too).
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
-import { serverTest } from '../lib/harness.mjs';
 import { ClientPool, kApp, startAppServer, startHerald, subscribed } from './harness.mjs';
 import { settle, startCluster, startRedis } from './cluster_harness.mjs';
-import { adminBase, adminJson, adminSession, ConsoleReader } from './console_stream.mjs';
+import { adminBase, adminJson, adminSession, consoleServerTest, ConsoleReader } from './console_stream.mjs';
 
 const kLeaseMs = 1500;        // the smallest lease the cluster suites use
 const kSettleMs = 15_000;     // a few lease beats, on a sanitizer build on a busy machine
@@ -37,15 +36,7 @@ after(async () => {
 });
 
 function t(name, fn, timeout = 90_000) {
-    const logs = { diagnostics: () => `--- pusher-js:\n${h.pools.flatMap((p) => p.logs).join('\n') || '(nothing)'}` };
-    return serverTest(name, () => [...h.nodes, h.extra, ...h.readers, logs], async () => {
-        try {
-            await fn();
-        } finally {
-            for (const pool of h.pools) pool.disconnectAll();
-            h.pools = [];
-        }
-    }, { timeout });
+    return consoleServerTest(h, name, () => [...h.nodes, h.extra, ...h.readers], fn, timeout);
 }
 
 const nodeOf = (i) => adminJson(h.admins[i], h.cookies[i], '/api/admin/node');

@@ -6,7 +6,7 @@
 // `event:`/`data:` blocks whose JSON data is collected in order. waitFor() polls what arrived and
 // fails with the events seen so far.
 import http from 'node:http';
-import { within } from '../lib/harness.mjs';
+import { serverTest, within } from '../lib/harness.mjs';
 import { httpRequest, kWaitMs, sleep } from './harness.mjs';
 
 export const kConsoleWaitMs = 15_000;  // a sanitizer build on a busy machine
@@ -178,4 +178,18 @@ export class ConsoleReader {
         this.request?.destroy();
         this.response?.destroy();
     }
+}
+
+// A test whose failure prints `servers()` (the servers and console readers to describe) and
+// pusher-js's log of every pool in `h.pools`, which are disconnected after it.
+export function consoleServerTest(h, name, servers, fn, timeout = 90_000) {
+    const logs = { diagnostics: () => `--- pusher-js:\n${h.pools.flatMap((p) => p.logs).join('\n') || '(nothing)'}` };
+    return serverTest(name, () => [...servers(), logs], async () => {
+        try {
+            await fn();
+        } finally {
+            for (const pool of h.pools) pool.disconnectAll();
+            h.pools = [];
+        }
+    }, { timeout });
 }

@@ -21,6 +21,7 @@ import {
     ClientPool, freePort, httpRequest, kApp, kSocketIdPattern, nextEvent, renderToml, sdkFor, sleep,
     startAppServer, startHerald, subscribed,
 } from './harness.mjs';
+import { adminBase } from './console_stream.mjs';
 
 const kChromium = process.env.HERALD_CHROMIUM || '/usr/bin/chromium';
 const kArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -44,16 +45,6 @@ after(async () => {
     await shared.browser?.close();
 });
 
-// The admin listener's base URL, from the line "admin on http://127.0.0.1:PORT/metrics".
-async function adminBase(server) {
-    const pattern = /admin on (http:\/\/127\.0\.0\.1:\d+)\/metrics/;
-    const deadline = Date.now() + 10_000;
-    while (!pattern.test(server.stderr + server.stdout)) {
-        if (Date.now() > deadline) throw new Error(`no "admin on http://..." line\n${server.diagnostics()}`);
-        await sleep(50);
-    }
-    return pattern.exec(server.stderr + server.stdout)[1];
-}
 
 // A fresh browser context and page whose console, errors and dialogs land in `h`.
 async function openPage(h) {
