@@ -48,6 +48,13 @@ http::Response session_reply(const AdminSessions::Session& session, bool token_r
     return response;
 }
 
+// The request's Origin is this listener itself (http:// and the Host it was asked by).
+bool from_this_listener(const http::Request& request) {
+    const auto origin = request.fields.get("Origin");
+    const auto host = request.fields.get("Host");
+    return origin && host && *origin == "http://" + std::string(*host);
+}
+
 // The first value of `key` in a form body (application/x-www-form-urlencoded).
 std::optional<std::string> form_value(std::string_view body, std::string_view key) {
     for (const auto& param : pusher::parse_query(body)) {
@@ -229,9 +236,7 @@ http::Response AdminApi::login(const http::Request& request) {
     if (request.method != "POST") {
         return admin_error(405, "Method not allowed: use POST");
     }
-    const auto origin = request.fields.get("Origin");
-    const auto host = request.fields.get("Host");
-    if (!origin || !host || *origin != "http://" + std::string(*host)) {
+    if (!from_this_listener(request)) {
         return admin_error(403, "Refused: the request does not come from this dashboard (Origin)");
     }
     if (!sessions_.token_required()) {
@@ -266,9 +271,7 @@ std::optional<http::Response> AdminApi::check_post(const http::Request& request,
     if (!csrf || !util::constant_time_equals(*csrf, session.csrf)) {
         return admin_error(403, "Refused: missing or wrong CSRF token (X-Herald-CSRF)");
     }
-    const auto origin = request.fields.get("Origin");
-    const auto host = request.fields.get("Host");
-    if (!origin || !host || *origin != "http://" + std::string(*host)) {
+    if (!from_this_listener(request)) {
         return admin_error(403, "Refused: the request does not come from this dashboard (Origin)");
     }
     return std::nullopt;

@@ -350,17 +350,15 @@ void Connection::leave(const std::string& channel) {
     }
     context_.hub.unsubscribe(app_index_, worker_, *it->second);
     // A user's own channel comes and goes with its sign-in, which the console shows instead.
-    const bool own_channel = pusher::classify_channel(channel) == ChannelKind::ServerToUser;
-    report([&] {
-        if (own_channel) {
-            return std::string();
-        }
-        return ConsoleEvent("unsubscribed")
-                .text("socket_id", socket_id_)
-                .text("channel", channel)
-                .maybe_text("user_id", it->second->user_id)
-                .finish();
-    });
+    if (pusher::classify_channel(channel) != ChannelKind::ServerToUser) {
+        report([&] {
+            return ConsoleEvent("unsubscribed")
+                    .text("socket_id", socket_id_)
+                    .text("channel", channel)
+                    .maybe_text("user_id", it->second->user_id)
+                    .finish();
+        });
+    }
     subscriptions_.erase(it);
 }
 

@@ -92,14 +92,11 @@ private:
                std::optional<std::string_view> channel = std::nullopt);
     bool allow_client_event(net::Clock::time_point now);
 
-    // Hands the event `build` makes to the dashboard's console, if one watches this app (an
-    // empty one is not sent).
+    // Hands the event `build` makes to the dashboard's console, if one watches this app.
     template <typename Build>
     void report(Build build) {
         if (context_.feed.watching(app_index_)) {
-            if (const auto event = build(); !event.empty()) {
-                context_.feed.publish(app_index_, event);
-            }
+            context_.feed.publish(app_index_, build());
         }
     }
 
