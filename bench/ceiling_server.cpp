@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/bench_support.h"
+#include "bench/raw_websocket.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
@@ -25,17 +26,12 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-#include "herald/util/base64.h"
-#include "herald/util/digest.h"
-
 namespace herald::bench {
 namespace {
 
 constexpr std::string_view kUsage =
         "bench_ceiling [--host 127.0.0.1] [--port 0] [--connections N] [--burst 1]\n"
         "              [--max-unsent-bytes 0] [--payload-bytes 100] [--rate ROUNDS_PER_SEC]";
-constexpr std::string_view kGuid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-constexpr std::size_t kMaxRequestBytes = 8192;
 constexpr int kListenTag = -1;
 
 struct Connection {
@@ -47,44 +43,6 @@ struct Connection {
     std::size_t index = 0;    // position in Server::upgraded_
     std::string request;      // the handshake request, until it is answered
 };
-
-// The frame: FIN + text opcode, the shortest length form, no mask (server to client, §5.2).
-std::string text_frame(std::string_view payload) {
-    std::string frame;
-    frame.push_back(static_cast<char>(0x81));
-    if (payload.size() < 126) {
-        frame.push_back(static_cast<char>(payload.size()));
-    } else {
-        frame.push_back(static_cast<char>(126));
-        frame.push_back(static_cast<char>(payload.size() >> 8));
-        frame.push_back(static_cast<char>(payload.size() & 0xFF));
-    }
-    frame.append(payload);
-    return frame;
-}
-
-// The value of the Sec-WebSocket-Key header (names are case-insensitive, RFC 9110 §5.1).
-std::string_view websocket_key(std::string_view request) {
-    constexpr std::string_view kName = "sec-websocket-key:";
-    for (std::size_t at = request.find("\r\n"); at != std::string_view::npos;
-         at = request.find("\r\n", at + 2)) {
-        const std::string_view line = request.substr(at + 2, request.find("\r\n", at + 2) - at - 2);
-        if (line.size() < kName.size() ||
-            !std::equal(kName.begin(), kName.end(), line.begin(),
-                        [](char a, char b) { return a == (b | 0x20); })) {
-            continue;
-        }
-        std::string_view value = line.substr(kName.size());
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) {
-            value.remove_prefix(1);
-        }
-        while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) {
-            value.remove_suffix(1);
-        }
-        return value;
-    }
-    return {};
-}
 
 class Server {
 public:
@@ -278,7 +236,7 @@ private:
                 c.request.append(buffer_.data(), static_cast<std::size_t>(n));
                 if (c.request.find("\r\n\r\n") != std::string::npos) {
                     upgrade(fd, c);
-                } else if (c.request.size() > kMaxRequestBytes) {
+                } else if (c.request.size() > kMaxHandshakeBytes) {
                     dead_.push_back(fd);
                     return;
                 }
@@ -288,10 +246,7 @@ private:
 
     void upgrade(int fd, Connection& c) {
         const std::string_view key = websocket_key(c.request);
-        const std::string response =
-                "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
-                util::base64_encode(util::sha1(std::string(key) + std::string(kGuid))) + "\r\n\r\n";
+        const std::string response = switching_protocols(key);
         std::string().swap(c.request);
         if (key.empty() ||
             write(fd, response.data(), response.size()) != static_cast<ssize_t>(response.size())) {

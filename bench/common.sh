@@ -112,6 +112,27 @@ start_bench_server() {
     SERVER_PORT=$(awk '/^listening /{print $2; exit}' "$out")
 }
 
+# fanout_throughput PROGRAM [ARGS...]: one run of the fan-out test of run.sh against a bench/
+# server (bench_ceiling, bench_ceiling_uring, bench_broadcast_server) with $CONNECTIONS
+# connections, $BURST, $MAX_UNSENT_BYTES, $WARMUP, $DURATION and $RCVLOWAT; sets RESULT to
+# "msgs_per_sec server_cpu msgs_per_server_cpu_sec".
+fanout_throughput() {
+    start_bench_server "$1" --connections "$CONNECTIONS" --burst "$BURST" \
+                 --max-unsent-bytes "$MAX_UNSENT_BYTES" --payload-bytes 100 "${@:2}"
+    local client_out=$WORK/client.out
+    if ! timeout 60 "${CLIENT_PIN[@]}" "$BIN/bench_load_client" --port "$SERVER_PORT" \
+             --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" \
+             --rcvlowat "$RCVLOWAT" --server-pid "$SERVER_PID" >"$client_out"; then
+        echo "$SCRIPT_NAME: the load client failed against $1" >&2
+        cat "$WORK/server.err" >&2
+        return 1
+    fi
+    stop_pid "$SERVER_PID"
+    RESULT=$(awk '/^msgs_per_sec /{for (i = 1; i < NF; i += 2) f[$i] = $(i+1);
+                  print f["msgs_per_sec"], f["server_cpu"], f["msgs_per_server_cpu_sec"]}' \
+             "$client_out")
+}
+
 # Calls the script's idle_memory $IDLE_RUNS times (it sets RESULT to "bytes_per_connection
 # before_kib after_kib"), prints each run on stderr and the median bytes per connection on stdout.
 idle_memory_runs() {

@@ -39,25 +39,6 @@ done
 source "$ROOT/bench/common.sh"
 raise_fd_limit $(( (IDLE_CONNECTIONS > CONNECTIONS ? IDLE_CONNECTIONS : CONNECTIONS) + 100 ))
 
-# throughput PROGRAM: one run; sets RESULT to "msgs_per_sec server_cpu msgs_per_server_cpu_sec".
-# (Functions that start processes run in this shell, never in $(...), so cleanup sees them.)
-throughput() {
-    start_bench_server "$1" --connections "$CONNECTIONS" --burst "$BURST" \
-                 --max-unsent-bytes "$MAX_UNSENT_BYTES" --payload-bytes 100
-    local client_out=$WORK/client.out
-    if ! timeout 60 "${CLIENT_PIN[@]}" "$BIN/bench_load_client" --port "$SERVER_PORT" \
-             --connections "$CONNECTIONS" --warmup "$WARMUP" --duration "$DURATION" \
-             --rcvlowat "$RCVLOWAT" --server-pid "$SERVER_PID" >"$client_out"; then
-        echo "run.sh: the load client failed against $1" >&2
-        cat "$WORK/server.err" >&2
-        return 1
-    fi
-    stop_pid "$SERVER_PID"
-    RESULT=$(awk '/^msgs_per_sec /{for (i = 1; i < NF; i += 2) f[$i] = $(i+1);
-                  print f["msgs_per_sec"], f["server_cpu"], f["msgs_per_server_cpu_sec"]}' \
-             "$client_out")
-}
-
 # idle_memory: one run; sets RESULT to "bytes_per_connection rss_before_kib rss_after_kib".
 idle_memory() {
     start_bench_server bench_broadcast_server --connections 0
@@ -84,7 +65,7 @@ for run in $(seq "$RUNS"); do
     for program in ceiling herald; do
         binary=bench_ceiling
         [[ $program == herald ]] && binary=bench_broadcast_server
-        throughput "$binary"
+        fanout_throughput "$binary"
         echo "$RESULT" >>"$WORK/$program"
         read -r rate cpu per_cpu <<<"$RESULT"
         printf '  run %d %-8s %10.0f msgs/s   server CPU %.2f   %10.0f msgs per server CPU-second\n' \

@@ -11,6 +11,7 @@ packages=(
     libyaml-cpp-dev libcli11-dev prometheus-cpp-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     python3 python3-websockets chromium redis-server openssl procps wrk
+    liburing-dev  # bench_ceiling_uring, the io_uring fan-out experiment (bench/)
     prometheus  # for promtool: the metrics tests check the exposition with `promtool check metrics`
 )
 
