@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <span>
 
 #include "herald/pusher/auth.h"
 #include "herald/util/ascii.h"
@@ -17,8 +18,10 @@ bool is_unreserved(char c) noexcept {
            c == '.' || c == '_' || c == '~' || c == ',';
 }
 
+using Params = std::span<const QueryParam>;
+
 // The first value of a parameter whose key is `name` in any letter case.
-const std::string* find_param(const QueryParams& params, std::string_view name) {
+const std::string* find_param(Params params, std::string_view name) {
     const auto it = std::find_if(params.begin(), params.end(), [name](const QueryParam& p) {
         return util::iequals(p.key, name);
     });
@@ -48,7 +51,7 @@ struct AuthParams {
     const std::string* signature = nullptr;
 };
 
-std::optional<RestAuthError> find_auth_params(const QueryParams& params, AuthParams& out) {
+std::optional<RestAuthError> find_auth_params(Params params, AuthParams& out) {
     out = {find_param(params, "auth_key"), find_param(params, "auth_timestamp"),
            find_param(params, "auth_version"), find_param(params, "auth_signature")};
     if (out.key == nullptr) {
@@ -87,13 +90,92 @@ std::optional<RestAuthError> check_auth_params(const AuthParams& auth, std::stri
 
 // §8.2 step 7: a non-empty body needs a matching body_md5; an empty one may carry the MD5 of
 // nothing (the Python SDK sends it on GETs). Compared case-insensitively.
-std::optional<RestAuthError> check_body(const QueryParams& params, std::string_view body) {
+std::optional<RestAuthError> check_body(Params params, std::string_view body) {
     const std::string* given = find_param(params, "body_md5");
     if (given == nullptr) {
         return body.empty() ? std::nullopt : std::optional{RestAuthError::MissingBodyMd5};
     }
-    return util::iequals(*given, body_md5(body)) ? std::nullopt
-                                                 : std::optional{RestAuthError::BodyMd5Mismatch};
+    return util::iequals(*given, util::view(util::md5_hex(body)))
+                   ? std::nullopt
+                   : std::optional{RestAuthError::BodyMd5Mismatch};
+}
+
+// Stable, in place, allocates nothing.
+template <typename Less>
+void insertion_sort(std::vector<std::uint32_t>& items, Less less) {
+    for (std::size_t i = 1; i < items.size(); ++i) {
+        const std::uint32_t moving = items[i];
+        std::size_t at = i;
+        for (; at > 0 && less(moving, items[at - 1]); --at) {
+            items[at] = items[at - 1];
+        }
+        items[at] = moving;
+    }
+}
+
+// §8.2 signing steps 1-4 over `params`, whose keys it lower-cases in place: the order of the
+// kept parameters goes to `order`, the text to `out`.
+void write_canonical_query(std::span<QueryParam> params, std::vector<std::uint32_t>& order,
+                           std::string& out) {
+    order.clear();
+    for (std::size_t i = 0; i < params.size(); ++i) {
+        util::lower_in_place(params[i].key);
+        if (params[i].key != "auth_signature") {
+            order.push_back(static_cast<std::uint32_t>(i));
+        }
+    }
+    const auto before = [&params](std::uint32_t a, std::uint32_t b) {
+        return params[a].key < params[b].key;
+    };
+    // A query has a handful of parameters: a stable insertion sort, as std::stable_sort would
+    // allocate its buffer on every request. A long query (anyone may send one) gets the
+    // n log n sort instead of n squared comparisons.
+    constexpr std::size_t kInsertionSortMost = 32;
+    if (order.size() > kInsertionSortMost) {
+        std::stable_sort(order.begin(), order.end(), before);
+    } else {
+        insertion_sort(order, before);
+    }
+    out.clear();
+    for (const std::uint32_t i : order) {
+        out.append(out.empty() ? "" : "&")
+                .append(params[i].key)
+                .append("=")
+                .append(params[i].value);
+    }
+}
+
+void write_string_to_sign(std::string_view method, std::string_view path,
+                          std::string_view canonical, std::string& text) {
+    text.clear();
+    text.reserve(method.size() + path.size() + canonical.size() + 2);
+    for (const char c : method) {
+        text.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
+    }
+    text.append("\n").append(path).append("\n").append(canonical);
+}
+
+// Splits and decodes `raw_query` into `params`, reusing its elements; returns how many it holds.
+std::size_t read_query(std::string_view raw_query, QueryParams& params) {
+    std::size_t count = 0;
+    while (!raw_query.empty()) {
+        const auto amp = raw_query.find('&');
+        const auto element = raw_query.substr(0, amp);
+        raw_query = amp == std::string_view::npos ? std::string_view{} : raw_query.substr(amp + 1);
+        if (element.empty()) {
+            continue;
+        }
+        if (count == params.size()) {
+            params.emplace_back();
+        }
+        const auto eq = element.find('=');
+        const auto value =
+                eq == std::string_view::npos ? std::string_view{} : element.substr(eq + 1);
+        util::percent_decode_into(params[count].key, element.substr(0, eq), true);
+        util::percent_decode_into(params[count].value, value, true);
+        ++count;
+    }
+    return count;
 }
 
 // "2012-11-16T17:49:39Z" for the expiry message; the bare number outside years 1970-9999.
@@ -140,48 +222,22 @@ std::string percent_encode(std::string_view text, bool (*keep)(char) noexcept) {
 
 QueryParams parse_query(std::string_view raw_query) {
     QueryParams params;
-    while (!raw_query.empty()) {
-        const auto amp = raw_query.find('&');
-        const auto element = raw_query.substr(0, amp);
-        raw_query = amp == std::string_view::npos ? std::string_view{} : raw_query.substr(amp + 1);
-        if (element.empty()) {
-            continue;
-        }
-        const auto eq = element.find('=');
-        const auto value =
-                eq == std::string_view::npos ? std::string_view{} : element.substr(eq + 1);
-        params.push_back({util::percent_decode(element.substr(0, eq), true),
-                          util::percent_decode(value, true)});
-    }
+    params.resize(read_query(raw_query, params));
     return params;
 }
 
 std::string canonical_query(const QueryParams& params) {
-    QueryParams kept;
-    kept.reserve(params.size());
-    for (const QueryParam& p : params) {
-        std::string key = util::to_lower(p.key);
-        if (key != "auth_signature") {
-            kept.push_back({std::move(key), p.value});
-        }
-    }
-    std::stable_sort(kept.begin(), kept.end(),
-                     [](const QueryParam& a, const QueryParam& b) { return a.key < b.key; });
+    QueryParams lowered = params;
+    std::vector<std::uint32_t> order;
     std::string out;
-    for (const QueryParam& p : kept) {
-        out.append(out.empty() ? "" : "&").append(p.key).append("=").append(p.value);
-    }
+    write_canonical_query(lowered, order, out);
     return out;
 }
 
 std::string rest_string_to_sign(std::string_view method, std::string_view path,
                                 std::string_view canonical) {
     std::string text;
-    text.reserve(method.size() + path.size() + canonical.size() + 2);
-    for (const char c : method) {
-        text.push_back(c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c);
-    }
-    text.append("\n").append(path).append("\n").append(canonical);
+    write_string_to_sign(method, path, canonical, text);
     return text;
 }
 
@@ -216,8 +272,19 @@ std::string signed_query(std::string_view key, std::string_view secret, std::str
 RestVerdict verify_rest_request(const RestRequest& request, std::string_view key,
                                 std::string_view secret, std::int64_t now,
                                 std::chrono::seconds window) {
-    RestVerdict verdict;
-    const QueryParams params = parse_query(request.raw_query);
+    RestVerifier verifier;
+    return verifier.verify(request, key, secret, now, window);
+}
+
+const RestVerdict& RestVerifier::verify(const RestRequest& request, std::string_view key,
+                                        std::string_view secret, std::int64_t now,
+                                        std::chrono::seconds window) {
+    RestVerdict& verdict = verdict_;
+    verdict.string_to_sign.clear();
+    verdict.signature.clear();
+    verdict.timestamp = 0;
+    count_ = read_query(request.raw_query, params_);
+    const std::span<QueryParam> params(params_.data(), count_);
     AuthParams auth;
     verdict.error = find_auth_params(params, auth);
     if (verdict.error) {
@@ -233,9 +300,10 @@ RestVerdict verify_rest_request(const RestRequest& request, std::string_view key
     if (verdict.error) {
         return verdict;
     }
-    verdict.string_to_sign =
-            rest_string_to_sign(request.method, request.path, canonical_query(params));
-    if (!util::constant_time_equals(sign(secret, verdict.string_to_sign), verdict.signature)) {
+    write_canonical_query(params, order_, canonical_);
+    write_string_to_sign(request.method, request.path, canonical_, verdict.string_to_sign);
+    const auto expected = util::hmac_sha256_hex(secret, verdict.string_to_sign);
+    if (!util::constant_time_equals(util::view(expected), verdict.signature)) {
         verdict.error = RestAuthError::BadSignature;
     }
     return verdict;

@@ -91,6 +91,24 @@ struct RestVerdict {
                                               std::string_view secret, std::int64_t now,
                                               std::chrono::seconds window = kRestTimestampWindow);
 
+// verify_rest_request() with buffers kept from one request to the next: once they have grown to
+// the size of the requests it sees, verifying allocates nothing (the query's parameters, the
+// canonical query, the string to sign, the digests). One per thread.
+class RestVerifier {
+public:
+    // The verdict lives in the verifier, until the next call.
+    [[nodiscard]] const RestVerdict& verify(const RestRequest& request, std::string_view key,
+                                            std::string_view secret, std::int64_t now,
+                                            std::chrono::seconds window = kRestTimestampWindow);
+
+private:
+    QueryParams params_;  // the first count_ are this request's; the rest keep their capacity
+    std::size_t count_ = 0;
+    std::vector<std::uint32_t> order_;
+    std::string canonical_;
+    RestVerdict verdict_;
+};
+
 // The 401 body text (§8.1): hosted's wording for signatures and expired timestamps, a short
 // sentence for the rest.
 [[nodiscard]] std::string rest_auth_message(const RestVerdict& verdict, std::int64_t now,

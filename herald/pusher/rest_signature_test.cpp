@@ -1,13 +1,16 @@
 #include "herald/pusher/rest_signature.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdint>
 #include <limits>
 #include <string>
 
+#include "tests/support/counting_new.h"
 #include <gtest/gtest.h>
 
 #include "herald/pusher/auth.h"
+#include "herald/util/ascii.h"
 #include "herald/util/parse.h"
 
 namespace herald::pusher {
@@ -278,6 +281,72 @@ TEST(RestMessages, FollowTheHostedWording) {
     far.timestamp = 253402300800;
     EXPECT_NE(rest_auth_message(far, -5).find("(253402300800)"), std::string::npos);
     EXPECT_NE(rest_auth_message(far, -5).find("(-5)"), std::string::npos);
+}
+
+// A worker's verifier allocates nothing once it has seen requests of a size: the parameters,
+// the canonical query, the string to sign and the digests reuse its buffers. Every vector, and
+// a refused signature, verified again on a warm verifier: not one allocation.
+TEST(RestVerifier, AllocatesNothingOnceWarm) {
+    RestVerifier verifier;
+    std::vector<std::string> queries;
+    for (const Vector& v : vectors()) {
+        queries.push_back(kAuth + v.extra_query + "&auth_signature=" + v.signature);
+    }
+    const auto all = vectors();
+    const auto verify_all = [&] {
+        std::size_t accepted = 0;
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            const RestRequest request{all[i].method, all[i].path, queries[i], all[i].body};
+            accepted += verifier.verify(request, kKey, kSecret, kTime).error ? 0U : 1U;
+            accepted += verifier.verify(request, kKey, "wrong", kTime).error ? 0U : 1U;
+        }
+        return accepted;
+    };
+    ASSERT_EQ(verify_all(), all.size());
+    const support::AllocationCounter counter;
+    const std::size_t accepted = verify_all();
+    EXPECT_EQ(counter.count(), 0U);
+    EXPECT_EQ(accepted, all.size());
+}
+
+// Short and long queries sort alike: stable, by byte order of the lower-cased key.
+TEST(RestVerifier, SortsShortAndLongQueries) {
+    for (const int count : {3, 33, 200}) {
+        QueryParams params;
+        for (int i = count - 1; i >= 0; --i) {
+            const std::string key = "K" + std::to_string(i % 10) + "_" + std::to_string(i);
+            params.push_back({key, "first"});
+            params.push_back({util::to_lower(key), "second"});
+        }
+        std::vector<std::string> keys;
+        for (const auto& p : params) {
+            keys.push_back(util::to_lower(p.key));
+        }
+        std::sort(keys.begin(), keys.end());
+        keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+        std::string want;
+        for (const auto& key : keys) {
+            want += (want.empty() ? "" : "&") + key + "=first&" + key + "=second";
+        }
+        EXPECT_EQ(canonical_query(params), want) << count;
+    }
+}
+
+// The verdict of a warm verifier is the one-shot function's, for accepted and refused requests.
+TEST(RestVerifier, AgreesWithTheOneShotFunction) {
+    RestVerifier verifier;
+    for (const Vector& v : vectors()) {
+        for (const std::string& query :
+             {kAuth + v.extra_query + "&auth_signature=" + v.signature,
+              kAuth + v.extra_query + "&auth_signature=00" + v.signature.substr(2), kAuth}) {
+            const RestRequest request{v.method, v.path, query, v.body};
+            const RestVerdict& warm = verifier.verify(request, kKey, kSecret, kTime);
+            const RestVerdict cold = verify_rest_request(request, kKey, kSecret, kTime);
+            EXPECT_EQ(warm.error, cold.error) << v.path;
+            EXPECT_EQ(warm.string_to_sign, cold.string_to_sign) << v.path;
+            EXPECT_EQ(warm.signature, cold.signature) << v.path;
+        }
+    }
 }
 
 }  // namespace

@@ -223,12 +223,15 @@ std::optional<Response> RestApi::Impl::route(const Request& request, web::Deferr
     if (!app) {
         return error_reply(RestError{404, "Unknown app id " + quote_for_message(target->app_id)});
     }
-    // §8.2 step 8: the client signed the percent-decoded path.
-    const auto signed_path = util::percent_decode(path);
+    // §8.2 step 8: the client signed the percent-decoded path. The path's buffer and the
+    // verifier are this worker thread's, reused by every request it answers.
+    thread_local std::string signed_path;
+    thread_local pusher::RestVerifier verifier;
+    util::percent_decode_into(signed_path, path);
     const auto now = now_seconds();
-    const auto verdict = pusher::verify_rest_request(
-            {request.method, signed_path, request.query(), request.body}, app->key, app->secret,
-            now, options.timestamp_window);
+    const auto& verdict =
+            verifier.verify({request.method, signed_path, request.query(), request.body}, app->key,
+                            app->secret, now, options.timestamp_window);
     if (verdict.error) {
         return error_reply(
                 RestError{401, pusher::rest_auth_message(verdict, now, options.timestamp_window)});

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <span>
 
 #include <simdjson.h>
 
@@ -26,6 +27,9 @@ std::string number(std::size_t n) {
     return std::to_string(n);
 }
 
+// What a thread's parser keeps between requests: room for any ordinary body.
+constexpr std::size_t kParserCapacity = 64 * 1024;
+
 // Parses `body` with this thread's parser (handle() runs on many workers at once); the
 // elements stay valid until the thread parses again.
 util::Result<dom::object, RestError> parse_object(std::string_view body) {
@@ -33,8 +37,15 @@ util::Result<dom::object, RestError> parse_object(std::string_view body) {
     if (body.empty()) {
         return util::unexpected(bad("Missing request body: expected a JSON object"));
     }
-    if (parser.allocate(body.size() + 1, pusher::kMaxJsonDepth) != simdjson::SUCCESS) {
-        return util::unexpected(RestError{413, "Request body is too large to parse"});
+    // The parser's buffers grow to the largest body seen and are reused: allocate() with another
+    // capacity would reallocate all of them for every body of a new size. A thread that parsed a
+    // large body gives the memory back before its next ordinary one.
+    const std::size_t needed = std::max(body.size() + 1, kParserCapacity);
+    const bool oversized = parser.capacity() > kParserCapacity && needed == kParserCapacity;
+    if (parser.capacity() < needed || parser.max_depth() != pusher::kMaxJsonDepth || oversized) {
+        if (parser.allocate(needed, pusher::kMaxJsonDepth) != simdjson::SUCCESS) {
+            return util::unexpected(RestError{413, "Request body is too large to parse"});
+        }
     }
     dom::element root;
     if (const auto code = parser.parse(body.data(), body.size()).get(root);
@@ -127,7 +138,7 @@ std::optional<RestError> check_channel(std::string_view name, const AppLimits& l
 }
 
 // §8.4: duplicates dropped; §6.6: an encrypted channel only alone.
-std::optional<RestError> add_channels(const std::vector<std::string_view>& names,
+std::optional<RestError> add_channels(std::span<const std::string_view> names,
                                       const AppLimits& limits, const std::string& where,
                                       Trigger& out) {
     for (const auto name : names) {
@@ -162,7 +173,9 @@ std::optional<RestError> read_channel_array(dom::element element, const AppLimit
         return bad(where + "Too many channels: " + number(array.size()) + ", the limit is " +
                    number(limits.max_channels_per_trigger));
     }
-    std::vector<std::string_view> names;
+    // The names point into the thread's parser; the list is the thread's too, reused.
+    thread_local std::vector<std::string_view> names;
+    names.clear();
     for (const dom::element item : array) {
         std::string_view name;
         if (item.get_string().get(name) != simdjson::SUCCESS) {
@@ -191,7 +204,7 @@ std::optional<RestError> read_channels(dom::object object, const AppLimits& limi
     if (!one) {
         return bad(where + "Missing channel or channels");
     }
-    return add_channels({*one}, limits, where, out);
+    return add_channels(std::span(&*one, 1), limits, where, out);
 }
 
 // The optional socket_id (§2.5 format) and info list.
@@ -248,7 +261,7 @@ std::optional<RestError> read_batch_item(dom::element element, const AppLimits& 
     if (!*channel) {
         return bad(where + "Missing channel");
     }
-    return add_channels({**channel}, limits, where, out);
+    return add_channels(std::span(&**channel, 1), limits, where, out);
 }
 
 util::unexpected<RestError> refused(RestError error) {

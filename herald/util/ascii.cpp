@@ -16,8 +16,12 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
 
 std::string to_lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(), ascii_lower);
+    lower_in_place(out);
     return out;
+}
+
+void lower_in_place(std::string& s) noexcept {
+    std::transform(s.begin(), s.end(), s.begin(), ascii_lower);
 }
 
 std::string_view trim(std::string_view s) noexcept {

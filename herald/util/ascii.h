@@ -16,6 +16,7 @@ namespace herald::util {
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b) noexcept;
 
 [[nodiscard]] std::string to_lower(std::string_view s);
+void lower_in_place(std::string& s) noexcept;
 
 // Strips spaces and horizontal tabs (HTTP optional whitespace) from both ends.
 [[nodiscard]] std::string_view trim(std::string_view s) noexcept;

@@ -50,6 +50,12 @@ std::optional<Authority> split_authority(std::string_view text) noexcept {
 
 std::string percent_decode(std::string_view text, bool plus_is_space) {
     std::string out;
+    percent_decode_into(out, text, plus_is_space);
+    return out;
+}
+
+void percent_decode_into(std::string& out, std::string_view text, bool plus_is_space) {
+    out.clear();
     out.reserve(text.size());
     for (std::size_t i = 0; i < text.size(); ++i) {
         const char c = text[i];
@@ -62,7 +68,6 @@ std::string percent_decode(std::string_view text, bool plus_is_space) {
             out.push_back(plus_is_space && c == '+' ? ' ' : c);
         }
     }
-    return out;
 }
 
 }  // namespace herald::util

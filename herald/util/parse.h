@@ -50,4 +50,7 @@ struct Authority {
 // `plus_is_space` (application/x-www-form-urlencoded, query strings) '+' becomes ' '.
 [[nodiscard]] std::string percent_decode(std::string_view text, bool plus_is_space = false);
 
+// The same into `out`, replacing what it held (its capacity is reused).
+void percent_decode_into(std::string& out, std::string_view text, bool plus_is_space = false);
+
 }  // namespace herald::util

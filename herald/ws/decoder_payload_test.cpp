@@ -9,43 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/counting_new.h"
 #include "tests/support/splits.h"
 #include "tests/support/ws_frames.h"
 #include <gtest/gtest.h>
 
 #include "herald/ws/decoder.h"
 #include "herald/ws/deflate.h"
-
-namespace {
-
-std::atomic<std::size_t> g_allocations{0};
-
-}  // namespace
-
-// Counts every allocation in this test binary so tests can assert that a path makes none.
-// GCC 12 at -O2 wrongly reports the free() in a replaced operator delete as mismatched.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void* operator new(std::size_t size) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) {  // NOLINT(cppcoreguidelines-no-malloc)
-        return p;
-    }
-    throw std::bad_alloc();
-}
-
-void operator delete(void* p) noexcept {
-    std::free(p);  // NOLINT(cppcoreguidelines-no-malloc)
-}
-
-void operator delete(void* p, std::size_t) noexcept {
-    std::free(p);  // NOLINT(cppcoreguidelines-no-malloc)
-}
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 namespace herald::ws {
 namespace {
@@ -276,9 +246,9 @@ TEST(FrameDecoderDeflate, TreatsAnEmptyCompressedPayloadAsAnEmptyMessage) {
 }
 
 TEST(FrameDecoderAllocation, CounterSeesAllocations) {
-    const std::size_t before = g_allocations.load();
+    const std::size_t before = support::g_allocations.load();
     auto block = std::make_unique<std::string>(1000, 'x');
-    EXPECT_GT(g_allocations.load() - before, 0U);
+    EXPECT_GT(support::g_allocations.load() - before, 0U);
     EXPECT_EQ(block->size(), 1000U);
 }
 
@@ -292,14 +262,14 @@ TEST(FrameDecoderAllocation, DecodesWholeFramesWithoutAllocating) {
     FrameDecoder decoder(server_options());
     std::span<char> rest(wire);
     std::size_t events = 0;
-    const std::size_t before = g_allocations.load();
+    const std::size_t before = support::g_allocations.load();
     while (!rest.empty()) {
         const DecodeEvent e = decoder.decode(rest);
         ASSERT_NE(e.kind, DecodeEvent::Kind::Fail);
         rest = rest.subspan(e.used_bytes);
         ++events;
     }
-    EXPECT_EQ(g_allocations.load() - before, 0U);
+    EXPECT_EQ(support::g_allocations.load() - before, 0U);
     EXPECT_EQ(events, 600U);
 }
 
@@ -310,22 +280,22 @@ TEST(FrameDecoderAllocation, ReusesItsBuffersForSplitFrames) {
         std::string wire = client_frame(Opcode::Text, std::string(1000, 't'), false) +
                            client_frame(Opcode::Continuation, std::string(1000, 'u'));
         std::span<char> all(wire);
-        const std::size_t before = g_allocations.load();
+        const std::size_t before = support::g_allocations.load();
         ASSERT_EQ(decoder.decode(all.first(7)).kind, DecodeEvent::Kind::NeedMore);
         ASSERT_EQ(decoder.decode(all.subspan(7)).kind, DecodeEvent::Kind::Message);
         if (i >= 2) {
-            after_warmup += g_allocations.load() - before;
+            after_warmup += support::g_allocations.load() - before;
         }
     }
     EXPECT_EQ(after_warmup, 0U);
 }
 
 TEST(FrameDecoderAllocation, IdleDecoderAllocatesNothing) {
-    const std::size_t before = g_allocations.load();
+    const std::size_t before = support::g_allocations.load();
     FrameDecoder decoder(server_options());
     EXPECT_FALSE(decoder.mid_message());
     EXPECT_EQ(decoder.decode({}).kind, DecodeEvent::Kind::NeedMore);
-    EXPECT_EQ(g_allocations.load() - before, 0U);
+    EXPECT_EQ(support::g_allocations.load() - before, 0U);
 }
 
 }  // namespace
