@@ -6,6 +6,7 @@
 // requests in flight for SECONDS. Each event carries the time it was triggered; prints one JSON
 // line: delivered messages per second and the p50/p99 latency from trigger to delivery.
 // 127.0.0.1 only; it stops by itself.
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import http from 'node:http';
 import path from 'node:path';
@@ -57,7 +58,8 @@ function frames(text, each) {
 
 let serial = 0;
 async function httpClient(streaming) {
-    const session = `${serial % 1000}/bench${(serial++).toString(32).padStart(8, '0')}`;
+    // Random like pusher-js's: sessions of an earlier run may still wait for their timeout.
+    const session = `${serial++ % 1000}/${randomBytes(8).toString('hex')}`;
     const base = `http://127.0.0.1:${port}/pusher/app/${kKey}/${session}`;
     const subscribe = JSON.stringify([JSON.stringify({ event: 'pusher:subscribe', data: { channel: kChannel } })]);
     let subscribed;
