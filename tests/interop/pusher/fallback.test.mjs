@@ -136,7 +136,8 @@ describe('pusher-js over HTTP: server stop', () => {
                 await stopped;
                 const second = await startHerald({ name: 'herald(after the stop)', top: { port: first.port } });
                 ctx.servers.push(second);
-                for (const client of clients) await waitConnected(client, 20_000);
+                // pusher-js backs off after failed attempts: up to its 15 s retry.
+                for (const client of clients) await waitConnected(client, 40_000);
                 const name = unique('fallback-after-stop-');
                 const channels = await Promise.all(clients.map((c) => subscribed(c, name)));
                 const arrived = channels.map((c) => nextEvent(c, 'back', 'an event after the reconnect', kWaitMs));
@@ -147,5 +148,5 @@ describe('pusher-js over HTTP: server stop', () => {
                 ctx.pool?.disconnectAll();
                 for (const server of ctx.servers) await server.stop();
             }
-        }, { timeout: 60_000 });
+        }, { timeout: 90_000 });
 });
