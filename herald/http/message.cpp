@@ -164,6 +164,19 @@ std::string_view reason_phrase(unsigned status) noexcept {
     }
 }
 
+std::string serialize_head(const Response& response) {
+    std::string out;
+    append_version(response.version, out);
+    out += ' ';
+    out += std::to_string(response.status);
+    out += ' ';
+    out += reason_phrase(response.status);
+    out += "\r\n";
+    append_fields(response.fields, out);
+    out += "\r\n";
+    return out;
+}
+
 std::string serialize(const Response& response) {
     std::string out;
     out.reserve(128 + response.body.size());

@@ -63,6 +63,9 @@ struct Response {
 // allows a body and no Content-Length or Transfer-Encoding is set.
 [[nodiscard]] std::string serialize(const Response& response);
 
+// Status line and fields only, nothing added: the head of a body the caller frames itself.
+[[nodiscard]] std::string serialize_head(const Response& response);
+
 // Request line, fields and body (Content-Length added for a non-empty body).
 [[nodiscard]] std::string serialize(const Request& request);
 

@@ -1,10 +1,12 @@
 // herald/server/connection.h
 //
 // One Pusher connection (protocol.md §2-§4, §11.1-§11.2): the client-message handler over a
-// WebSocket. It sends connection_established, answers pings, runs subscriptions with their
-// signature checks and limits, relays client events, signs users in, keeps the activity timer,
-// and on close leaves every channel exactly as if it had unsubscribed.
-// Owner: its worker (every method on that thread); kept alive by the WebSocket's handlers.
+// WebSocket or an HTTP session (its Transport). It sends connection_established, answers pings,
+// runs subscriptions with their signature checks and limits, relays client events, signs users
+// in, keeps the activity timer, and on close leaves every channel exactly as if it had
+// unsubscribed.
+// Owner: its worker (every method on that thread); kept alive by the WebSocket's handlers or by
+// its HTTP session.
 #pragma once
 
 #include <chrono>

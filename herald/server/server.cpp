@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <stdexcept>
 #include <thread>
 #include <utility>
@@ -24,6 +25,7 @@
 #include "herald/server/console_event.h"
 #include "herald/server/context.h"
 #include "herald/server/dashboard_assets.h"
+#include "herald/server/fallback_sessions.h"
 #include "herald/server/hub.h"
 #include "herald/server/query_thread.h"
 #include "herald/server/reload.h"
@@ -180,24 +182,6 @@ webhooks::Settings webhook_settings(const ServerConfig& config) {
     return settings;
 }
 
-RefusalReason refusal_reason(pusher::ErrorCode code) {
-    using pusher::ErrorCode;
-    switch (code) {
-        case ErrorCode::PathNotFound:
-            return RefusalReason::Path;
-        case ErrorCode::ApplicationDoesNotExist:
-            return RefusalReason::UnknownApp;
-        case ErrorCode::ApplicationDisabled:
-            return RefusalReason::AppDisabled;
-        case ErrorCode::SslOnly:
-            return RefusalReason::TlsOnly;
-        case ErrorCode::ConnectionUnauthorized:
-            return RefusalReason::Origin;
-        default:
-            return RefusalReason::Protocol;
-    }
-}
-
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -275,6 +259,28 @@ struct PusherServer::Impl {
                 });
     }
 
+    // pusher-js's HTTP transports: their streaming responses (the rest is on_http's).
+    void serve_fallback(web::Server& listener) {
+        listener.on_response_stream(
+                [this](const web::ResponseStreamPtr& stream, const http::Request& request) {
+                    fallback.open_stream(stream, request);
+                },
+                [this](const http::Request& request) { return fallback.streams(request); });
+    }
+
+    // Lets every worker run what was posted to it before now (any thread but the workers').
+    void settle_workers() {
+        std::vector<std::future<void>> done;
+        for (std::size_t i = 0; i < server.pool().size(); ++i) {
+            auto promise = std::make_shared<std::promise<void>>();
+            done.push_back(promise->get_future());
+            server.pool().worker(i).post([promise] { promise->set_value(); });
+        }
+        for (auto& d : done) {
+            d.wait_for(std::chrono::seconds(2));
+        }
+    }
+
     // The connection opens only to hear why it is refused, then closes with that code.
     static void refuse(const web::WebSocketPtr& socket, UpgradeRefusal refusal) {
         auto* raw = socket.get();
@@ -285,6 +291,9 @@ struct PusherServer::Impl {
     }
 
     std::optional<http::Response> answer(const http::Request& request, web::Deferral& later) {
+        if (fallback.handles(request)) {  // a session answers its close frame while draining
+            return fallback.answer(request, later);
+        }
         if (context.draining.load(std::memory_order_relaxed)) {
             return unavailable();
         }
@@ -539,6 +548,7 @@ struct PusherServer::Impl {
     QueryThread queries;  // stopped before the workers: its jobs answer connections on them
     ServerContext context;
     RestApi rest;
+    FallbackSessions fallback{context, addresses, server.pool()};
     std::atomic<bool> leaving{false};  // begin_drain(): unready, still serving
     ClusterNode cluster_node{hub};
     std::unique_ptr<cluster::RedisAdapter> cluster;  // stops before the hub goes
@@ -585,13 +595,19 @@ void PusherServer::start() {
         impl.webhooks->start();
     }
     impl.server.on_websocket([&impl](const web::WebSocketPtr& s) { impl.accept(s); });
+    impl.serve_fallback(impl.server);
     if (impl.config.api_listen) {
         auto options = websocket_options(impl.config, *impl.config.api_listen);
         impl.api_server = std::make_unique<web::Server>(std::move(options), impl.server.pool());
         impl.api_server->on_http([&impl](const http::Request& r, web::Deferral& later) {
             return impl.answer(r, later);
         });
-        impl.server.on_http([](const http::Request& r) {
+        impl.serve_fallback(*impl.api_server);
+        impl.server.on_http([&impl](const http::Request& r,
+                                    web::Deferral& later) -> std::optional<http::Response> {
+            if (impl.fallback.handles(r)) {
+                return impl.fallback.answer(r, later);
+            }
             return http::text_response(404, "Not found: " + std::string(r.path()) +
                                                     " (the REST API has its own listener)\n");
         });
@@ -626,6 +642,11 @@ void PusherServer::stop(std::chrono::milliseconds grace) {
     }
     impl.stopped = true;
     impl.drain();
+    // HTTP sessions hand their close frames to their receive requests (on any worker) before
+    // the listeners close those, then end.
+    impl.settle_workers();
+    impl.fallback.end_all(std::min(grace, std::chrono::milliseconds(1000)));
+    impl.settle_workers();
     impl.queries.stop();  // what waits is answered 503 while the workers still run
     if (impl.api_server) {
         impl.api_server->stop(grace);

@@ -97,6 +97,24 @@ std::string type_text(std::size_t index) {
 
 }  // namespace
 
+RefusalReason refusal_reason(pusher::ErrorCode code) noexcept {
+    using pusher::ErrorCode;
+    switch (code) {
+        case ErrorCode::PathNotFound:
+            return RefusalReason::Path;
+        case ErrorCode::ApplicationDoesNotExist:
+            return RefusalReason::UnknownApp;
+        case ErrorCode::ApplicationDisabled:
+            return RefusalReason::AppDisabled;
+        case ErrorCode::SslOnly:
+            return RefusalReason::TlsOnly;
+        case ErrorCode::ConnectionUnauthorized:
+            return RefusalReason::Origin;
+        default:
+            return RefusalReason::Protocol;
+    }
+}
+
 std::string close_code_label(std::uint16_t code) {
     return code_text(code_index(code));
 }

@@ -27,6 +27,7 @@
 #include "herald/metrics/counter_block.h"
 #include "herald/metrics/exposition.h"
 #include "herald/metrics/worker_counters.h"
+#include "herald/pusher/error_code.h"
 #include "herald/server/app.h"
 #include "herald/server/rest_metrics.h"
 #include "herald/server/shared_counters.h"
@@ -61,6 +62,9 @@ enum class RefusalReason : std::uint8_t {
 };
 
 inline constexpr std::size_t kRefusalReasons = 9;
+
+// The reason a connection refused with `code` is counted under.
+[[nodiscard]] RefusalReason refusal_reason(pusher::ErrorCode code) noexcept;
 
 // The `code` label of herald_connections_closed_total for a close code: the code itself when it
 // is one of RFC 6455 or of the Pusher protocol, "none" when the connection ended without one

@@ -1,7 +1,8 @@
 // herald/server/transport.h
 //
 // How a Pusher connection reaches its client: text messages, shared broadcast frames and a close.
-// The WebSocket implementation is the server's; tests and the fuzz target record instead.
+// The server's are the WebSocket and pusher-js's HTTP sessions (fallback_session.h); tests and
+// the fuzz target record instead.
 // Owner: its Connection, on the connection's worker.
 #pragma once
 

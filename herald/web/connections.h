@@ -1,8 +1,9 @@
 // herald/web/connections.h
 //
-// One worker's open WebSockets and event streams of one server: what a broadcast walks. Sessions
-// join when they open and leave when they end, so a walk touches only live connections.
-// Owner: its worker (every method on that thread). Shared by the server and its sessions.
+// One worker's open WebSockets, event streams and response streams of one server: what a broadcast
+// walks. Sessions join when they open and leave when they end, so a walk touches only live
+// connections. Owner: its worker (every method on that thread). Shared by the server and its
+// sessions.
 #pragma once
 
 #include <atomic>
@@ -12,6 +13,7 @@
 #include "herald/net/worker.h"
 #include "herald/util/assert.h"
 #include "herald/web/event_stream.h"
+#include "herald/web/response_stream.h"
 #include "herald/web/websocket.h"
 
 namespace herald::web {
@@ -36,6 +38,13 @@ public:
         event_streams_.for_each(fn);
     }
 
+    // fn(ResponseStream&) for each open response stream.
+    template <class Fn>
+    void for_each_response_stream(Fn&& fn) {
+        HERALD_ASSERT_OWNER(worker_.owner());
+        response_streams_.for_each(fn);
+    }
+
     [[nodiscard]] std::size_t size() const noexcept { return websockets_.size(); }
 
     [[nodiscard]] std::size_t event_stream_count() const noexcept { return event_streams_.size(); }
@@ -47,6 +56,10 @@ public:
 
     [[nodiscard]] std::size_t event_stream_snapshot() const noexcept {
         return event_stream_count_.load(std::memory_order_relaxed);
+    }
+
+    [[nodiscard]] std::size_t response_stream_snapshot() const noexcept {
+        return response_stream_count_.load(std::memory_order_relaxed);
     }
 
     void add(WebSocket& item) noexcept {
@@ -74,6 +87,18 @@ public:
         event_stream_count_.store(event_streams_.size(), std::memory_order_relaxed);
     }
 
+    void add(ResponseStream& item) noexcept {
+        HERALD_ASSERT_OWNER(worker_.owner());
+        response_streams_.push_back(item);
+        response_stream_count_.store(response_streams_.size(), std::memory_order_relaxed);
+    }
+
+    void remove(ResponseStream& item) noexcept {
+        HERALD_ASSERT(!is_linked(item) || worker_.owner().is_current());
+        response_streams_.remove(item);
+        response_stream_count_.store(response_streams_.size(), std::memory_order_relaxed);
+    }
+
 private:
     [[nodiscard]] static bool is_linked(const net::ListHook<ConnectionsTag>& hook) noexcept {
         return hook.linked();
@@ -82,8 +107,10 @@ private:
     net::Worker& worker_;
     net::IntrusiveList<WebSocket, ConnectionsTag> websockets_;
     net::IntrusiveList<EventStream, ConnectionsTag> event_streams_;
+    net::IntrusiveList<ResponseStream, ConnectionsTag> response_streams_;
     std::atomic<std::size_t> websocket_count_{0};
     std::atomic<std::size_t> event_stream_count_{0};
+    std::atomic<std::size_t> response_stream_count_{0};
 };
 
 }  // namespace herald::web

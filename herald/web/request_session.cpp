@@ -87,6 +87,8 @@ public:
                 std::static_pointer_cast<RequestSession>(session_.shared_from_this())));
     }
 
+    [[nodiscard]] std::string peer_address() const override { return session_.remote_address(); }
+
     [[nodiscard]] bool deferred() const noexcept { return deferred_; }
 
 private:
@@ -216,7 +218,10 @@ bool RequestSession::route(http::Request& request, std::span<char> rest) {
         refused = core_->event_stream_gate(request);
         event_stream = !refused;
     }
-    if ((upgrade_request || event_stream) && (!out_.empty() || writing())) {
+    const bool response_stream = !upgrade_request && !event_stream && !refused &&
+                                 core_->on_response_stream &&
+                                 core_->response_stream_selector(request);
+    if ((upgrade_request || event_stream || response_stream) && (!out_.empty() || writing())) {
         // The stream can change hands only once the answers queued before are written.
         held_.assign(rest.data(), rest.size());
         hand_over_waiting_ = true;
@@ -229,6 +234,10 @@ bool RequestSession::route(http::Request& request, std::span<char> rest) {
     }
     if (event_stream) {
         open_event_stream(request);
+        return false;
+    }
+    if (response_stream) {
+        open_response_stream(request);
         return false;
     }
     const bool keep_alive = wants_keep_alive(request);
@@ -291,6 +300,15 @@ void RequestSession::open_event_stream(const http::Request& request) {
             std::make_shared<EventStream>(worker(), detach_stream(), request, core_->event_stream);
     stream->join(core_->registries.at(worker().index()));
     core_->on_event_stream(stream);
+    stream->start();
+}
+
+void RequestSession::open_response_stream(const http::Request& request) {
+    done_ = true;
+    auto stream = std::make_shared<ResponseStream>(worker(), detach_stream(), request,
+                                                   core_->response_stream);
+    stream->join(core_->registries.at(worker().index()));
+    core_->on_response_stream(stream, request);
     stream->start();
 }
 

@@ -1,13 +1,14 @@
 // herald/web/request_session.h
 //
 // A server connection while it speaks plain HTTP: TLS handshake (if any), then requests read
-// under the handshake timeout. An upgrade or event-stream request hands the stream over to a
-// WebSocket or an EventStream (the parser lives only here, so an established connection does not
-// carry it). Other requests are answered in order on a persistent connection (HTTP/1.1
-// keep-alive, RFC 9112 §9.3): pipelined requests are parsed from what is already read, at most
-// `max_pipelined_responses` answers wait unsent before reading stops (back-pressure), and a
-// connection idle for `http_idle_timeout` between requests is closed. A handler may answer later
-// from another thread (responder.h); until then nothing more is read or parsed.
+// under the handshake timeout. An upgrade, event-stream or selected request hands the stream
+// over to a WebSocket, an EventStream or a ResponseStream (the parser lives only here, so an
+// established connection does not carry it). Other requests are answered in order on a
+// persistent connection (HTTP/1.1 keep-alive, RFC 9112 §9.3): pipelined requests are parsed from
+// what is already read, at most `max_pipelined_responses` answers wait unsent before reading
+// stops (back-pressure), and a connection idle for `http_idle_timeout` between requests is
+// closed. A handler may answer later from another thread (responder.h); until then nothing more
+// is read or parsed.
 // Owner: its worker (internal to herald::web).
 #pragma once
 
@@ -51,6 +52,7 @@ private:
     bool route(http::Request& request, std::span<char> rest);
     void upgrade(http::Request& request, std::span<char> rest);
     void open_event_stream(const http::Request& request);
+    void open_response_stream(const http::Request& request);
     // Queues the answer; false when the connection closes after it.
     bool respond(http::Response response, bool keep_alive);
     [[nodiscard]] bool must_wait_for_drain() const noexcept;

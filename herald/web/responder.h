@@ -11,6 +11,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "herald/http/message.h"
@@ -38,6 +39,10 @@ class Deferral {
 public:
     // The request is answered through the result (call it once, from any thread).
     [[nodiscard]] virtual Responder defer() = 0;
+
+    // The client's "address:port" (empty when unknown, as in tests): requests that belong to one
+    // client (an HTTP session) are told apart by it.
+    [[nodiscard]] virtual std::string peer_address() const { return {}; }
 
 protected:
     ~Deferral() = default;

@@ -26,6 +26,7 @@ std::shared_ptr<ServerCore> make_core(ServerOptions options) {
     core->session = std::make_shared<const SessionOptions>(session);
     core->event_stream.keepalive = options.event_stream_keepalive;
     core->event_stream.max_queued_bytes = options.max_queued_bytes;
+    core->response_stream.max_queued_bytes = options.max_queued_bytes;
     core->options = std::move(options);
     return core;
 }
@@ -52,6 +53,11 @@ Server::~Server() {
 
 void Server::on_websocket(WebSocketHandler handler) {
     core_->on_websocket = std::move(handler);
+}
+
+void Server::on_response_stream(ResponseStreamHandler handler, ResponseStreamSelector selects) {
+    core_->on_response_stream = std::move(handler);
+    core_->response_stream_selector = std::move(selects);
 }
 
 void Server::on_event_stream(EventStreamHandler handler, EventStreamGate gate) {
@@ -115,9 +121,10 @@ void Server::stop(std::chrono::milliseconds grace) {
     post_each_worker([](Connections& connections) {
         connections.for_each([](WebSocket& socket) { socket.close(1001, "server shutting down"); });
         connections.for_each_event_stream([](EventStream& stream) { stream.close(); });
+        connections.for_each_response_stream([](ResponseStream& stream) { stream.close(); });
     });
     const auto deadline = std::chrono::steady_clock::now() + grace;
-    while (websocket_count() + event_stream_count() > 0 &&
+    while (websocket_count() + event_stream_count() + response_stream_count() > 0 &&
            std::chrono::steady_clock::now() < deadline) {
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
@@ -155,6 +162,14 @@ std::size_t Server::event_stream_count() const noexcept {
     std::size_t total = 0;
     for (const auto& registry : core_->registries) {
         total += registry->event_stream_snapshot();
+    }
+    return total;
+}
+
+std::size_t Server::response_stream_count() const noexcept {
+    std::size_t total = 0;
+    for (const auto& registry : core_->registries) {
+        total += registry->response_stream_snapshot();
     }
     return total;
 }

@@ -26,6 +26,7 @@
 #include "herald/web/connections.h"
 #include "herald/web/event_stream.h"
 #include "herald/web/responder.h"
+#include "herald/web/response_stream.h"
 #include "herald/web/websocket.h"
 #include "herald/ws/broadcast.h"
 #include "herald/ws/deflate.h"
@@ -64,6 +65,10 @@ public:
     // Decides before an event stream opens: a response answers the request as plain HTTP
     // instead (401, 404 ...); nothing lets the stream open.
     using EventStreamGate = std::function<std::optional<http::Response>(const http::Request&)>;
+    // A response written as it goes (response_stream.h), for the requests the selector picks.
+    using ResponseStreamHandler =
+            std::function<void(const ResponseStreamPtr&, const http::Request&)>;
+    using ResponseStreamSelector = std::function<bool(const http::Request&)>;
     // Answers now (returns the response) or later: takes later.defer() and returns nullopt.
     using HttpHandler =
             std::function<std::optional<http::Response>(const http::Request&, Deferral& later)>;
@@ -83,14 +88,17 @@ public:
     // Without it, event-stream requests go to on_http. With a gate, the gate sees each such
     // request first.
     void on_event_stream(EventStreamHandler handler, EventStreamGate gate = {});
+    // The requests `selects` picks become a ResponseStream handed to `handler` (before it
+    // starts: set its head's fields there); the others go on as before.
+    void on_response_stream(ResponseStreamHandler handler, ResponseStreamSelector selects);
     void on_http(HttpHandler handler);
     void on_http(ImmediateHttpHandler handler);  // every request answered at once
 
     // Binds and starts accepting; throws std::runtime_error (address in use, bad TLS files ...).
     void start();
 
-    // Stops accepting, closes every WebSocket with 1001 and every event stream, waits up to
-    // `grace` for them to finish, then stops the own pool. Idempotent.
+    // Stops accepting, closes every WebSocket with 1001 and every event or response stream,
+    // waits up to `grace` for them to finish, then stops the own pool. Idempotent.
     void stop(std::chrono::milliseconds grace = std::chrono::milliseconds(1000));
 
     [[nodiscard]] std::uint16_t port() const noexcept;
@@ -106,6 +114,7 @@ public:
     // Open WebSockets and event streams on all workers (any thread; a snapshot).
     [[nodiscard]] std::size_t websocket_count() const noexcept;
     [[nodiscard]] std::size_t event_stream_count() const noexcept;
+    [[nodiscard]] std::size_t response_stream_count() const noexcept;
 
 private:
     void accept(net::Worker& worker, boost::asio::ip::tcp::socket socket);

@@ -21,10 +21,13 @@ struct ServerCore {
     ws::ServerHandshakeOptions handshake;
     std::shared_ptr<const SessionOptions> session;
     EventStreamOptions event_stream;
+    ResponseStreamOptions response_stream;
     net::TlsContextPtr tls;
     Server::WebSocketHandler on_websocket;
     Server::EventStreamHandler on_event_stream;
     Server::EventStreamGate event_stream_gate;
+    Server::ResponseStreamHandler on_response_stream;
+    Server::ResponseStreamSelector response_stream_selector;
     Server::HttpHandler on_http;
     std::vector<std::shared_ptr<Connections>> registries;  // by worker index
 };

@@ -88,13 +88,14 @@ export function renderToml(top, apps) {
 }
 
 // Starts `herald serve --config FILE` with `apps` and top-level settings `top`; resolves once it
-// logged a line containing "listening" and GET /up answered 200.
+// logged a line containing "listening" and GET /up answered 200. On `top.port` when given (a
+// restart on the same port), else on a free one.
 export async function startHerald({ apps = [kApp], top = {}, name = 'herald' } = {}) {
     const file = binary('HERALD_SERVER');
     const dir = makeTempDir('herald');
     let lastError;
     for (let attempt = 1; attempt <= 3; attempt++) {
-        const port = await freePort();
+        const port = top.port ?? await freePort();  // a suite may restart on the same port
         // The state directory is the test's own: a test never writes to /var/lib/herald or the home.
         const config = renderToml({
             host: '127.0.0.1', port, threads: 2, activity_timeout: 120, state_dir: path.join(dir, 'state'), ...top,

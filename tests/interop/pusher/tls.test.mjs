@@ -1,8 +1,9 @@
 // tests/interop/pusher/tls.test.mjs
 //
-// `herald serve` with a certificate and key: pusher-js connects over wss:// (forceTLS), the
-// official `pusher` SDK triggers over https://, a presence subscription is authorized, and a
-// plain ws:// client gets no WebSocket from the TLS port. The certificate is a throwaway
+// `herald serve` with a certificate and key: pusher-js connects over wss:// (forceTLS) and over
+// its HTTP fallback transports on https://, the official `pusher` SDK triggers over https://, a
+// presence subscription is authorized, and a plain ws:// client gets no WebSocket from the TLS
+// port. The certificate is a throwaway
 // self-signed one, accepted by turning off verification in this test process only.
 import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
@@ -50,6 +51,20 @@ describe('herald serve over TLS', () => {
         await h.sdk.trigger('tls-public', 'greeting', { over: 'tls' });
         assert.deepEqual((await arrived).data, { over: 'tls' });
     });
+
+    for (const transport of ['xhr_streaming', 'xhr_polling']) {
+        t(`pusher-js's HTTP fallback ${transport} over https:// receives an event`, async (pool) => {
+            const client = await pool.connect({ options: {
+                forceTLS: true, enabledTransports: [transport], httpHost: h.server.host, httpsPort: h.server.port,
+            } });
+            assert.equal(client.connection.connection?.transport?.name, transport);
+            const name = `tls-${transport}`;
+            const channel = await subscribed(client, name);
+            const arrived = nextEvent(channel, 'greeting');
+            await h.sdk.trigger(name, 'greeting', { over: transport });
+            assert.deepEqual((await arrived).data, { over: transport });
+        });
+    }
 
     t('presence over wss:// lists both members and the REST API answers over https://', async (pool) => {
         const alice = await tlsClient(pool, { user_id: 'alice' });
