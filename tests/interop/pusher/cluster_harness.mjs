@@ -8,6 +8,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { makeTempDir } from '../lib/harness.mjs';
 import { freePort, kApp, sleep, startHerald } from './harness.mjs';
 
 const redisProcesses = new Set();
@@ -61,8 +62,10 @@ export async function startRedis({ port: chosen, tls = null, args = [] } = {}) {
         ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.server.cert, '--tls-key-file', tls.server.key,
             '--tls-ca-cert-file', tls.ca, '--tls-auth-clients', 'yes', '--tls-replication', 'yes']
         : ['--port', String(port)];
+    // A directory of its own: a replica writes the master's data to disk while it syncs.
     const child = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '',
-        '--appendonly', 'no', '--loglevel', 'warning', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+        '--appendonly', 'no', '--loglevel', 'warning', '--dir', makeTempDir('redis'), ...args],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
     redisProcesses.add(child);
     let stderr = '';
     child.stderr.on('data', (chunk) => { stderr += chunk; });
