@@ -159,12 +159,19 @@ void RedisAdapter::terminate_user(std::string_view app_id, std::string_view user
 }
 
 void RedisAdapter::touch(std::string_view app_id, std::string_view channel,
-                         std::optional<std::string_view> user_id, std::string_view exclude) {
+                         std::optional<std::string_view> user_id, std::string_view exclude,
+                         bool told) {
     impl_->loop.post([&impl = *impl_, app = std::string(app_id), channel = std::string(channel),
                       user = user_id ? std::optional<std::string>(*user_id) : std::nullopt,
-                      exclude = std::string(exclude)]() mutable {
-        impl.store.touch(std::move(app), std::move(channel), std::move(user), std::move(exclude));
+                      exclude = std::string(exclude), told]() mutable {
+        impl.store.touch(std::move(app), std::move(channel), std::move(user), std::move(exclude),
+                         told);
     });
+}
+
+bool RedisAdapter::member_elsewhere(std::string_view app_id, std::string_view channel,
+                                    std::string_view user_id) const {
+    return impl_->store.member_elsewhere(app_id, channel, user_id);
 }
 
 bool RedisAdapter::clustered() const noexcept {

@@ -61,7 +61,10 @@ public:
     void publish(Event event) override;
     void terminate_user(std::string_view app_id, std::string_view user_id) override;
     void touch(std::string_view app_id, std::string_view channel,
-               std::optional<std::string_view> user_id, std::string_view exclude) override;
+               std::optional<std::string_view> user_id, std::string_view exclude,
+               bool told) override;
+    [[nodiscard]] bool member_elsewhere(std::string_view app_id, std::string_view channel,
+                                        std::string_view user_id) const override;
 
     [[nodiscard]] bool clustered() const noexcept override;
     [[nodiscard]] const View& view() const noexcept override;
