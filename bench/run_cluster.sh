@@ -9,8 +9,11 @@
 # each RUNS times, interleaved; the median delivered messages per second of each. For the cluster
 # it also reads Redis' INFO commandstats and stats between "all subscribed" and the end: commands
 # per published event (PUBLISH, the script calls, heartbeats) and bytes Redis sent per event.
+# With BENCH_COMPARE=tls the two sides are instead three nodes over plain TCP (redis://) and three
+# nodes over TLS (rediss://, a CA and certificate made with openssl for the run), one Redis
+# listening on both ports.
 # Builds nothing (default build/release); 127.0.0.1 only; stops everything it started.
-# Environment overrides: BENCH_CONNECTIONS (3000), BENCH_RUNS (3), BENCH_WARMUP (2),
+# Environment overrides: BENCH_COMPARE (single or tls), BENCH_CONNECTIONS (3000), BENCH_RUNS (3), BENCH_WARMUP (2),
 # BENCH_DURATION (3), BENCH_MESSAGE_BYTES (100), BENCH_WINDOW (2), BENCH_THREADS (1 per node).
 set -euo pipefail
 
@@ -26,6 +29,7 @@ DURATION=${BENCH_DURATION:-3}
 MESSAGE_BYTES=${BENCH_MESSAGE_BYTES:-100}
 WINDOW=${BENCH_WINDOW:-2}
 THREADS=${BENCH_THREADS:-1}
+COMPARE=${BENCH_COMPARE:-single}
 APP=(--app-id bench --app-key bench-key --app-secret bench-secret)
 
 for program in "$BIN/bench_pusher_load" "$HERALD" "$(command -v redis-server)" "$(command -v redis-cli)"; do
@@ -42,8 +46,17 @@ raise_fd_limit $(( CONNECTIONS + 100 ))
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 REDIS_PORT=$(free_port)
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning \
-    >"$WORK/redis.log" 2>&1 &
+TLS_ARGS=()
+if [[ $COMPARE == tls ]]; then
+    TLS_PORT=$(free_port)
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
+        -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+        -keyout "$WORK/redis.key" -out "$WORK/redis.pem" 2>/dev/null
+    TLS_ARGS=(--tls-port "$TLS_PORT" --tls-cert-file "$WORK/redis.pem" --tls-key-file "$WORK/redis.key"
+              --tls-ca-cert-file "$WORK/redis.pem" --tls-auth-clients no)
+fi
+redis-server --port "$REDIS_PORT" "${TLS_ARGS[@]}" --bind 127.0.0.1 --save "" --appendonly no \
+    --loglevel warning >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 until redis-cli -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; do sleep 0.05; done
 rcli() { redis-cli -p "$REDIS_PORT" "$@"; }
@@ -80,8 +93,12 @@ run() {
         pids=("$pid") ports=("$port")
     else
         rcli flushall >/dev/null
+        local redis=(--redis-url "redis://127.0.0.1:$REDIS_PORT/0")
+        if [[ $kind == cluster_tls ]]; then
+            redis=(--redis-url "rediss://127.0.0.1:$TLS_PORT/0" --redis-ca-file "$WORK/redis.pem")
+        fi
         for i in 0 1 2; do
-            read -r pid port < <(start_node "node$i" --redis-url "redis://127.0.0.1:$REDIS_PORT/0")
+            read -r pid port < <(start_node "node$i" "${redis[@]}")
             pids+=("$pid") ports+=("$port")
         done
     fi
@@ -116,22 +133,36 @@ run() {
         echo "$rate" >>"$WORK/single"
         printf '  run %d single node      %10.0f msgs/s\n' "$2" "$rate"
     else
-        echo "$rate" >>"$WORK/cluster"
+        echo "$rate" >>"$WORK/$kind"
+        local label="3 nodes + Redis"
+        [[ $kind == cluster_tls ]] && label="3 nodes + TLS  "
         awk -v c=$((calls1 - calls0)) -v p=$((publish1 - publish0)) -v e=$((eval1 - eval0)) \
-            -v b=$((bytes1 - bytes0)) -v n="$events" -v r="$rate" -v run="$2" 'BEGIN {
-            printf "  run %d 3 nodes + Redis  %10.0f msgs/s   ~%d events in the slice: Redis commands/event %.3f (PUBLISH %.3f, EVALSHA %.3f), Redis bytes out/event %.0f\n",
-                   run, r, n, c / n, p / n, e / n, b / n }' | tee -a "$WORK/redis"
+            -v b=$((bytes1 - bytes0)) -v n="$events" -v r="$rate" -v run="$2" -v label="$label" 'BEGIN {
+            printf "  run %d %s  %10.0f msgs/s   ~%d events in the slice: Redis commands/event %.3f (PUBLISH %.3f, EVALSHA %.3f), Redis bytes out/event %.0f\n",
+                   run, label, r, n, c / n, p / n, e / n, b / n }' | tee -a "$WORK/redis"
     fi
 }
 
 report_machine
 echo "cluster: $CONNECTIONS subscribers, $MESSAGE_BYTES-byte messages, herald --threads $THREADS per node," \
      "$WINDOW event(s) kept undelivered, ${WARMUP} s warm-up, ${DURATION} s window, $RUNS runs"
-: >"$WORK/single" && : >"$WORK/cluster"
+: >"$WORK/single" && : >"$WORK/cluster" && : >"$WORK/cluster_tls"
 for r in $(seq "$RUNS"); do
-    run single "$r"
-    run cluster "$r"
+    if [[ $COMPARE == tls ]]; then
+        run cluster "$r"
+        run cluster_tls "$r"
+    else
+        run single "$r"
+        run cluster "$r"
+    fi
 done
+if [[ $COMPARE == tls ]]; then
+    plain=$(median <"$WORK/cluster")
+    tls=$(median <"$WORK/cluster_tls")
+    awk -v p="$plain" -v t="$tls" 'BEGIN {
+        printf "median: 3 nodes over redis:// %.0f msgs/s, over rediss:// %.0f msgs/s (%.0f %% of plain TCP)\n", p, t, 100 * t / p }'
+    exit 0
+fi
 single=$(median <"$WORK/single")
 cluster=$(median <"$WORK/cluster")
 awk -v s="$single" -v c="$cluster" 'BEGIN {

@@ -108,6 +108,26 @@ std::string source_of(const Layers& layers, std::string_view name) {
     return "default";
 }
 
+namespace {
+
+// A Redis URL's sentinel_password= option, masked too.
+std::string mask_sentinel_password(std::string url) {
+    constexpr std::string_view kOption = "sentinel_password=";
+    const auto query = url.find('?');
+    for (auto at = url.find(kOption, query); query != std::string::npos && at != std::string::npos;
+         at = url.find(kOption, at + 1)) {
+        if (url[at - 1] != '?' && url[at - 1] != '&') {
+            continue;
+        }
+        const auto value = at + kOption.size();
+        const auto stop = url.find('&', value);
+        url.replace(value, stop == std::string::npos ? url.npos : stop - value, "***");
+    }
+    return url;
+}
+
+}  // namespace
+
 std::string mask_password(std::string_view url) {
     const auto scheme = url.find("://");
     if (scheme == std::string_view::npos) {
@@ -120,9 +140,10 @@ std::string mask_password(std::string_view url) {
     const auto at = authority.rfind('@');
     const auto colon = authority.substr(0, at == std::string_view::npos ? 0 : at).find(':');
     if (at == std::string_view::npos || colon == std::string_view::npos) {
-        return std::string(url);
+        return mask_sentinel_password(std::string(url));
     }
-    return fmt::format("{}***{}", url.substr(0, start + colon + 1), url.substr(start + at));
+    return mask_sentinel_password(
+            fmt::format("{}***{}", url.substr(0, start + colon + 1), url.substr(start + at)));
 }
 
 std::string print_config(const Layers& layers, const server::ServerConfig& config,

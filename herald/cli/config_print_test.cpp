@@ -75,6 +75,10 @@ TEST(ConfigPrint, MasksOnlyThePasswordOfAUrl) {
     EXPECT_EQ(mask_password("redis://user@h"), "redis://user@h");
     EXPECT_EQ(mask_password("https://h/path?a=b:c@d"), "https://h/path?a=b:c@d");
     EXPECT_EQ(mask_password("not a url"), "not a url");
+    EXPECT_EQ(mask_password("redis+sentinel://:pw@s1,s2/m/0?sentinel_password=sp&insecure=0"),
+              "redis+sentinel://:***@s1,s2/m/0?sentinel_password=***&insecure=0");
+    EXPECT_EQ(mask_password("rediss+sentinel://s1/m?insecure=1&sentinel_password=sp"),
+              "rediss+sentinel://s1/m?insecure=1&sentinel_password=***");
 }
 
 }  // namespace

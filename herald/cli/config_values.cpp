@@ -206,7 +206,22 @@ std::string check_redis_url(std::string_view text, std::string_view origin) {
     const auto parsed = cluster::parse_redis_url(text);
     if (!parsed) {
         fail(origin, in_quotes(text),
-             "redis://[[user]:password@]host[:port][/db] (" + parsed.error() + ")");
+             "redis[s]://[[user]:password@]host[:port][/db] (" + parsed.error() + ")");
+    }
+    return std::string(text);
+}
+
+std::string check_redis_sentinels(std::string_view text, std::string_view origin) {
+    const auto parsed = cluster::parse_sentinels(text);
+    if (!parsed) {
+        fail(origin, in_quotes(text), "host:port,host:port (" + parsed.error() + ")");
+    }
+    return std::string(text);
+}
+
+std::string check_redis_master_name(std::string_view text, std::string_view origin) {
+    if (text.empty() || text.find_first_of(" \t\r\n") != std::string_view::npos) {
+        fail(origin, in_quotes(text), "a master name without spaces, e.g. mymaster");
     }
     return std::string(text);
 }

@@ -110,8 +110,12 @@ struct HostPort {
 [[nodiscard]] std::string check_log_level(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_log_format(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_path_prefix(std::string_view text, std::string_view origin);
-// redis://[[user]:password@]host[:port][/db]; rediss:// is refused (no TLS in hiredis 0.14).
+// A Redis URL as cluster::parse_redis_url reads it (redis://, rediss://, redis+sentinel://).
 [[nodiscard]] std::string check_redis_url(std::string_view text, std::string_view origin);
+// host:port,host:port (redis_sentinels).
+[[nodiscard]] std::string check_redis_sentinels(std::string_view text, std::string_view origin);
+// A Sentinel master name: not empty, no spaces.
+[[nodiscard]] std::string check_redis_master_name(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_app_name(std::string_view text, std::string_view origin);
 // http:// or https://, a host, no whitespace or control characters.
 [[nodiscard]] std::string check_webhook_url(std::string_view text, std::string_view origin);

@@ -132,8 +132,22 @@ TEST(ConfigValues, PathPrefixRejectsRelativePathsAndQueries) {
 TEST(ConfigValues, RedisUrlNeedsRedisScheme) {
     EXPECT_EQ(check_redis_url("redis://127.0.0.1:6379/0", "r"), "redis://127.0.0.1:6379/0");
     EXPECT_EQ(check_redis_url("redis://:pw@cache:6380", "r"), "redis://:pw@cache:6380");
-    for (const auto* bad : {"", "127.0.0.1:6379", "redis://", "http://x", "rediss://cache:6380"}) {
+    EXPECT_EQ(check_redis_url("rediss://cache:6380", "r"), "rediss://cache:6380");
+    EXPECT_EQ(check_redis_url("redis+sentinel://s1,s2/m", "r"), "redis+sentinel://s1,s2/m");
+    for (const auto* bad : {"", "127.0.0.1:6379", "redis://", "http://x", "redis://x?insecure=1",
+                            "redis+sentinel://s1"}) {
         EXPECT_NE(error_of([&] { (void)check_redis_url(bad, "r"); }), "") << bad;
+    }
+}
+
+TEST(ConfigValues, SentinelsAndTheMasterName) {
+    EXPECT_EQ(check_redis_sentinels("10.0.0.5:26379,s2", "s"), "10.0.0.5:26379,s2");
+    EXPECT_EQ(check_redis_master_name("mymaster", "m"), "mymaster");
+    for (const auto* bad : {"", "a:x", "a,"}) {
+        EXPECT_NE(error_of([&] { (void)check_redis_sentinels(bad, "s"); }), "") << bad;
+    }
+    for (const auto* bad : {"", "my master"}) {
+        EXPECT_NE(error_of([&] { (void)check_redis_master_name(bad, "m"); }), "") << bad;
     }
 }
 

@@ -208,11 +208,65 @@ const Setting kSettings[] = {
     {.name = "redis_url",
      .variable = "HERALD_REDIS_URL", .flags = "--redis-url,-r,--redis_address", .value_name = "URL",
      .check = check_redis_url, .field = member<&ServerConfig::redis_url>(),
-     .help = "Redis shared by the nodes of a cluster: redis://[:password@]host[:port][/db]",
+     .help = "Redis shared by the nodes of a cluster: redis[s]://[:password@]host[:port][/db]",
      .doc = "`redis://[[user]:password@]host[:port][/db]`; set: this node is one of a cluster "
             "sharing this Redis ([CLUSTER.md](CLUSTER.md)); the port defaults to 6379 and the "
-            "database to 0; `rediss://` (TLS) is refused: Debian's hiredis has no TLS",
+            "database to 0. `rediss://` is TLS, verified against `redis_ca_file` or the system "
+            "store (`?insecure=1` turns verification off, with a warning); "
+            "`redis+sentinel://[[user]:password@]host:port,host:port/master[/db]` (or "
+            "`rediss+sentinel://`) finds the master through Sentinel. With `redis_sentinels`, "
+            "only its scheme, credentials, database and options are used",
      .example = "\"redis://127.0.0.1:6379/0\""},
+
+    {.name = "redis_sentinels",
+     .variable = "HERALD_REDIS_SENTINELS", .flags = "--redis-sentinels", .value_name = "HOSTS",
+     .check = check_redis_sentinels, .field = member<&ServerConfig::redis_sentinels>(),
+     .help = "Sentinels that name the cluster's Redis master: host:port,host:port",
+     .doc = "`host:port,host:port,...` (port 26379 when omitted); set: the cluster's Redis is "
+            "the master these sentinels name `redis_master_name`, followed through failovers "
+            "([CLUSTER.md](CLUSTER.md#sentinel)); `redis_url`, when set, gives the master's "
+            "scheme, credentials and database",
+     .example = "\"10.0.0.5:26379,10.0.0.6:26379,10.0.0.7:26379\""},
+
+    {.name = "redis_master_name",
+     .variable = "HERALD_REDIS_MASTER_NAME", .flags = "--redis-master-name", .value_name = "NAME",
+     .check = check_redis_master_name, .field = member<&ServerConfig::redis_master_name>(),
+     .help = "With --redis-sentinels: the master's name in the sentinels' configuration",
+     .doc = "with `redis_sentinels` (required there): the name the sentinels monitor the "
+            "master under",
+     .example = "\"mymaster\""},
+
+    {.name = "redis_sentinel_password",
+     .variable = "HERALD_REDIS_SENTINEL_PASSWORD", .flags = "--redis-sentinel-password",
+     .value_name = "PASSWORD",
+     .check = check_secret, .field = member<&ServerConfig::redis_sentinel_password>(),
+     .help = "Password of the sentinels themselves (requirepass in sentinel.conf)",
+     .doc = "the sentinels' own password (their `requirepass`), when they have one; the "
+            "master's is in `redis_url`",
+     .secret = true},
+
+    {.name = "redis_ca_file",
+     .variable = "HERALD_REDIS_CA_FILE", .flags = "--redis-ca-file", .value_name = "FILE",
+     .check = check_file_path, .field = member<&ServerConfig::redis_ca_file>(),
+     .help = "PEM bundle that signs Redis's TLS certificate (default: the system store)",
+     .doc = "with `rediss://`: the PEM certificates Redis's certificate must chain to, instead "
+            "of the system store",
+     .example = "\"/etc/herald/redis-ca.pem\""},
+
+    {.name = "redis_cert_file",
+     .variable = "HERALD_REDIS_CERT_FILE", .flags = "--redis-cert-file", .value_name = "FILE",
+     .check = check_file_path, .field = member<&ServerConfig::redis_cert_file>(),
+     .help = "Client certificate (PEM) shown to Redis over TLS; with --redis-key-file",
+     .doc = "with `rediss://`: a client certificate chain (PEM) for a Redis that asks for one "
+            "(`tls-auth-clients`); needs `redis_key_file`",
+     .example = "\"/etc/herald/redis-client.pem\""},
+
+    {.name = "redis_key_file",
+     .variable = "HERALD_REDIS_KEY_FILE", .flags = "--redis-key-file", .value_name = "FILE",
+     .check = check_file_path, .field = member<&ServerConfig::redis_key_file>(),
+     .help = "Private key (PEM) of --redis-cert-file",
+     .doc = "the private key (PEM) of `redis_cert_file`",
+     .example = "\"/etc/herald/redis-client.key\""},
 
     {.name = "cluster_lease_ms", .type = &kLeaseMs,
      .variable = "HERALD_CLUSTER_LEASE_MS", .flags = "--cluster-lease-ms", .value_name = "MS",

@@ -54,7 +54,10 @@ public:
                                 const pusher::Member& member, bool added, std::string_view exclude,
                                 bool decided_here, bool told_here) = 0;
     // Another node's subscription count on a channel changed (the view holds it already).
-    virtual void subscriptions_changed(std::string_view app_id, std::string_view channel) = 0;
+    // `decided_here`: this node made the change (it reaped the node whose count it was), so the
+    // subscription_count webhook for it goes out from here, as from no other node.
+    virtual void subscriptions_changed(std::string_view app_id, std::string_view channel,
+                                       bool decided_here) = 0;
     // A channel became occupied or vacated cluster-wide; called on exactly one node (the one
     // whose change, or whose reaping of a dead node, caused it).
     virtual void occupancy_changed(std::string_view app_id, std::string_view channel,
@@ -82,9 +85,20 @@ public:
     virtual void publish(Event event) = 0;
     virtual void terminate_user(std::string_view app_id, std::string_view user_id) = 0;
     // The node's subscription count on a channel, or a user's presence on it, may have changed.
+    // `told`: the server decided that presence change itself (not clustered) and told its
+    // subscribers, so the cluster's transition for it is not told to them again.
     virtual void touch(std::string_view app_id, std::string_view channel,
                        std::optional<std::string_view> user_id = std::nullopt,
-                       std::string_view exclude = {}) = 0;
+                       std::string_view exclude = {}, bool told = false) = 0;
+
+    // While not clustered after an outage: whether this node's subscribers were last told that
+    // `user_id` is a member of the channel through another node, so that a local join or leave
+    // of that user changes nothing they see. Any thread.
+    [[nodiscard]] virtual bool member_elsewhere(std::string_view /*app_id*/,
+                                                std::string_view /*channel*/,
+                                                std::string_view /*user_id*/) const {
+        return false;
+    }
 
     // True while presence transitions are decided cluster-wide (and delivered through Node);
     // false: the server decides them from its own connections, as a single node.

@@ -30,8 +30,10 @@ LinkSupervisor::LinkSupervisor(net::Worker& loop, Options options, Hooks hooks)
     : loop_(loop),
       options_(std::move(options)),
       hooks_(std::move(hooks)),
-      cmd_(loop, options_.endpoint, link_handlers(false)),
-      sub_(loop, options_.endpoint, link_handlers(true)),
+      cmd_(loop, options_.endpoint, options_.tls, link_handlers(false)),
+      sub_(loop, options_.endpoint, options_.tls, link_handlers(true)),
+      watch_(loop, options_.endpoint, options_.tls,
+             [this](const std::string& master) { master_switched(master); }),
       timer_(loop),
       backoff_(kMinBackoff) {}
 
@@ -68,6 +70,7 @@ void LinkSupervisor::shutdown() {
     timer_.cancel();
     cmd_.close();
     sub_.close();
+    watch_.stop();
 }
 
 bool LinkSupervisor::clustered() const noexcept {
@@ -317,8 +320,24 @@ void LinkSupervisor::go_down(const std::string& why) {
     backoff_ = std::min(backoff_ * 2, kMaxBackoff);
 }
 
+// The new master may have lost the last writes before the failover: re-registering there is
+// the same as after a Redis restart (absolute per-node values make it exact).
+void LinkSupervisor::master_switched(const std::string& master) {
+    if (stopping_) {
+        return;
+    }
+    spdlog::warn("cluster: the sentinels moved master '{}' to {}; following it",
+                 options_.endpoint.master_name, master);
+    backoff_ = kMinBackoff;
+    go_down("the master moved to " + master);
+    retry_at_ = Clock::now();
+}
+
 void LinkSupervisor::tick() {
     const auto now = Clock::now();
+    if (!stopping_) {
+        watch_.keep();
+    }
     const auto patience = options_.lease / 2;
     if (phase_ == Phase::Down && now >= retry_at_ && !stopping_) {
         connect();

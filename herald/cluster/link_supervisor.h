@@ -5,11 +5,12 @@
 // script, subscribes, and asks for this node's registration (Hooks::sync, answered by synced()).
 // A watchdog takes both links down when a reply is overdue (a stopped Redis keeps its TCP
 // connections open); they are reopened with exponential back-off, and the node runs alone
-// meanwhile. While up, it renews the node's lease every quarter lease (reporting the node's open
-// connections with it), asks for a new registration when Redis no longer holds it, and reads the
-// lease set back after each renewal to tell which nodes joined and left.
-// Owner: the cluster thread (the net::Worker it is given); clustered(), refusal(), nodes() and
-// node_statuses() may be read anywhere.
+// meanwhile. With sentinels, the links find the master through them, and a failover they
+// announce (+switch-master) takes the links to the new master at once. While up, it renews the
+// node's lease every quarter lease (reporting the node's open connections with it), asks for a new
+// registration when Redis no longer holds it, and reads the lease set back after each renewal to
+// tell which nodes joined and left. Owner: the cluster thread (the net::Worker it is given);
+// clustered(), refusal(), nodes() and node_statuses() may be read anywhere.
 #pragma once
 
 #include <atomic>
@@ -27,6 +28,7 @@
 #include "herald/cluster/node_status.h"
 #include "herald/cluster/redis_link.h"
 #include "herald/cluster/redis_url.h"
+#include "herald/cluster/sentinel_watch.h"
 #include "herald/net/timer.h"
 #include "herald/net/worker.h"
 
@@ -41,6 +43,7 @@ public:
         std::chrono::milliseconds lease{10000};
         std::vector<std::string> channels;  // subscribed on every connection
         std::vector<AppFingerprint> apps;   // checked on every connection before registering
+        net::TlsContextPtr tls;             // for a rediss:// endpoint (redis_tls.h)
     };
 
     struct Hooks {
@@ -108,6 +111,7 @@ private:
     void on_push(const RedisValue& value);
     void on_subscribed();
     void go_down(const std::string& why);
+    void master_switched(const std::string& master);
     void tick();
     void arm_tick();
     void beat();
@@ -117,6 +121,7 @@ private:
     Hooks hooks_;
     RedisLink cmd_;
     RedisLink sub_;
+    SentinelWatch watch_;  // with sentinels: follows failovers as they are announced
     net::Timer timer_;
     std::atomic<bool> clustered_{false};
     std::atomic<std::size_t> nodes_{0};

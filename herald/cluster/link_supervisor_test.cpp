@@ -56,7 +56,8 @@ protected:
                                         "n1",
                                         lease,
                                         {"t:ctl", "t:a:app"},
-                                        {}},
+                                        {},
+                                        nullptr},
                 std::move(hooks));
         loop_.start();
         loop_.post([this] { link_->start(); });

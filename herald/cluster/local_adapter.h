@@ -19,8 +19,8 @@ public:
     void terminate_user(std::string_view /*app_id*/, std::string_view /*user_id*/) override {}
 
     void touch(std::string_view /*app_id*/, std::string_view /*channel*/,
-               std::optional<std::string_view> /*user_id*/, std::string_view /*exclude*/) override {
-    }
+               std::optional<std::string_view> /*user_id*/, std::string_view /*exclude*/,
+               bool /*told*/) override {}
 
     [[nodiscard]] bool clustered() const noexcept override { return false; }
 

@@ -44,6 +44,7 @@ void PresenceStore::sync() {
     counts_in_flight_.clear();  // replies of older calls change nothing the sync does not
     members_in_flight_.clear();
     registered_.clear();
+    told_.clear();  // the registration carries those changes: registered_ covers them
     std::vector<std::string> args{std::to_string(lease_.count())};
     for (auto& channel : node_->local_channels()) {
         if (channel.subscriptions > 0) {
@@ -130,10 +131,14 @@ void PresenceStore::apply_field(const std::string& owner, std::string_view field
 // After an outage: the members of other nodes that came or went meanwhile (whose transitions
 // this node missed) are announced to its local subscribers, so their rosters hold no ghosts.
 void PresenceStore::reconcile() {
-    if (!outage_) {
-        return;
+    View::Presence before;
+    {
+        const std::lock_guard lock(outage_mutex_);
+        if (!outage_) {
+            return;
+        }
+        before = std::exchange(outage_, std::nullopt).value();
     }
-    const auto before = std::exchange(outage_, std::nullopt).value();
     const auto now = view_.presence();
     const auto announce = [this](const auto& key, const auto& from, const auto* other, bool added) {
         const auto& [app, channel] = key;
@@ -157,9 +162,35 @@ void PresenceStore::reconcile() {
 
 void PresenceStore::lost(bool was_up) {
     if (was_up) {
+        const std::lock_guard lock(outage_mutex_);
         outage_ = view_.presence();  // what this node's clients were told of the others
     }
     view_.clear();
+}
+
+bool PresenceStore::member_elsewhere(std::string_view app_id, std::string_view channel,
+                                     std::string_view user_id) const {
+    const std::lock_guard lock(outage_mutex_);
+    if (!outage_) {
+        return false;
+    }
+    const auto it = outage_->find({std::string(app_id), std::string(channel)});
+    return it != outage_->end() && it->second.contains(std::string(user_id));
+}
+
+// A transition of another node's member told to this node's subscribers before the
+// registration's reconciliation: it is part of what they know, and not told again then.
+void PresenceStore::remember_told(const MemberMessage& m) {
+    const std::lock_guard lock(outage_mutex_);
+    if (!outage_ || m.owner == node_id_ || m.transition == Transition::None) {
+        return;
+    }
+    auto& users = (*outage_)[{m.app_id, m.channel}];
+    if (m.transition == Transition::Added) {
+        users[m.user_id] = m.user_info;
+    } else {
+        users.erase(m.user_id);
+    }
 }
 
 void PresenceStore::withdraw(std::function<void()> done) {
@@ -169,10 +200,11 @@ void PresenceStore::withdraw(std::function<void()> done) {
 // ---- local changes ----
 
 void PresenceStore::touch(std::string app_id, std::string channel,
-                          std::optional<std::string> user_id, std::string exclude) {
+                          std::optional<std::string> user_id, std::string exclude, bool told) {
     if (user_id) {
-        dirty_members_[{std::move(app_id), std::move(channel), std::move(*user_id)}] =
-                std::move(exclude);
+        auto& dirty = dirty_members_[{std::move(app_id), std::move(channel), std::move(*user_id)}];
+        dirty.exclude = std::move(exclude);
+        dirty.told = dirty.told || told;
     } else {
         dirty_counts_.emplace(std::move(app_id), std::move(channel));
     }
@@ -224,8 +256,13 @@ void PresenceStore::flush() {
         }
         const auto& [app, channel, user] = it->first;
         const auto info = node_->local_member(app, channel, user);
+        if (it->second.told) {
+            told_.insert(it->first);
+        } else {
+            told_.erase(it->first);
+        }
         link_.script("member",
-                     {app, channel, user, info ? "1" : "0", info.value_or(""), it->second},
+                     {app, channel, user, info ? "1" : "0", info.value_or(""), it->second.exclude},
                      [this, key = it->first](const RedisValue& v) {
                          members_in_flight_.erase(key);
                          check_leased(v);
@@ -251,7 +288,7 @@ void PresenceStore::receive(const PresenceMessage& message) {
 void PresenceStore::receive_one(const CountMessage& m) {
     update_view(m);
     if (m.owner != node_id_) {
-        node_->subscriptions_changed(m.app_id, m.channel);
+        node_->subscriptions_changed(m.app_id, m.channel, m.by == node_id_);
     }
     if (m.transition != Transition::None && m.by == node_id_) {
         node_->occupancy_changed(m.app_id, m.channel, m.transition == Transition::Added);
@@ -263,12 +300,15 @@ void PresenceStore::receive_one(const MemberMessage& m) {
     // The first message about a member this node's registration carried is the registration's
     // own: its subscribers were told of that member already (by the channel table while the node
     // was alone, or by the cluster before an outage), so an addition is for the others only.
-    const bool registered = m.owner == node_id_ && m.by == node_id_ &&
-                            registered_.erase(std::make_tuple(m.app_id, m.channel, m.user_id)) > 0;
+    const auto key = std::make_tuple(m.app_id, m.channel, m.user_id);
+    const bool own = m.owner == node_id_ && m.by == node_id_;
+    const bool registered = own && registered_.erase(key) > 0;
+    const bool told = own && told_.erase(key) > 0;
     if (m.transition != Transition::None) {
         const bool added = m.transition == Transition::Added;
+        remember_told(m);
         node_->member_changed(m.app_id, m.channel, pusher::Member{m.user_id, m.user_info}, added,
-                              m.exclude, m.by == node_id_, registered && added);
+                              m.exclude, m.by == node_id_, (registered && added) || told);
     }
 }
 

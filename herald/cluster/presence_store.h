@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -46,8 +47,10 @@ public:
     void withdraw(std::function<void()> done);
 
     // The node's subscription count on a channel (no user) or a user's presence on it changed.
+    // `told`: the node told its subscribers of that presence change itself (it was not in the
+    // cluster), so the transition the script decides for it is not told to them again.
     void touch(std::string app_id, std::string channel, std::optional<std::string> user_id,
-               std::string exclude);
+               std::string exclude, bool told = false);
     // Writes every dirty key that has no call in flight.
     void flush();
 
@@ -55,6 +58,11 @@ public:
     void receive(const PresenceMessage& message);
 
     [[nodiscard]] const View& view() const noexcept { return view_; }
+
+    // Between the loss of the link and the next registration: whether this node's subscribers
+    // were last told that the user is a member through another node. Any thread.
+    [[nodiscard]] bool member_elsewhere(std::string_view app_id, std::string_view channel,
+                                        std::string_view user_id) const;
 
 private:
     using ChannelKey = std::pair<std::string, std::string>;
@@ -66,6 +74,7 @@ private:
     void reconcile();
     void schedule_flush();
     void schedule_flush_if_dirty();
+    void remember_told(const MemberMessage& m);
     void check_leased(const RedisValue& reply);
     void receive_one(const CountMessage& m);
     void receive_one(const MemberMessage& m);
@@ -83,15 +92,27 @@ private:
     bool flush_posted_ = false;
     // Messages that arrived while the snapshot was read; applied after it when newer.
     std::vector<std::variant<CountMessage, MemberMessage>> buffered_;
-    // The others' members when the link was lost. Empty at first: a node's clients know no other
-    // node's members until its first registration, which a node started while Redis was away
-    // makes with clients of its own already.
+    // What this node's clients were told of the others' members: frozen when the link is lost,
+    // then kept up with the transitions told to them until the next registration reconciles it
+    // with the new snapshot. Empty at first: a node's clients know no other node's members until
+    // its first registration, which a node started while Redis was away makes with clients of
+    // its own already. Guarded by outage_mutex_ (member_elsewhere() reads it from workers).
+    mutable std::mutex outage_mutex_;
     std::optional<View::Presence> outage_ = View::Presence{};
+    // Members whose change the node told its subscribers itself: their next transition from
+    // this node is told to no one here.
+    std::set<std::tuple<std::string, std::string, std::string>> told_;
     // (app id, channel, user id) of the members the last sync registered, until the first
     // message about each: their additions were announced on this node already.
     std::set<std::tuple<std::string, std::string, std::string>> registered_;
     std::set<ChannelKey> dirty_counts_;
-    std::map<MemberKey, std::string> dirty_members_;  // -> the connection to exclude
+
+    struct DirtyMember {
+        std::string exclude;  // the connection not told member_added
+        bool told = false;    // the node told its subscribers already
+    };
+
+    std::map<MemberKey, DirtyMember> dirty_members_;
     std::set<ChannelKey> counts_in_flight_;
     std::set<MemberKey> members_in_flight_;
 };

@@ -187,6 +187,40 @@ TEST_F(PresenceStoreAlone, MembersThatLeftDuringAnOutageAreAnnouncedAfter) {
     EXPECT_EQ(me.node.member_events(), (std::vector<std::string>{"+u1", "-u1", "+u2"}));
 }
 
+TEST_F(PresenceStoreAlone, AMemberToldDuringTheReconnectionIsNotAnnouncedAgain) {
+    me.link.set_up(true);
+    me.store.receive(MemberMessage{"b", "b", 1, "app", "presence-r", "u1", true, "{}",
+                                   Transition::Added, ""});
+    me.store.lost(true);
+    EXPECT_TRUE(me.store.member_elsewhere("app", "presence-r", "u1"));
+    EXPECT_FALSE(me.store.member_elsewhere("app", "presence-r", "u2"));
+    ASSERT_NO_FATAL_FAILURE(register_until_snapshot());
+    // u2 joins on c while the snapshot is read: told at once, and not again by the reconciliation.
+    me.store.receive(MemberMessage{"c", "c", 10, "app", "presence-r", "u2", true, "{}",
+                                   Transition::Added, ""});
+    me.link.answer(array_reply(
+            {text_reply("9"), text_reply("b"),
+             array_reply({text_reply(kM + "presence-r\x1fu1"), text_reply("{}")}), text_reply("c"),
+             array_reply({text_reply(kM + "presence-r\x1fu2"), text_reply("{}")})}));
+    EXPECT_EQ(me.node.member_events(), (std::vector<std::string>{"+u1", "+u2"}));
+    EXPECT_TRUE(me.node.already_told().empty());
+    EXPECT_FALSE(me.store.member_elsewhere("app", "presence-r", "u1"));  // in the cluster again
+}
+
+TEST_F(PresenceStoreAlone, AChangeTheNodeToldItselfIsNotToldAgainWhenTheClusterDecidesIt) {
+    ASSERT_NO_FATAL_FAILURE(register_until_snapshot());
+    me.link.answer(array_reply({text_reply("1")}));
+    me.link.set_up(true);
+    me.node.set("presence-r", 1, "u1", "{}");
+    me.store.touch("app", "presence-r", "u1", "1.1", true);
+    me.store.flush();
+    EXPECT_EQ(me.link.next(), "member");
+    me.store.receive(MemberMessage{"me", "me", 2, "app", "presence-r", "u1", true, "{}",
+                                   Transition::Added, "1.1"});
+    EXPECT_EQ(me.node.already_told(), std::vector<std::string>{"+u1"});
+    EXPECT_EQ(me.node.decided(), std::vector<std::string>{"+u1"});  // its webhook still goes out
+}
+
 TEST_F(PresenceStoreAlone, ANodeReapedByAnotherRegistersAgain) {
     me.link.set_up(true);
     me.store.receive(GoneMessage{"me", "other"});

@@ -42,12 +42,12 @@ std::vector<std::string> app_ids(const RedisOptions& options) {
 
 // When Redis answers at start, apps that differ from the cluster's stop the start at once; when it
 // does not, the node starts alone and the link checks them on its first connection.
-void check_credentials(const RedisOptions& options) {
+void check_credentials(const RedisOptions& options, const net::TlsContextPtr& tls) {
     const auto apps = fingerprints(options.apps);
     std::vector<RedisValue> replies;
     try {
-        replies =
-                run_blocking(options.endpoint, check_commands(options.prefix, apps), kStartTimeout);
+        replies = run_blocking(options.endpoint, check_commands(options.prefix, apps),
+                               kStartTimeout, tls);
     } catch (const std::runtime_error& e) {
         spdlog::warn(
                 "cluster: {}; starting alone (own clients only, /readyz answers 503) and joining "
@@ -68,10 +68,11 @@ struct RedisAdapter::Impl {
     explicit Impl(RedisOptions o)
         : options(std::move(o)),
           node_id(options.node_id.empty() ? random_node_id() : options.node_id),
+          tls(redis_tls_context(options.endpoint, options.tls_files)),
           link(loop,
                LinkSupervisor::Options{options.endpoint, options.prefix, node_id, options.lease,
                                        Broker::channels(options.prefix, app_ids(options)),
-                                       fingerprints(options.apps)},
+                                       fingerprints(options.apps), tls},
                LinkSupervisor::Hooks{[this] { store.sync(); },
                                      [this](bool was_up) { store.lost(was_up); },
                                      [this](std::string_view channel, std::string_view payload) {
@@ -84,6 +85,7 @@ struct RedisAdapter::Impl {
 
     RedisOptions options;
     std::string node_id;
+    net::TlsContextPtr tls;
     net::Worker loop{0};
     LinkSupervisor link;
     PresenceStore store;
@@ -99,7 +101,7 @@ RedisAdapter::~RedisAdapter() {
 
 void RedisAdapter::start(Node& node) {
     auto& impl = *impl_;
-    check_credentials(impl.options);
+    check_credentials(impl.options, impl.tls);
     impl.store.attach(node);
     impl.broker.attach(node);
     impl.loop.start();
@@ -157,12 +159,19 @@ void RedisAdapter::terminate_user(std::string_view app_id, std::string_view user
 }
 
 void RedisAdapter::touch(std::string_view app_id, std::string_view channel,
-                         std::optional<std::string_view> user_id, std::string_view exclude) {
+                         std::optional<std::string_view> user_id, std::string_view exclude,
+                         bool told) {
     impl_->loop.post([&impl = *impl_, app = std::string(app_id), channel = std::string(channel),
                       user = user_id ? std::optional<std::string>(*user_id) : std::nullopt,
-                      exclude = std::string(exclude)]() mutable {
-        impl.store.touch(std::move(app), std::move(channel), std::move(user), std::move(exclude));
+                      exclude = std::string(exclude), told]() mutable {
+        impl.store.touch(std::move(app), std::move(channel), std::move(user), std::move(exclude),
+                         told);
     });
+}
+
+bool RedisAdapter::member_elsewhere(std::string_view app_id, std::string_view channel,
+                                    std::string_view user_id) const {
+    return impl_->store.member_elsewhere(app_id, channel, user_id);
 }
 
 bool RedisAdapter::clustered() const noexcept {

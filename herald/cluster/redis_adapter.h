@@ -3,8 +3,9 @@
 // The cluster through one Redis (docs/decisions/0004-cluster-over-redis.md): publications over
 // Pub/Sub, per-node contributions with leases in Redis structures, cluster-wide transitions decided
 // by one Lua script, a view of the other nodes for synchronous answers. Runs on a thread of its
-// own (a net::Worker) with two hiredis connections (commands and Pub/Sub); reconnects with backoff
-// and re-registers this node's state when Redis returns; meanwhile the server runs as one node.
+// own (a net::Worker) with two connections (commands and Pub/Sub, over TCP or TLS); reconnects with
+// backoff and re-registers this node's state when Redis returns; meanwhile the server runs as one
+// node.
 // Owner: the server. The Adapter methods are thread-safe (they post to the cluster thread).
 #pragma once
 
@@ -20,12 +21,14 @@
 #include "herald/cluster/adapter.h"
 #include "herald/cluster/app_check.h"
 #include "herald/cluster/node_status.h"
+#include "herald/cluster/redis_tls.h"
 #include "herald/cluster/redis_url.h"
 
 namespace herald::cluster {
 
 struct RedisOptions {
     RedisEndpoint endpoint;
+    RedisTlsFiles tls_files;                 // with a rediss:// endpoint
     std::vector<AppCredentials> apps;        // checked against the other nodes' (app_check.h)
     std::chrono::milliseconds lease{10000};  // a silent node is reaped after this
     std::string prefix = "herald:";          // of every key and Pub/Sub channel
@@ -42,6 +45,7 @@ struct RedisOptions {
 
 class RedisAdapter final : public Adapter {
 public:
+    // Throws std::runtime_error when a TLS file cannot be loaded.
     explicit RedisAdapter(RedisOptions options);
     ~RedisAdapter() override;
     RedisAdapter(const RedisAdapter&) = delete;
@@ -57,7 +61,10 @@ public:
     void publish(Event event) override;
     void terminate_user(std::string_view app_id, std::string_view user_id) override;
     void touch(std::string_view app_id, std::string_view channel,
-               std::optional<std::string_view> user_id, std::string_view exclude) override;
+               std::optional<std::string_view> user_id, std::string_view exclude,
+               bool told) override;
+    [[nodiscard]] bool member_elsewhere(std::string_view app_id, std::string_view channel,
+                                        std::string_view user_id) const override;
 
     [[nodiscard]] bool clustered() const noexcept override;
     [[nodiscard]] const View& view() const noexcept override;

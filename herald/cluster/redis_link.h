@@ -1,14 +1,15 @@
 // herald/cluster/redis_link.h
 //
-// One Redis connection through hiredis' asynchronous API, driven by a net::Worker's event loop
-// (hiredis 0.14 offers five hooks: add/del read, add/del write, cleanup; Asio waits on the socket
-// for it). The link authenticates and selects the database before it reports up. It never
-// reconnects by itself: the owner decides when (and watches for replies that never come, since a
-// stopped Redis keeps the TCP connection open).
+// One connection to the cluster's Redis master, ready for commands: it finds the master (the
+// endpoint's address, or the one its sentinels name, confirmed by ROLE so a replica is never
+// taken for it), connects over TCP or TLS (resp_connection.h), authenticates and selects the
+// database before it reports up. It never reconnects by itself: the owner decides when (and
+// watches for replies that never come, since a stopped Redis keeps the TCP connection open).
 // Owner: the loop's thread; every method is called there.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,32 +18,11 @@
 #include <vector>
 
 #include "herald/cluster/redis_url.h"
+#include "herald/cluster/resp_connection.h"
+#include "herald/net/tls.h"
 #include "herald/net/worker.h"
 
 namespace herald::cluster {
-
-struct RedisLinkState;
-
-struct RedisValue {
-    enum class Type : std::uint8_t {
-        Nil,
-        Integer,
-        String,
-        Array,
-        Status,
-        Error
-    };
-
-    Type type = Type::Nil;
-    long long integer = 0;
-    std::string text;  // String, Status, Error
-    std::vector<RedisValue> elements;
-
-    [[nodiscard]] bool is_error() const noexcept { return type == Type::Error; }
-};
-
-// nullopt: the link dropped before the reply came.
-using ReplyHandler = std::function<void(std::optional<RedisValue>)>;
 
 class RedisLink {
 public:
@@ -52,30 +32,52 @@ public:
         std::function<void(const RedisValue&)> push;       // Pub/Sub messages (after subscribe)
     };
 
-    RedisLink(net::Worker& loop, RedisEndpoint endpoint, Handlers handlers);
-    ~RedisLink();
+    // `tls`: the context for a rediss:// endpoint (redis_tls.h), else nullptr.
+    RedisLink(net::Worker& loop, RedisEndpoint endpoint, net::TlsContextPtr tls, Handlers handlers);
     RedisLink(const RedisLink&) = delete;
     RedisLink& operator=(const RedisLink&) = delete;
+    ~RedisLink() = default;
 
     // Starts connecting; `up` or `down` follows.
     void open();
     // Drops the connection at once; pending replies get nullopt; `down` is not called.
     void close();
 
-    [[nodiscard]] bool is_up() const noexcept;
+    [[nodiscard]] bool is_up() const noexcept { return up_; }
 
     void command(const std::vector<std::string>& args, ReplyHandler done);
     // SUBSCRIBE; every message then reaches Handlers::push.
     void subscribe(const std::vector<std::string>& channels);
 
 private:
-    std::shared_ptr<RedisLinkState> state_;
+    void ask_sentinel(std::size_t index, std::string last_error);
+    void connect_master(const RedisHost& master);
+    void handshake();
+    void report_down(const std::string& why);
+
+    RedisEndpoint endpoint_;
+    net::TlsContextPtr tls_;
+    Handlers handlers_;
+    RespConnection sentinel_;
+    RespConnection master_;
+    std::uint64_t attempt_ = 0;       // callbacks of an older open() are dropped
+    std::uint64_t sentinel_try_ = 0;  // and those of a sentinel asked before the current one
+    bool up_ = false;
+    bool open_ = false;
 };
 
-// Runs `commands` on a new blocking connection (for start-up checks on the main thread, never on
-// a worker); throws std::runtime_error when Redis cannot be reached or answers with an error.
+// The address of a sentinel (`host`) or of a master, with the endpoint's TLS and a timeout.
+[[nodiscard]] RespAddress resp_address(const RedisHost& host, const net::TlsContextPtr& tls);
+
+// AUTH with `password` (and `username`), when there is one.
+[[nodiscard]] std::optional<std::vector<std::string>> auth_command(
+        const std::optional<std::string>& username, const std::optional<std::string>& password);
+
+// Runs `commands` on a new connection of its own (for start-up checks on the main thread, never
+// on a worker); throws std::runtime_error when Redis cannot be reached or answers with an error.
 std::vector<RedisValue> run_blocking(const RedisEndpoint& endpoint,
                                      const std::vector<std::vector<std::string>>& commands,
-                                     std::chrono::milliseconds timeout);
+                                     std::chrono::milliseconds timeout,
+                                     const net::TlsContextPtr& tls = nullptr);
 
 }  // namespace herald::cluster

@@ -52,15 +52,19 @@ public:
 
     void member_changed(std::string_view /*app*/, std::string_view /*channel*/,
                         const pusher::Member& member, bool added, std::string_view /*exclude*/,
-                        bool decided_here, bool /*told_here*/) override {
+                        bool decided_here, bool told_here) override {
         const std::lock_guard lock(mutex_);
         member_events_.push_back((added ? "+" : "-") + member.user_id);
+        if (told_here) {
+            already_told_.push_back((added ? "+" : "-") + member.user_id);
+        }
         if (decided_here) {
             decided_.push_back((added ? "+" : "-") + member.user_id);
         }
     }
 
-    void subscriptions_changed(std::string_view /*app*/, std::string_view /*channel*/) override {}
+    void subscriptions_changed(std::string_view /*app*/, std::string_view /*channel*/,
+                               bool /*decided_here*/) override {}
 
     void occupancy_changed(std::string_view /*app*/, std::string_view channel,
                            bool occupied) override {
@@ -135,6 +139,9 @@ public:
     // The member events this node was told it decided.
     std::vector<std::string> decided() { return copy(decided_); }
 
+    // The member events whose subscribers on this node had heard of them already.
+    std::vector<std::string> already_told() { return copy(already_told_); }
+
 private:
     std::vector<std::string> copy(const std::vector<std::string>& v) {
         const std::lock_guard lock(mutex_);
@@ -149,6 +156,7 @@ private:
     std::vector<std::string> occupancy_;
     std::vector<std::string> terminated_;
     std::vector<std::string> decided_;
+    std::vector<std::string> already_told_;
 };
 
 // A ClusterLink that holds every call until the test answers it: answer() by hand, or run() on a

@@ -33,6 +33,12 @@ void ClusterNode::member_changed(std::string_view app_id, std::string_view chann
     if (!app) {
         return;
     }
+    if (channel == kOnlineChannel) {
+        if (!told_here) {
+            hub_.watched_user_changed(*app, member.user_id, added);
+        }
+        return;
+    }
     if (events_ != nullptr && decided_here) {
         if (added) {
             events_->member_added(*app, channel, member.user_id);
@@ -50,9 +56,10 @@ void ClusterNode::member_changed(std::string_view app_id, std::string_view chann
                               exclude.empty() ? std::nullopt : std::optional<std::string>(exclude));
 }
 
-void ClusterNode::subscriptions_changed(std::string_view app_id, std::string_view channel) {
+void ClusterNode::subscriptions_changed(std::string_view app_id, std::string_view channel,
+                                        bool decided_here) {
     if (const auto app = index_of(app_id)) {
-        hub_.count_subscriptions(*app, std::string(channel));
+        hub_.count_subscriptions(*app, std::string(channel), decided_here);
     }
 }
 
@@ -80,7 +87,14 @@ std::optional<std::string> ClusterNode::local_member(std::string_view app_id,
                                                      std::string_view channel,
                                                      std::string_view user_id) {
     const auto app = index_of(app_id);
-    return app ? hub_.member_on_this_node(*app, channel, user_id) : std::nullopt;
+    if (!app) {
+        return std::nullopt;
+    }
+    if (channel == kOnlineChannel) {
+        return hub_.signed_in_on_this_node(*app, user_id) ? std::optional<std::string>("{}")
+                                                          : std::nullopt;
+    }
+    return hub_.member_on_this_node(*app, channel, user_id);
 }
 
 std::vector<cluster::LocalChannel> ClusterNode::local_channels() {
@@ -91,6 +105,15 @@ std::vector<cluster::LocalChannel> ClusterNode::local_channels() {
         }
         out.push_back(cluster::LocalChannel{hub_.apps().id_of(item.app), std::move(item.channel),
                                             item.subscriptions, std::move(item.members)});
+    }
+    for (const auto& [app, id] : hub_.apps().live_slots()) {
+        cluster::LocalChannel online{id, std::string(kOnlineChannel), 0, {}};
+        for (auto& user : hub_.users_on_this_node(app)) {
+            online.members.push_back(pusher::Member{std::move(user), "{}"});
+        }
+        if (!online.members.empty()) {
+            out.push_back(std::move(online));
+        }
     }
     return out;
 }

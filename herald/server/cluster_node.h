@@ -25,7 +25,8 @@ public:
     void member_changed(std::string_view app_id, std::string_view channel,
                         const pusher::Member& member, bool added, std::string_view exclude,
                         bool decided_here, bool told_here) override;
-    void subscriptions_changed(std::string_view app_id, std::string_view channel) override;
+    void subscriptions_changed(std::string_view app_id, std::string_view channel,
+                               bool decided_here) override;
     void occupancy_changed(std::string_view app_id, std::string_view channel,
                            bool occupied) override;
 

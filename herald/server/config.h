@@ -66,6 +66,13 @@ struct ServerConfig {
     std::chrono::seconds drain_seconds{0};
     std::optional<TlsFiles> tls;
     std::optional<std::string> redis_url;  // set: one node of a cluster sharing this Redis
+    // Set: the cluster's Redis is the master these sentinels name redis_master_name.
+    std::optional<std::string> redis_sentinels;
+    std::optional<std::string> redis_master_name;
+    std::optional<std::string> redis_sentinel_password;
+    std::optional<std::string> redis_ca_file;  // rediss://: the CAs to trust (unset: the system's)
+    std::optional<std::string> redis_cert_file;  // rediss://: a client certificate, with its key
+    std::optional<std::string> redis_key_file;
     std::chrono::milliseconds cluster_lease{10000};  // a silent node is reaped after this
     std::vector<App> apps;                           // empty: the development app
     webhooks::Settings webhooks;                     // used when some app has a webhook target
@@ -73,6 +80,11 @@ struct ServerConfig {
     // journal), created at start; empty: none is created, and relative paths name the working
     // directory. `herald serve` always sets it (herald/cli/state_dir.h).
     std::string state_dir;
+
+    // One node of a cluster (redis_url or redis_sentinels set).
+    [[nodiscard]] bool clustered() const noexcept {
+        return redis_url.has_value() || redis_sentinels.has_value();
+    }
 
     friend bool operator==(const ServerConfig&, const ServerConfig&) = default;
 };

@@ -126,7 +126,9 @@ UnsubscribeOutcome Hub::unsubscribe(std::size_t app, std::size_t worker,
         member_left(app, channel, *user_id);
     }
     subscriptions_changed(app, channel);
-    if (left.subscriptions > 0) {
+    // In a cluster the others' subscribers still count: the webhook of this change is this
+    // node's to send even when none is left here.
+    if (left.subscriptions > 0 || cluster_->clustered()) {
         count_subscriptions(app, channel);
     }
     return UnsubscribeOutcome{left.member_removed, left.subscriptions};
@@ -137,7 +139,21 @@ SignInOutcome Hub::sign_in(std::size_t app, const ConnectionRef& ref, Subscripti
     subscribe(app, ref.worker, user_channel);
     auto signed_in = users_.sign_in(app, user.id, ref, user.watchlist);
     if (signed_in.first) {
-        notify_watchers(signed_in.watchers, user.id, pusher::WatchlistStatus::Online);
+        online_changed(app, user.id, true, signed_in.watchers);
+    }
+    if (cluster_->clustered() && !signed_in.offline.empty()) {
+        // Online on another node is online.
+        std::set<std::string> elsewhere;
+        for (auto& member : cluster_->view().members(app_id(app), kOnlineChannel)) {
+            elsewhere.insert(std::move(member.user_id));
+        }
+        std::erase_if(signed_in.offline, [&](const std::string& id) {
+            if (!elsewhere.contains(id)) {
+                return false;
+            }
+            signed_in.online.push_back(id);
+            return true;
+        });
     }
     return SignInOutcome{signed_in.first, std::move(signed_in.online),
                          std::move(signed_in.offline)};
@@ -146,9 +162,36 @@ SignInOutcome Hub::sign_in(std::size_t app, const ConnectionRef& ref, Subscripti
 SignOutOutcome Hub::sign_out(std::size_t app, const void* connection, const pusher::User& user) {
     const auto signed_out = users_.sign_out(app, user.id, connection, user.watchlist);
     if (signed_out.last) {
-        notify_watchers(signed_out.watchers, user.id, pusher::WatchlistStatus::Offline);
+        online_changed(app, user.id, false, signed_out.watchers);
     }
     return SignOutOutcome{signed_out.last};
+}
+
+// As for a presence member (member_joined): in the cluster its decision is told to every node's
+// watchers; out of it this node tells its own, unless they know the user online elsewhere.
+void Hub::online_changed(std::size_t app, const std::string& user_id, bool online,
+                         const std::vector<ConnectionRef>& watchers) {
+    const bool clustered = cluster_->clustered();
+    const auto id = app_id(app);
+    cluster_->touch(id, kOnlineChannel, user_id, {}, !clustered);
+    if (!clustered && !cluster_->member_elsewhere(id, kOnlineChannel, user_id)) {
+        notify_watchers(
+                watchers, user_id,
+                online ? pusher::WatchlistStatus::Online : pusher::WatchlistStatus::Offline);
+    }
+}
+
+void Hub::watched_user_changed(std::size_t app, const std::string& user_id, bool online) {
+    notify_watchers(users_.watchers(app, user_id), user_id,
+                    online ? pusher::WatchlistStatus::Online : pusher::WatchlistStatus::Offline);
+}
+
+std::vector<std::string> Hub::users_on_this_node(std::size_t app) {
+    return users_.signed_in(app);
+}
+
+bool Hub::signed_in_on_this_node(std::size_t app, std::string_view user_id) {
+    return !users_.connections(app, user_id).empty();
 }
 
 void Hub::notify_watchers(const std::vector<ConnectionRef>& watchers, const std::string& user_id,
@@ -178,19 +221,24 @@ void Hub::relay_client_event(std::size_t app, const pusher::ClientEvent& event,
                     socket_id);
 }
 
+// Out of the cluster (alone, or Redis lost) the node decides its own presence changes; a user
+// its subscribers last knew through another node joining or leaving here changes nothing for
+// them. Either way the cluster's later transition for the change is not told here again.
 void Hub::member_joined(std::size_t app, const std::string& channel, const pusher::Member& member,
                         const std::string& exclude) {
     const bool clustered = cluster_->clustered();
-    cluster_->touch(app_id(app), channel, member.user_id, exclude);
-    if (!clustered) {
+    const auto id = app_id(app);
+    cluster_->touch(id, channel, member.user_id, exclude, !clustered);
+    if (!clustered && !cluster_->member_elsewhere(id, channel, member.user_id)) {
         deliver_on_this_node(app, channel, pusher::member_added(channel, member), exclude);
     }
 }
 
 void Hub::member_left(std::size_t app, const std::string& channel, const std::string& user_id) {
     const bool clustered = cluster_->clustered();
-    cluster_->touch(app_id(app), channel, user_id);
-    if (!clustered) {
+    const auto id = app_id(app);
+    cluster_->touch(id, channel, user_id, {}, !clustered);
+    if (!clustered && !cluster_->member_elsewhere(id, channel, user_id)) {
         deliver_on_this_node(app, channel, pusher::member_removed(channel, user_id));
     }
 }
@@ -252,7 +300,7 @@ void Hub::deliver_on_worker(std::size_t worker, std::size_t app, const std::stri
     });
 }
 
-void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
+void Hub::count_subscriptions(std::size_t app, const std::string& channel, bool decided_here) {
     const auto kind = pusher::classify_channel(channel);
     // §4.15: presence channels have member events instead; a user's channel is not counted.
     const auto settings = apps_.at(app);
@@ -260,18 +308,29 @@ void Hub::count_subscriptions(std::size_t app, const std::string& channel) {
         kind == pusher::ChannelKind::ServerToUser) {
         return;
     }
+    const auto elsewhere = cluster_->view().subscriptions(app_id(app), channel);
     const auto decision = table_.decide_count(app, channel, SteadyClock::now(),
                                               pusher::kSubscriptionCountThrottleAbove,
-                                              pusher::kSubscriptionCountInterval,
-                                              cluster_->view().subscriptions(app_id(app), channel));
+                                              pusher::kSubscriptionCountInterval, elsewhere);
     if (decision.send_now) {
-        if (events_ != nullptr) {
+        if (events_ != nullptr && decided_here) {
             events_->subscription_count(app, channel, decision.count);
         }
         deliver_on_this_node(app, channel, pusher::subscription_count(channel, decision.count));
     } else if (decision.deferred) {
         const std::lock_guard lock(counts_mutex_);
-        pending_counts_.push_back(PendingCount{app, channel, decision.due});
+        pending_counts_.push_back(PendingCount{app, channel, decision.due, decided_here});
+    } else if (decided_here && decision.count > 0) {
+        // Merged into the update already deferred: it reports this change too.
+        const std::lock_guard lock(counts_mutex_);
+        for (auto& pending : pending_counts_) {
+            if (pending.app == app && pending.channel == channel) {
+                pending.webhook = true;
+            }
+        }
+    } else if (decided_here && events_ != nullptr && elsewhere > 0) {
+        // No subscriber left on this node: only the webhook remains (the others tell theirs).
+        events_->subscription_count(app, channel, elsewhere);
     }
 }
 
@@ -291,7 +350,7 @@ void Hub::flush_counts(SteadyClock::time_point now) {
         if (const auto count = table_.release_count(pending.app, pending.channel, now)) {
             const auto elsewhere =
                     cluster_->view().subscriptions(app_id(pending.app), pending.channel);
-            if (events_ != nullptr) {
+            if (events_ != nullptr && pending.webhook) {
                 events_->subscription_count(pending.app, pending.channel, *count + elsewhere);
             }
             deliver_on_this_node(pending.app, pending.channel,

@@ -68,6 +68,12 @@ struct UnsubscribeOutcome {
     std::uint64_t subscriptions = 0;  // this node's subscriptions to the channel that remain
 };
 
+// The internal presence channel through which a cluster decides who is online (§4.13): a node's
+// signed-in users are its members, so a user's first connection anywhere and its last are
+// decided once, a dead node's users go offline when it is reaped, and an outage is reconciled,
+// exactly as for presence. No client can subscribe to it (no channel name starts with "#o").
+inline constexpr std::string_view kOnlineChannel = "#online";
+
 struct SignInOutcome {
     bool first = false;                // the user's first connection on this node
     std::vector<std::string> online;   // of the connection's watchlist, who is online now
@@ -110,6 +116,13 @@ public:
     // user's last. Any thread.
     SignOutOutcome sign_out(std::size_t app, const void* connection, const pusher::User& user);
 
+    // The cluster decided that `user_id` came online (its first connection anywhere) or went
+    // offline (its last): this node's watchers of it are told. Any thread.
+    void watched_user_changed(std::size_t app, const std::string& user_id, bool online);
+    // The users signed in on this node, and whether one is. Any thread.
+    [[nodiscard]] std::vector<std::string> users_on_this_node(std::size_t app);
+    [[nodiscard]] bool signed_in_on_this_node(std::size_t app, std::string_view user_id);
+
     // An accepted client event (§4.9) of the connection `socket_id`: reported for webhooks and
     // sent everywhere except back to it. `user_id`: presence channels. Any thread.
     void relay_client_event(std::size_t app, const pusher::ClientEvent& event,
@@ -136,8 +149,11 @@ public:
     void terminate_on_this_node(std::size_t app, std::string_view user_id);
 
     // §4.15: if the app counts this channel's subscriptions (not presence, not a user's channel),
-    // tells its subscribers the new count (throttled above 100). Any thread.
-    void count_subscriptions(std::size_t app, const std::string& channel);
+    // tells its subscribers the new count (throttled above 100). `decided_here`: the change is
+    // this node's own (or its reaping of a dead node's), so the subscription_count webhook goes
+    // out from here, with the cluster-wide count, even when no subscriber is left on this node;
+    // a change another node made is that node's to report. Any thread.
+    void count_subscriptions(std::size_t app, const std::string& channel, bool decided_here = true);
 
     // Sends the throttled counts that are due; called by the server once per tick (any thread).
     void flush_counts(SteadyClock::time_point now);
@@ -200,6 +216,10 @@ private:
     void member_left(std::size_t app, const std::string& channel, const std::string& user_id);
     // A connection subscribed to or left a channel.
     void subscriptions_changed(std::size_t app, const std::string& channel);
+    // The user's first or last connection on this node: the cluster decides (or, out of it,
+    // this node does) whether its watchers hear of it.
+    void online_changed(std::size_t app, const std::string& user_id, bool online,
+                        const std::vector<ConnectionRef>& watchers);
     // The presence roster for subscription_succeeded: this node's members and the others'.
     [[nodiscard]] std::vector<pusher::Member> roster(std::size_t app, const std::string& channel,
                                                      std::vector<pusher::Member> local);
@@ -210,6 +230,7 @@ private:
         std::size_t app = 0;
         std::string channel;
         SteadyClock::time_point due{};
+        bool webhook = false;  // a change this node decided is among those it carries
     };
 
     [[nodiscard]] std::string app_id(std::size_t app) const { return apps_.id_of(app); }

@@ -26,6 +26,14 @@ std::vector<std::string> settings_needing_restart(const ServerConfig& running,
     check(running.pid_file == next.pid_file, "pid_file");
     check(running.tls == next.tls, "tls");
     check(running.redis_url == next.redis_url, "redis_url");
+    check(running.redis_sentinels == next.redis_sentinels &&
+                  running.redis_master_name == next.redis_master_name &&
+                  running.redis_sentinel_password == next.redis_sentinel_password,
+          "redis_sentinels");
+    check(running.redis_ca_file == next.redis_ca_file &&
+                  running.redis_cert_file == next.redis_cert_file &&
+                  running.redis_key_file == next.redis_key_file,
+          "redis_ca_file");
     check(running.cluster_lease == next.cluster_lease, "cluster_lease");
     check(running.webhooks == next.webhooks, "webhooks");
     check(running.log_format == next.log_format, "log.format");

@@ -139,20 +139,49 @@ struct NodeTicker final : net::Tickable {
     std::function<void(net::Clock::time_point)> sample;
 };
 
+// Where the cluster's Redis is: `redis_url`, or the master `redis_sentinels` name (then the
+// URL, when set, gives only the scheme, credentials, database and options).
+cluster::RedisEndpoint redis_endpoint(const ServerConfig& config) {
+    auto parsed = cluster::parse_redis_url(config.redis_url.value_or("redis://127.0.0.1"));
+    if (!parsed) {
+        throw std::runtime_error("redis_url: " + parsed.error());
+    }
+    auto endpoint = std::move(parsed).value();
+    if (config.redis_sentinels) {
+        auto sentinels = cluster::parse_sentinels(*config.redis_sentinels);
+        if (!sentinels) {
+            throw std::runtime_error("redis_sentinels: " + sentinels.error());
+        }
+        endpoint.sentinels = std::move(sentinels).value();
+        if (config.redis_master_name) {
+            endpoint.master_name = *config.redis_master_name;
+        }
+    } else if (config.redis_master_name) {
+        throw std::runtime_error("redis_master_name needs redis_sentinels");
+    }
+    if (!endpoint.sentinels.empty() && endpoint.master_name.empty()) {
+        throw std::runtime_error(
+                "redis_sentinels needs redis_master_name (the name the sentinels monitor)");
+    }
+    if (config.redis_sentinel_password) {
+        endpoint.sentinel_password = config.redis_sentinel_password;
+    }
+    return endpoint;
+}
+
 // The Redis cluster of `config`, or nullptr for a single node. `connections` is read at each
 // heartbeat; `nodes_changed` hears of other nodes joining and leaving (on the cluster thread).
 std::unique_ptr<cluster::RedisAdapter> redis_cluster(
         const ServerConfig& config, std::function<std::uint64_t()> connections,
         std::function<void(std::string_view, bool)> nodes_changed) {
-    if (!config.redis_url) {
+    if (!config.clustered()) {
         return nullptr;
     }
-    auto parsed = cluster::parse_redis_url(*config.redis_url);
-    if (!parsed) {
-        throw std::runtime_error("redis_url: " + parsed.error());
-    }
     cluster::RedisOptions options;
-    options.endpoint = std::move(parsed).value();
+    options.endpoint = redis_endpoint(config);
+    options.tls_files = cluster::RedisTlsFiles{config.redis_ca_file.value_or(""),
+                                               config.redis_cert_file.value_or(""),
+                                               config.redis_key_file.value_or("")};
     options.lease = config.cluster_lease;
     options.connections = std::move(connections);
     options.on_node_change = std::move(nodes_changed);
@@ -178,7 +207,7 @@ RestOptions rest_options(QueryThread& queries, RestMetrics& metrics, DebugFeed& 
 // retracts a crashed node's share, once, from the node that reaps it.
 webhooks::Settings webhook_settings(const ServerConfig& config) {
     auto settings = config.webhooks;
-    settings.occupancy_journal = !config.redis_url.has_value();
+    settings.occupancy_journal = !config.clustered();
     return settings;
 }
 

@@ -71,4 +71,22 @@ std::vector<ConnectionRef> UserTable::connections(std::size_t app, std::string_v
     return it == users.connections.end() ? std::vector<ConnectionRef>{} : it->second;
 }
 
+std::vector<ConnectionRef> UserTable::watchers(std::size_t app, std::string_view user) {
+    const std::lock_guard lock(mutex_);
+    auto& users = apps_[app];
+    const auto it = users.watchers.find(std::string(user));
+    return it == users.watchers.end() ? std::vector<ConnectionRef>{} : it->second;
+}
+
+std::vector<std::string> UserTable::signed_in(std::size_t app) {
+    const std::lock_guard lock(mutex_);
+    std::vector<std::string> out;
+    for (const auto& [user, refs] : apps_[app].connections) {
+        if (!refs.empty()) {
+            out.push_back(user);
+        }
+    }
+    return out;
+}
+
 }  // namespace herald::server

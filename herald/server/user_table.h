@@ -46,6 +46,10 @@ public:
                                 const std::vector<std::string>& watchlist);
 
     [[nodiscard]] std::vector<ConnectionRef> connections(std::size_t app, std::string_view user);
+    // The connections watching `user`.
+    [[nodiscard]] std::vector<ConnectionRef> watchers(std::size_t app, std::string_view user);
+    // The users with at least one connection signed in.
+    [[nodiscard]] std::vector<std::string> signed_in(std::size_t app);
 
 private:
     struct AppUsers {

@@ -3,8 +3,9 @@
 // Three `herald serve` nodes sharing one real redis-server, pusher-js clients spread across them:
 // everything that crosses connections behaves as on one node (public and batch triggers, socket_id
 // exclusion, client events, presence rosters and member events once per user, cache channels,
-// send-to-user, terminate, REST queries). Then the faults: kill -9 of a node holding presence
-// members (the survivors' clients get member_removed once, REST counts settle within the lease),
+// send-to-user, terminate, REST queries, watchlist online/offline across nodes). Then the faults: kill -9 of a node holding presence
+// members (the survivors' clients get member_removed once, REST counts settle within the lease,
+// watchers hear its signed-in users go offline),
 // and Redis stopped (SIGSTOP) under traffic: local delivery goes on, the cluster comes back.
 // HERALD_CLUSTER_OUTAGE_MS sets the outage (default 20 s, as a production drill; shorter while
 // iterating).
@@ -24,6 +25,18 @@ const h = { redis: null, nodes: [], appServer: null, sdks: [], pools: [] };
 let serial = 0;
 const unique = (prefix) => `${prefix}${process.pid}-${++serial}`;
 const json = async (promise) => (await promise).json();
+const kQuietMs = 500;  // time for an event that should not come to show up
+
+// A signed-in client of `pool` watching `user`: its watchlist events as "+id" / "-id", in order.
+async function watching(pool, user) {
+    const client = await pool.connect({ params: { user_id: unique('watcher-'), watchlist: user } });
+    const statuses = [];
+    client.user.watchlist.bind('online', (e) => statuses.push(...e.user_ids.map((id) => `+${id}`)));
+    client.user.watchlist.bind('offline', (e) => statuses.push(...e.user_ids.map((id) => `-${id}`)));
+    await signedIn(client);
+    await until(() => statuses.length > 0, 'the watchlist\'s first events');
+    return { client, statuses };
+}
 
 before(async () => {
     h.redis = await startRedis();
@@ -184,6 +197,31 @@ describe('cluster: presence and REST', () => {
     });
 });
 
+describe('cluster: watchlist', () => {
+    t('a watched user is online while it has a connection on any node, offline after its last', async (pools) => {
+        const watched = unique('watched-');
+        const { statuses } = await watching(pools[0], watched);
+        const first = await pools[1].connect({ params: { user_id: watched } });
+        await signedIn(first);
+        await until(() => statuses.length === 2, `${watched} online on node 1`);
+        const second = await pools[2].connect({ params: { user_id: watched } });
+        await signedIn(second);
+        await sleep(kQuietMs);  // node 2's registration of the user reached Redis first
+        first.disconnect();
+        await sleep(kQuietMs);
+        assert.deepEqual(statuses, [`-${watched}`, `+${watched}`], 'still online through node 2');
+        second.disconnect();
+        await until(() => statuses.length === 3, `${watched} offline`);
+        assert.deepEqual(statuses, [`-${watched}`, `+${watched}`, `-${watched}`]);
+        // A watcher signing in now on a node without the user hears it offline; with it elsewhere, online.
+        const again = await pools[2].connect({ params: { user_id: watched } });
+        await signedIn(again);
+        await until(() => statuses.length === 4, `${watched} online again`);
+        const late = await watching(pools[1], watched);
+        assert.deepEqual(late.statuses, [`+${watched}`], 'a late watcher on another node');
+    });
+});
+
 describe('cluster: faults', () => {
     t('Redis stopped under traffic: local delivery goes on, then the cluster comes back', async (pools) => {
         const name = unique('cluster-outage-');
@@ -220,6 +258,10 @@ describe('cluster: faults', () => {
         await subscribed(await pools[2].connect({ params: { user_id: 'doomed' } }), name);
         await subscribed(await pools[2].connect({ params: { user_id: 'both' } }), name);
         await subscribed(await pools[1].connect({ params: { user_id: 'both' } }), name);
+        const watchedDoomed = unique('signed-in-doomed-');
+        const { statuses } = await watching(pools[0], watchedDoomed);
+        await signedIn(await pools[2].connect({ params: { user_id: watchedDoomed } }));
+        await until(() => statuses.length === 2, `${watchedDoomed} online on node 2`);
         await until(() => memberEvents(events).length === 2, 'member_added for doomed and both');
         await settle(() => json(h.sdks[0].get({ path: `/channels/${name}`, params: { info: 'user_count,subscription_count' } })),
             (v) => v.subscription_count === 4, 'four subscriptions before the kill');
@@ -235,5 +277,7 @@ describe('cluster: faults', () => {
         await flush(watcher, h.sdks[1]);
         assert.deepEqual(memberEvents(events), ['+doomed', '+both', '-doomed']);
         assert.equal(info.occupied, true);
+        await until(() => statuses.length === 3, `${watchedDoomed} offline with its node`, kLeaseMs * 4);
+        assert.deepEqual(statuses, [`-${watchedDoomed}`, `+${watchedDoomed}`, `-${watchedDoomed}`]);
     });
 });

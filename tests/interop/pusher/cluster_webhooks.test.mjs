@@ -5,13 +5,15 @@
 // occupied once and vacated once, and a user connected to a presence channel through both nodes
 // is added once and removed once (protocol.md §9.3; the cluster decides each transition once);
 // a node killed with SIGKILL has its share retracted once, by the lease clean-up, and not again by
-// itself when it restarts with the same spool (a cluster node keeps no occupancy journal).
+// itself when it restarts with the same spool (a cluster node keeps no occupancy journal). With a
+// third node, subscription_count webhooks go out once per change, from the node that made it,
+// with the cluster-wide count.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, describe } from 'node:test';
 import { makeTempDir, serverTest } from '../lib/harness.mjs';
-import { kApp, RawPool, signChannel, sleep, startHerald, until } from './harness.mjs';
-import { startRedis } from './cluster_harness.mjs';
+import { kApp, RawPool, sdkFor, signChannel, sleep, startHerald, until } from './harness.mjs';
+import { settle, startRedis } from './cluster_harness.mjs';
 import { startReceiver } from './webhook_receiver.mjs';
 
 const kHookWaitMs = 10_000;
@@ -34,7 +36,7 @@ before(async () => {
     h.redis = await startRedis();
     h.receiver = await startReceiver();
     const dir = makeTempDir('cluster-webhooks');
-    h.app = { ...kApp, webhooks: [{ url: h.receiver.url() }] };
+    h.app = { ...kApp, subscription_count_events: true, webhooks: [{ url: h.receiver.url() }] };
     for (const i of [0, 1]) h.nodes.push(await startNode(`herald node ${i}`, dir, `node-${i}`));
 });
 after(async () => {
@@ -128,6 +130,34 @@ describe('cluster webhooks', () => {
             await restarted.stopCleanly();
         } finally {
             for (const node of h.extra) await node.stop();
+        }
+    });
+
+    t('subscription_count: one webhook per change, from the node that made it, with the cluster-wide count', async (pool) => {
+        const dir = makeTempDir('cluster-count');
+        h.extra = [await startNode('herald node 2', dir, 'node-2')];
+        try {
+            const nodes = [...h.nodes, ...h.extra];
+            const channel = unique('cluster-count-');
+            const counts = () => named('subscription_count', channel).map((e) => e.subscription_count);
+            const clients = [];
+            for (const [i, node] of nodes.entries()) {
+                // The node counts the others' subscriptions before its own joins.
+                await settle(() => sdkFor(node, h.app).get({ path: `/channels/${channel}`, params: { info: 'subscription_count' } })
+                    .then((r) => r.json()), (v) => (v.subscription_count ?? 0) === i, `node ${i} counting ${i}`);
+                const client = await pool.connect(node.wsUrl(kApp.key));
+                await client.subscribed(channel);
+                clients.push(client);
+                await until(() => counts().length === i + 1, `subscription_count webhook ${i + 1}`, kHookWaitMs);
+            }
+            clients[1].terminate();  // node 1 has no subscriber left: its webhook still goes out
+            await until(() => counts().length === 4, 'the webhook of the departure', kHookWaitMs);
+            await sleep(kQuietMs);
+            assert.deepEqual(counts(), [1, 2, 3, 2]);
+            assert.deepEqual(h.receiver.invalid, []);
+        } finally {
+            for (const node of h.extra) await node.stop();
+            h.extra = [];
         }
     });
 });

@@ -270,7 +270,9 @@ function handleAppRequest(req, res, body, { sdk, wrongSecret, wrongKey, requests
         result = signer.authorizeChannel(form.socket_id, form.channel_name,
             presence ? { user_id: userId, user_info: userInfo } : undefined);
     } else if (url.pathname === '/pusher/user-auth') {
-        result = signer.authenticateUser(form.socket_id, { id: userId, user_info: userInfo });
+        // `watchlist`: comma-separated user ids (§4.13).
+        const watchlist = form.watchlist ? { watchlist: form.watchlist.split(',') } : {};
+        result = signer.authenticateUser(form.socket_id, { id: userId, user_info: userInfo, ...watchlist });
     } else {
         return reply(res, 404, 'text/plain', 'not found');
     }
