@@ -18,6 +18,8 @@ find_package(prometheus-cpp CONFIG REQUIRED)  # Debian ships no version file (1.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(sodium REQUIRED IMPORTED_TARGET libsodium)  # Debian ships no CMake config
 pkg_check_modules(hiredis REQUIRED IMPORTED_TARGET hiredis)
+pkg_check_modules(libpq REQUIRED IMPORTED_TARGET libpq)          # the PostgreSQL app store
+pkg_check_modules(mariadb REQUIRED IMPORTED_TARGET libmariadb)   # the MySQL/MariaDB app store
 if(HERALD_TESTS)
     find_package(GTest REQUIRED)
 endif()

@@ -8,10 +8,11 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev clang-format
     libboost-dev libssl-dev zlib1g-dev libfmt-dev libspdlog-dev
     libsimdjson-dev libhiredis-dev libcurl4-openssl-dev libsodium-dev libtomlplusplus-dev
-    libyaml-cpp-dev libcli11-dev prometheus-cpp-dev
+    libyaml-cpp-dev libcli11-dev prometheus-cpp-dev libpq-dev libmariadb-dev
     libgtest-dev libgmock-dev libbenchmark-dev
     python3 python3-websockets chromium redis-server openssl procps wrk
     liburing-dev  # bench_ceiling_uring, the io_uring fan-out experiment (bench/)
+    postgresql mariadb-server  # the app-store tests start their own database servers
     prometheus  # for promtool: the metrics tests check the exposition with `promtool check metrics`
 )
 

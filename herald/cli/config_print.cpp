@@ -159,7 +159,8 @@ std::string print_config(const Layers& layers, const server::ServerConfig& confi
                                                          : placed_value(setting, merged, config);
         const auto text = !value           ? std::string("unset")
                           : setting.secret ? std::string(kHidden)
-                                           : shown(*value, setting.name == "redis_url");
+                                           : shown(*value, setting.name == "redis_url" ||
+                                                                   setting.name == "app_store.url");
         out += fmt::format("{} = {}  # {}\n", setting.name, text, source_of(layers, setting.name));
     }
     for (const auto& app : config.apps) {

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "herald/appstore/store_url.h"
 #include "herald/cluster/redis_url.h"
 #include "herald/util/parse.h"
 #include "herald/webhooks/target.h"
@@ -222,6 +223,29 @@ std::string check_redis_sentinels(std::string_view text, std::string_view origin
 std::string check_redis_master_name(std::string_view text, std::string_view origin) {
     if (text.empty() || text.find_first_of(" \t\r\n") != std::string_view::npos) {
         fail(origin, in_quotes(text), "a master name without spaces, e.g. mymaster");
+    }
+    return std::string(text);
+}
+
+std::string check_app_store_url(std::string_view text, std::string_view origin) {
+    auto kind = appstore::store_kind(text);
+    if (kind && kind.value() == appstore::StoreKind::MySql) {
+        if (auto parsed = appstore::parse_mysql_url(text); !parsed) {
+            fail(origin, "an app store URL",
+                 "mysql://user[:password]@host[:port]/database (" + parsed.error() + ")");
+        }
+    }
+    if (!kind) {
+        fail(origin, "an app store URL", kind.error());  // the URL may hold a password
+    }
+    return std::string(text);
+}
+
+std::string check_app_store_table(std::string_view text, std::string_view origin) {
+    if (!appstore::valid_table_name(text)) {
+        fail(origin, in_quotes(text),
+             "a table name: letters, digits and '_' (not first a digit), optionally after "
+             "'schema.'");
     }
     return std::string(text);
 }

@@ -116,6 +116,10 @@ struct HostPort {
 [[nodiscard]] std::string check_redis_sentinels(std::string_view text, std::string_view origin);
 // A Sentinel master name: not empty, no spaces.
 [[nodiscard]] std::string check_redis_master_name(std::string_view text, std::string_view origin);
+// postgresql://, postgres://, mysql:// or mariadb:// (a mysql:// URL must read whole).
+[[nodiscard]] std::string check_app_store_url(std::string_view text, std::string_view origin);
+// A table name the app store can quote: letters, digits, '_', optionally after "schema.".
+[[nodiscard]] std::string check_app_store_table(std::string_view text, std::string_view origin);
 [[nodiscard]] std::string check_app_name(std::string_view text, std::string_view origin);
 // http:// or https://, a host, no whitespace or control characters.
 [[nodiscard]] std::string check_webhook_url(std::string_view text, std::string_view origin);

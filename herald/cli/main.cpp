@@ -2,8 +2,9 @@
 //
 // The `herald` command: `serve` (serve_command.cpp), `config` (config_command.cpp), the client
 // subcommands trigger, channels, channel, users, auth and keygen (client_commands.cpp), and
-// `listen` (listen_command.cpp). Exit status 0 on success, 2 for a usage or configuration error,
-// 1 when the server cannot run or refused a request (`listen` adds 3: a refused subscription).
+// `listen` (listen_command.cpp), `apps` (apps_command.cpp). Exit status 0 on success, 2 for a usage
+// or configuration error, 1 when the server cannot run or refused a request (`listen` adds 3: a
+// refused subscription).
 #include <algorithm>
 #include <cstdio>
 #include <exception>
@@ -13,6 +14,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "herald/cli/apps_command.h"
 #include "herald/cli/client_commands.h"
 #include "herald/cli/config_command.h"
 #include "herald/cli/listen_command.h"
@@ -41,6 +43,7 @@ int run(int argc, char** argv) {
     const herald::cli::ClientCommands client(app);
     const herald::cli::ConfigCommand config(app);
     const herald::cli::ListenCommand listen(app);
+    const herald::cli::AppsCommand apps(app);
 
     auto args = with_default_command(argc, argv);
     std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
@@ -56,6 +59,9 @@ int run(int argc, char** argv) {
     const auto env = herald::cli::process_environment();
     if (listen.chosen()) {
         return listen.run(env, stdout, stderr);
+    }
+    if (const auto status = apps.run(env, stdout, stderr)) {
+        return *status;
     }
     if (const auto status = config.run(env, stdout, stderr)) {
         return *status;

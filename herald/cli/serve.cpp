@@ -18,6 +18,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include "herald/cli/app_store.h"
 #include "herald/cli/json_log.h"
 #include "herald/cli/state_dir.h"
 #include "herald/server/app.h"
@@ -213,7 +214,15 @@ int serve(const server::ServerConfig& config, ConfigSource reload) {
             create_state_dir(config.state_dir);
             spdlog::info("state in {}", config.state_dir);
         }
-        server::PusherServer server(config);
+        std::shared_ptr<server::AppSource> store;
+        if (config.app_store.url) {
+            store = open_app_store(config.app_store);
+            spdlog::info("apps from the app store {}", store->describe());
+            if (!config.apps.empty()) {
+                spdlog::warn("the configuration's apps are not used: apps come from the app store");
+            }
+        }
+        server::PusherServer server(config, store);
         return run(server, config, set, reload);
     } catch (const std::exception& e) {
         spdlog::error("cannot start: {}", e.what());
@@ -224,7 +233,7 @@ int serve(const server::ServerConfig& config, ConfigSource reload) {
 bool uses_development_credentials(const server::ServerConfig& config) {
     const auto dev = server::development_app();
     if (config.apps.empty()) {
-        return true;  // the server runs the development app
+        return !config.app_store.url;  // the server runs the development app
     }
     for (const auto& app : config.apps) {
         if (app.key == dev.key || app.secret == dev.secret) {

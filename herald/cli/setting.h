@@ -94,6 +94,12 @@ inline constexpr Type kSeconds{Kind::Integer,
                                1,
                                86400,
                                make_value<std::chrono::seconds>};
+inline constexpr Type kCacheSeconds{Kind::Integer,
+                                    "a whole number of seconds from 0 to 86400",
+                                    "integer 0–86400",
+                                    0,
+                                    86400,
+                                    make_value<std::chrono::seconds>};
 inline constexpr Type kDrainSeconds{Kind::Integer,
                                     "a whole number of seconds from 0 to 3600",
                                     "integer 0–3600",

@@ -276,6 +276,52 @@ const Setting kSettings[] = {
             "members and counts removed by the others; it renews every quarter of it, and treats "
             "Redis as lost after half of it without a reply"},
 
+    // [app_store]: apps from a database instead of the file (docs/APP_STORE.md).
+    {.name = "app_store.url",
+     .variable = "HERALD_APP_STORE", .flags = "--app-store", .value_name = "URL",
+     .check = check_app_store_url, .field = member<&ServerConfig::app_store, &server::AppStoreSettings::url>(),
+     .help = "Apps from a database: postgresql://... or mysql://... (unset: the file's apps)",
+     .doc = "`postgresql://user[:password]@host[:port]/database` (libpq) or "
+            "`mysql://user[:password]@host[:port]/database[?socket=PATH]` (MySQL 8 or MariaDB); "
+            "set: apps are read from soketi's apps table there, by key at each connection and by "
+            "id at each REST call, through a cache, and the file's apps are not used "
+            "([APP_STORE.md](APP_STORE.md))",
+     .example = "\"postgresql://herald@127.0.0.1:5432/herald\""},
+
+    {.name = "app_store.table",
+     .variable = "HERALD_APP_STORE_TABLE", .flags = "--app-store-table", .value_name = "NAME",
+     .check = check_app_store_table, .field = member<&ServerConfig::app_store, &server::AppStoreSettings::table>(),
+     .help = "The app store's table",
+     .doc = "the table of apps: letters, digits and `_`, optionally after `schema.`"},
+
+    {.name = "app_store.cache_ttl", .type = &kCacheSeconds,
+     .variable = "HERALD_APP_CACHE_TTL", .flags = "--app-cache-ttl", .value_name = "SECONDS",
+     .field = member<&ServerConfig::app_store, &server::AppStoreSettings::cache_ttl>(),
+     .help = "Seconds an app (or an unknown key) read from the store is kept; 0: no cache",
+     .doc = "seconds a looked-up app, or an unknown key or id, is kept before the database is "
+            "asked again (a changed secret is seen within this long); `0`: every lookup asks. "
+            "While the database is unreachable, known apps are served however old"},
+
+    {.name = "app_store.pool_size", .type = &kPositive,
+     .variable = "HERALD_APP_STORE_POOL_SIZE", .flags = "--app-store-pool-size", .value_name = "N",
+     .field = member<&ServerConfig::app_store, &server::AppStoreSettings::pool_size>(),
+     .help = "Database connections of the app store, each on a thread of its own",
+     .doc = "connections to the app store's database, each on a thread of its own (lookups are "
+            "never made on the event loops)"},
+
+    {.name = "app_store.max_apps", .type = &kPositive,
+     .variable = "HERALD_APP_STORE_MAX_APPS", .flags = "--app-store-max-apps", .value_name = "N",
+     .field = member<&ServerConfig::app_store, &server::AppStoreSettings::max_apps>(),
+     .help = "App ids one process may serve from the app store in its life",
+     .doc = "app ids the process can serve from the store in its life (per-app tables are sized "
+            "for them at start); an app beyond them is refused and logged until a restart"},
+
+    {.name = "app_store.password",
+     .variable = "HERALD_APP_STORE_PASSWORD", .value_name = "PASSWORD",
+     .field = member<&ServerConfig::app_store, &server::AppStoreSettings::password>(),
+     .help = "The app store database's password (instead of the URL's)",
+     .doc = "the database password, when it should not be in the URL", .secret = true},
+
     {.name = "tls.certificate_chain",
      .flags = "--cert-file,-c,--cert_file", .value_name = "FILE",
      .check = check_file_path,

@@ -124,4 +124,49 @@ util::Result<AppChanges, std::string> AppRegistry::replace(std::vector<App> apps
     return changes;
 }
 
+util::Result<AppRegistry::Adoption, std::string> AppRegistry::adopt(AppPtr app) {
+    const std::lock_guard lock(mutex_);
+    auto it = slots_.find(app->id);
+    if (it == slots_.end()) {
+        if (slots_.size() >= capacity_) {
+            return util::unexpected("cannot add app " + app->id + ": this server has room for " +
+                                    std::to_string(capacity_) +
+                                    " app ids in its life and has seen them all; a restart "
+                                    "makes room");
+        }
+        it = slots_.emplace(app->id, slots_.size()).first;
+        ids_[it->second] = app->id;
+    }
+    const auto slot = it->second;
+    auto& now = now_.slots[slot];
+    if (now && (now == app || *now == *app)) {
+        return Adoption{now, slot, Adopted::Same};
+    }
+    const auto what = now ? Adopted::Changed : Adopted::Added;
+    if (now && now->key != app->key) {
+        const auto old = now_.by_key.find(now->key);
+        if (old != now_.by_key.end() && old->second == slot) {
+            now_.by_key.erase(old);
+        }
+    }
+    now_.by_key[app->key] = slot;
+    now = std::move(app);
+    return Adoption{now, slot, what};
+}
+
+std::optional<std::size_t> AppRegistry::retire(std::string_view id) {
+    const std::lock_guard lock(mutex_);
+    const auto it = slots_.find(std::string(id));
+    if (it == slots_.end() || !now_.slots[it->second]) {
+        return std::nullopt;
+    }
+    auto& now = now_.slots[it->second];
+    const auto key = now_.by_key.find(now->key);
+    if (key != now_.by_key.end() && key->second == it->second) {
+        now_.by_key.erase(key);
+    }
+    now = nullptr;
+    return it->second;
+}
+
 }  // namespace herald::server

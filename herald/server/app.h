@@ -117,6 +117,26 @@ public:
     // changing nothing, when the new ids need more slots than capacity() has left.
     [[nodiscard]] util::Result<AppChanges, std::string> replace(std::vector<App> apps);
 
+    // What adopt() did with an app.
+    enum class Adopted : std::uint8_t {
+        Same,
+        Added,
+        Changed
+    };
+
+    struct Adoption {
+        AppPtr app;  // the registry's: the one it had when nothing changed
+        std::size_t slot = 0;
+        Adopted what = Adopted::Same;
+    };
+
+    // Makes `app` one of the apps, beside the others (an app store's apps arrive one at a time):
+    // added under a new slot, or replacing the app of its id. Fails, changing nothing, when a new
+    // id finds no slot left.
+    [[nodiscard]] util::Result<Adoption, std::string> adopt(AppPtr app);
+    // Removes the app of `id`, if there is one; its slot when there was.
+    std::optional<std::size_t> retire(std::string_view id);
+
 private:
     struct Snapshot {
         std::vector<AppPtr> slots;  // capacity() entries; null: no app

@@ -80,5 +80,41 @@ TEST(AppRegistry, MoreNewIdsThanSlotsFailsAndChangesNothing) {
     EXPECT_FALSE(apps.slot_of("3"));
 }
 
+TEST(AppRegistry, AdoptedAppsArriveOneAtATime) {
+    AppRegistry apps({}, 2);
+    const auto first = std::make_shared<const App>(app("1", "one"));
+    auto adopted = apps.adopt(first);
+    ASSERT_TRUE(adopted.has_value());
+    EXPECT_EQ(adopted->what, AppRegistry::Adopted::Added);
+    EXPECT_EQ(apps.by_key("one"), first);
+    // The same settings in another object: unchanged, the registry keeps its own.
+    adopted = apps.adopt(std::make_shared<const App>(app("1", "one")));
+    ASSERT_TRUE(adopted.has_value());
+    EXPECT_EQ(adopted->what, AppRegistry::Adopted::Same);
+    EXPECT_EQ(adopted->app, first);
+    adopted = apps.adopt(std::make_shared<const App>(app("1", "uno", "rotated")));
+    ASSERT_TRUE(adopted.has_value());
+    EXPECT_EQ(adopted->what, AppRegistry::Adopted::Changed);
+    EXPECT_FALSE(apps.by_key("one"));
+    EXPECT_EQ(apps.by_key("uno")->secret, "rotated");
+    ASSERT_TRUE(apps.adopt(std::make_shared<const App>(app("2", "two"))).has_value());
+    const auto full = apps.adopt(std::make_shared<const App>(app("3", "three")));
+    ASSERT_FALSE(full.has_value());
+    EXPECT_NE(full.error().find("room for 2"), std::string::npos) << full.error();
+}
+
+TEST(AppRegistry, ARetiredAppKeepsItsSlot) {
+    AppRegistry apps({}, 2);
+    ASSERT_TRUE(apps.adopt(std::make_shared<const App>(app("1", "one"))).has_value());
+    EXPECT_EQ(apps.retire("1"), std::optional<std::size_t>(0));
+    EXPECT_FALSE(apps.by_id("1"));
+    EXPECT_FALSE(apps.by_key("one"));
+    EXPECT_FALSE(apps.retire("1"));
+    const auto back = apps.adopt(std::make_shared<const App>(app("1", "one")));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->what, AppRegistry::Adopted::Added);
+    EXPECT_EQ(back->slot, 0U);
+}
+
 }  // namespace
 }  // namespace herald::server

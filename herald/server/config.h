@@ -45,6 +45,18 @@ struct TlsFiles {
     friend bool operator==(const TlsFiles&, const TlsFiles&) = default;
 };
 
+// Apps from a database instead of the configuration (herald/appstore): off unless `url` is set.
+struct AppStoreSettings {
+    std::optional<std::string> url;       // postgresql://... or mysql://...
+    std::string table = "apps";           // soketi's table
+    std::chrono::seconds cache_ttl{60};   // how long a looked-up app (or an unknown key) is kept
+    std::size_t pool_size = 2;            // connections, each on a thread of its own
+    std::size_t max_apps = 4096;          // app ids one process may serve in its life
+    std::optional<std::string> password;  // wins over the URL's
+
+    friend bool operator==(const AppStoreSettings&, const AppStoreSettings&) = default;
+};
+
 struct ServerConfig {
     Endpoint listen;                     // WebSocket and REST API on one port
     std::optional<Endpoint> api_listen;  // set: the REST API on its own listener (Slanger -a)
@@ -75,6 +87,7 @@ struct ServerConfig {
     std::optional<std::string> redis_key_file;
     std::chrono::milliseconds cluster_lease{10000};  // a silent node is reaped after this
     std::vector<App> apps;                           // empty: the development app
+    AppStoreSettings app_store;                      // url set: apps come from a database
     webhooks::Settings webhooks;                     // used when some app has a webhook target
     // Where files that outlive the process go (the webhook spool, dead letters, the occupancy
     // journal), created at start; empty: none is created, and relative paths name the working

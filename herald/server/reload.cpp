@@ -38,6 +38,7 @@ std::vector<std::string> settings_needing_restart(const ServerConfig& running,
     check(running.webhooks == next.webhooks, "webhooks");
     check(running.log_format == next.log_format, "log.format");
     check(running.state_dir == next.state_dir, "state_dir");
+    check(running.app_store == next.app_store, "app_store");
     if (names.empty()) {
         // A setting without its own line above: still reported, never silently ignored.
         auto a = running;

@@ -403,6 +403,14 @@ bool RestApi::handles(std::string_view path) noexcept {
     return path == "/" || path == "/up" || path.starts_with("/apps/");
 }
 
+std::optional<std::string> RestApi::app_id_of(std::string_view path) {
+    auto target = match(path);
+    if (!target) {
+        return std::nullopt;
+    }
+    return std::move(target->app_id);
+}
+
 http::Response RestApi::handle(const http::Request& request) {
     return *impl_->handle(request, nullptr);
 }

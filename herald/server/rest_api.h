@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "herald/http/message.h"
 #include "herald/server/app.h"
@@ -43,6 +44,9 @@ public:
 
     // True for the paths this API answers (/apps/..., / and /up).
     [[nodiscard]] static bool handles(std::string_view path) noexcept;
+    // The app id of an endpoint's path (percent-decoded); nothing for / and /up, or a path that
+    // is no endpoint.
+    [[nodiscard]] static std::optional<std::string> app_id_of(std::string_view path);
 
     // Answers on the calling thread.
     [[nodiscard]] http::Response handle(const http::Request& request);

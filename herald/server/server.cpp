@@ -31,6 +31,7 @@
 #include "herald/server/reload.h"
 #include "herald/server/rest_api.h"
 #include "herald/server/stats_history.h"
+#include "herald/server/store_apps.h"
 #include "herald/server/upgrade_gate.h"
 #include "herald/server/webhook_events.h"
 #include "herald/util/json_writer.h"
@@ -71,8 +72,9 @@ web::ServerOptions websocket_options(const ServerConfig& config, const Endpoint&
     options.host = endpoint.host;
     options.port = endpoint.port;
     options.threads = worker_count(config.threads);
-    std::size_t max_message = 0;
-    std::size_t max_queued = 0;
+    // Without apps in the configuration (an app store's), the limits of an app by default.
+    std::size_t max_message = config.apps.empty() ? AppLimits{}.max_message_bytes : 0;
+    std::size_t max_queued = config.apps.empty() ? AppLimits{}.max_queued_bytes : 0;
     for (const auto& app : config.apps) {
         max_message = std::max(max_message, app.limits.max_message_bytes);
         max_queued = std::max(max_queued, app.limits.max_queued_bytes);
@@ -211,6 +213,35 @@ webhooks::Settings webhook_settings(const ServerConfig& config) {
     return settings;
 }
 
+RefusalReason refusal_reason(pusher::ErrorCode code) {
+    using pusher::ErrorCode;
+    switch (code) {
+        case ErrorCode::PathNotFound:
+            return RefusalReason::Path;
+        case ErrorCode::ApplicationDoesNotExist:
+            return RefusalReason::UnknownApp;
+        case ErrorCode::ApplicationDisabled:
+            return RefusalReason::AppDisabled;
+        case ErrorCode::SslOnly:
+            return RefusalReason::TlsOnly;
+        case ErrorCode::ConnectionUnauthorized:
+            return RefusalReason::Origin;
+        default:
+            return RefusalReason::Protocol;
+    }
+}
+
+// A request deferred once already (waiting for the app store) whose handler defers again.
+class ForwardedDeferral final : public web::Deferral {
+public:
+    explicit ForwardedDeferral(web::Responder respond) : respond_(std::move(respond)) {}
+
+    web::Responder defer() override { return respond_; }
+
+private:
+    web::Responder respond_;
+};
+
 http::Response unavailable() {
     return http::text_response(503, "Server is shutting down\n");
 }
@@ -218,10 +249,11 @@ http::Response unavailable() {
 }  // namespace
 
 struct PusherServer::Impl {
-    explicit Impl(ServerConfig server_config)
-        : config(with_default_app(std::move(server_config))),
-          apps(config.apps),
-          webhooks(any_webhooks(config.apps)
+    Impl(ServerConfig server_config, std::shared_ptr<AppSource> source)
+        : config(with_default_app(std::move(server_config), source != nullptr)),
+          store_source(std::move(source)),
+          apps(config.apps, store_source ? config.app_store.max_apps : AppRegistry::kSpareSlots),
+          webhooks(any_webhooks(config.apps) || store_source
                            ? std::make_unique<WebhookEvents>(webhook_settings(config), apps)
                            : nullptr),
           server(websocket_options(config, config.listen)),
@@ -229,13 +261,16 @@ struct PusherServer::Impl {
           context(config, apps, hub, server.pool().size()),
           rest(apps, hub, rest_options(queries, context.metrics.rest(), context.feed)) {
         const auto node = static_cast<std::uint32_t>(util::FastRandom{}.next() % 1000000);
-        std::size_t max_message = 0;
+        std::size_t max_message = config.apps.empty() ? AppLimits{}.max_message_bytes : 0;
         for (const auto& app : config.apps) {
             max_message = std::max(max_message, app.limits.max_message_bytes);
         }
         for (std::size_t i = 0; i < server.pool().size(); ++i) {
             context.add_worker(max_message,
                                pusher::socket_id_prefix(node, static_cast<std::uint32_t>(i)));
+        }
+        if (store_source) {
+            store = std::make_unique<StoreApps>(*store_source, apps, [this] { follow_store(); });
         }
         hub.set_verbose(config.verbose);
         hub.set_events(webhooks.get());
@@ -244,22 +279,49 @@ struct PusherServer::Impl {
         }
     }
 
-    static ServerConfig with_default_app(ServerConfig c) {
-        if (c.apps.empty()) {
+    static ServerConfig with_default_app(ServerConfig c, bool store) {
+        if (c.apps.empty() && !store) {
             c.apps.push_back(development_app());
         }
         return c;
     }
 
+    UpgradeRequest upgrade_request(const web::WebSocket& socket) const {
+        return UpgradeRequest{socket.path(), query_of(socket.url()), socket.header("Origin"),
+                              config.tls.has_value()};
+    }
+
+    GatePolicy gate_policy() const {
+        return GatePolicy{config.path_prefix, config.strict_protocol};
+    }
+
     void accept(const web::WebSocketPtr& socket) {
-        const auto target = std::string_view(socket->url());
-        const UpgradeRequest request{socket->path(), query_of(target), socket->header("Origin"),
-                                     config.tls.has_value()};
-        const auto verdict = check_upgrade(request, apps,
-                                           GatePolicy{config.path_prefix, config.strict_protocol});
+        const auto request = upgrade_request(*socket);
+        const auto key = store ? upgrade_app_key(request, gate_policy()) : std::nullopt;
+        if (!key) {
+            admit(socket, check_upgrade(request, apps, gate_policy()), false);
+            return;
+        }
+        // Until the store answers, the socket is open with no handlers: a Pusher client waits
+        // for pusher:connection_established before it sends anything.
+        store->find(
+                AppLookup::ByKey, *key, socket->worker(), [this, socket](AppPtr app, bool later) {
+                    admit(socket,
+                          check_upgrade(upgrade_request(*socket), std::move(app), gate_policy()),
+                          later);
+                });
+    }
+
+    // Accepts or refuses the connection; `opened`: the socket's on_open has passed already (the
+    // app store answered later), so the connection opens now, or is refused now, unless it
+    // closed meanwhile.
+    void admit(const web::WebSocketPtr& socket, GateVerdict verdict, bool opened) {
+        if (opened && socket->ready_state() != web::ReadyState::Open) {
+            return;
+        }
         if (!verdict) {
             context.metrics.refused(refusal_reason(verdict.error().code));
-            refuse(socket, verdict.error());
+            refuse(socket, verdict.error(), opened);
             return;
         }
         AddressLimit::Slot slot;  // held by the connection's close handler while it is open
@@ -270,7 +332,8 @@ struct PusherServer::Impl {
                 refuse(socket,
                        UpgradeRefusal{pusher::ErrorCode::OverCapacity,
                                       "Too many connections from this address (at most " +
-                                              std::to_string(config.max_connections_per_ip) + ")"});
+                                              std::to_string(config.max_connections_per_ip) + ")"},
+                       opened);
                 return;
             }
         }
@@ -279,13 +342,17 @@ struct PusherServer::Impl {
         auto connection =
                 std::make_shared<Connection>(context, std::move(app), socket->worker(),
                                              std::make_unique<WebSocketTransport>(*socket));
-        socket->on_open([connection] { connection->open(); });
         socket->on_overflow([connection] { connection->dropped_as_slow_consumer(); });
         socket->on_message([connection](const web::Message& m) { connection->receive(m); });
         socket->on_close(
                 [connection, slot = std::move(slot)](std::uint16_t code, std::string_view reason) {
                     connection->closed(code, reason);
                 });
+        if (opened) {
+            connection->open();
+        } else {
+            socket->on_open([connection] { connection->open(); });
+        }
     }
 
     // pusher-js's HTTP transports: their streaming responses (the rest is on_http's).
@@ -310,13 +377,20 @@ struct PusherServer::Impl {
         }
     }
 
-    // The connection opens only to hear why it is refused, then closes with that code.
-    static void refuse(const web::WebSocketPtr& socket, UpgradeRefusal refusal) {
+    // The connection opens only to hear why it is refused, then closes with that code (now when
+    // it is `opened` already).
+    static void refuse(const web::WebSocketPtr& socket, UpgradeRefusal refusal,
+                       bool opened = false) {
         auto* raw = socket.get();
-        socket->on_open([raw, refusal = std::move(refusal)] {
+        auto reject = [raw, refusal = std::move(refusal)] {
             WebSocketTransport transport(*raw);
             reject_connection(transport, refusal.code, refusal.message);
-        });
+        };
+        if (opened) {
+            reject();
+        } else {
+            socket->on_open(std::move(reject));
+        }
     }
 
     std::optional<http::Response> answer(const http::Request& request, web::Deferral& later) {
@@ -327,9 +401,63 @@ struct PusherServer::Impl {
             return unavailable();
         }
         if (RestApi::handles(request.path())) {
+            if (store) {
+                return answer_from_store(request, later);
+            }
             return rest.handle(request, later);
         }
         return http::text_response(404, "Not found: " + std::string(request.path()) + "\n");
+    }
+
+    // A REST request once the store has said what its app id is (the registry then has the app,
+    // or not): at once when the answer is at hand, else deferred until it comes, on this worker.
+    std::optional<http::Response> answer_from_store(const http::Request& request,
+                                                    web::Deferral& later) {
+        const auto id = RestApi::app_id_of(request.path());
+        if (!id) {
+            return rest.handle(request, later);
+        }
+
+        struct Waiting {
+            std::optional<http::Request> request;
+            std::optional<web::Responder> respond;
+        };
+
+        auto waiting = std::make_shared<Waiting>();
+        bool now = false;
+        std::optional<http::Response> response;
+        // The references are used only when the answer is at hand, inside find(); a later
+        // answer runs on this worker after this function returned and filled `waiting`.
+        store->find(
+                AppLookup::ById, *id, current_worker(),
+                [this, waiting, &now, &response, &request, &later](AppPtr, bool answered_later) {
+                    if (!answered_later) {
+                        now = true;
+                        response = rest.handle(request, later);
+                        return;
+                    }
+                    ForwardedDeferral forward(*waiting->respond);
+                    if (auto answer = rest.handle(*waiting->request, forward)) {
+                        (*waiting->respond)(std::move(*answer));
+                    }
+                });
+        if (now) {
+            return response;
+        }
+        waiting->request = request;
+        waiting->respond = later.defer();
+        return std::nullopt;
+    }
+
+    net::Worker& current_worker() {
+        auto& pool = server.pool();
+        for (std::size_t i = 0; i < pool.size(); ++i) {
+            if (pool.worker(i).in_worker_thread()) {
+                return pool.worker(i);
+            }
+        }
+        HERALD_CHECK(false, "a request is answered on a worker");
+        return pool.worker(0);
     }
 
     // Why this node should get no traffic now, for GET /readyz; nothing when it should.
@@ -497,7 +625,13 @@ struct PusherServer::Impl {
 
     ReloadReport reload(const ServerConfig& next_config) {
         ReloadReport report;
-        auto next = with_default_app(next_config);
+        auto next = with_default_app(next_config, store != nullptr);
+        if (store) {
+            report.needs_restart = settings_needing_restart(config, next);
+            report.notes.emplace_back("apps come from the app store: they follow its rows");
+            context.metrics.reloaded(true);
+            return report;
+        }
         auto replaced = apps.replace(next.apps);
         if (!replaced) {
             report.error = std::move(replaced).error();
@@ -526,6 +660,14 @@ struct PusherServer::Impl {
         follow_apps();
         context.metrics.reloaded(true);
         return report;
+    }
+
+    // An app of the store was added, changed or removed (on whichever thread settled it).
+    void follow_store() {
+        if (webhooks) {
+            webhooks->replace_apps(apps);
+        }
+        follow_apps();
     }
 
     // Every connection follows its app's new settings; those of a removed or disabled app are
@@ -565,9 +707,11 @@ struct PusherServer::Impl {
     }
 
     ServerConfig config;
+    std::shared_ptr<AppSource> store_source;                // null: the apps of the configuration
     AddressLimit addresses{config.max_connections_per_ip};  // outlives the server's connections
     AppRegistry apps;
     std::unique_ptr<WebhookEvents> webhooks;  // outlives the workers that report to it
+    std::unique_ptr<StoreApps> store;         // with store_source
     NodeTicker ticker;   // destroyed after the server's workers, whose tick list links it
     StatsHistory stats;  // the dashboard's charts
     std::chrono::steady_clock::time_point started_steady = std::chrono::steady_clock::now();
@@ -591,8 +735,8 @@ struct PusherServer::Impl {
     bool stopped = false;
 };
 
-PusherServer::PusherServer(ServerConfig config)
-    : impl_(std::make_unique<Impl>(std::move(config))) {}
+PusherServer::PusherServer(ServerConfig config, std::shared_ptr<AppSource> store)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(store))) {}
 
 PusherServer::~PusherServer() {
     stop();
@@ -670,6 +814,9 @@ void PusherServer::stop(std::chrono::milliseconds grace) {
         return;
     }
     impl.stopped = true;
+    if (impl.store) {
+        impl.store->close();  // no answer of the app store is posted to the workers any more
+    }
     impl.drain();
     // HTTP sessions hand their close frames to their receive requests (on any worker) before
     // the listeners close those, then end.

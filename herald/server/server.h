@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 
+#include "herald/server/app_source.h"
 #include "herald/server/config.h"
 #include "herald/server/reload.h"
 
@@ -20,7 +21,9 @@ namespace herald::server {
 
 class PusherServer {
 public:
-    explicit PusherServer(ServerConfig config);
+    // With `store`, apps come from it (an app store, config.app_store) instead of config.apps;
+    // it must outlive the server.
+    explicit PusherServer(ServerConfig config, std::shared_ptr<AppSource> store = nullptr);
     ~PusherServer();
     PusherServer(const PusherServer&) = delete;
     PusherServer& operator=(const PusherServer&) = delete;

@@ -61,13 +61,21 @@ std::optional<util::unexpected<UpgradeRefusal>> check_protocol(std::string_view 
 
 }  // namespace
 
+std::optional<std::string> upgrade_app_key(const UpgradeRequest& request,
+                                           const GatePolicy& policy) {
+    return app_key(request.path, policy.path_prefix);
+}
+
 GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps,
                           const GatePolicy& policy) {
     const auto key = app_key(request.path, policy.path_prefix);
     if (!key) {
         return refuse(ErrorCode::PathNotFound, "Path not found");
     }
-    auto app = apps.by_key(*key);
+    return check_upgrade(request, apps.by_key(*key), policy);
+}
+
+GateVerdict check_upgrade(const UpgradeRequest& request, AppPtr app, const GatePolicy& policy) {
     if (app == nullptr) {
         return refuse(ErrorCode::ApplicationDoesNotExist, "Application does not exist");
     }

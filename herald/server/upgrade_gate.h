@@ -40,4 +40,11 @@ using GateVerdict = util::Result<AppPtr, UpgradeRefusal>;
 [[nodiscard]] GateVerdict check_upgrade(const UpgradeRequest& request, const AppRegistry& apps,
                                         const GatePolicy& policy);
 
+// The same checks for an app found by other means (an app store): `upgrade_app_key` reads the
+// key of the path (nothing: 4004), and check_upgrade then judges `app` (null: 4001).
+[[nodiscard]] std::optional<std::string> upgrade_app_key(const UpgradeRequest& request,
+                                                         const GatePolicy& policy);
+[[nodiscard]] GateVerdict check_upgrade(const UpgradeRequest& request, AppPtr app,
+                                        const GatePolicy& policy);
+
 }  // namespace herald::server
