@@ -213,24 +213,6 @@ webhooks::Settings webhook_settings(const ServerConfig& config) {
     return settings;
 }
 
-RefusalReason refusal_reason(pusher::ErrorCode code) {
-    using pusher::ErrorCode;
-    switch (code) {
-        case ErrorCode::PathNotFound:
-            return RefusalReason::Path;
-        case ErrorCode::ApplicationDoesNotExist:
-            return RefusalReason::UnknownApp;
-        case ErrorCode::ApplicationDisabled:
-            return RefusalReason::AppDisabled;
-        case ErrorCode::SslOnly:
-            return RefusalReason::TlsOnly;
-        case ErrorCode::ConnectionUnauthorized:
-            return RefusalReason::Origin;
-        default:
-            return RefusalReason::Protocol;
-    }
-}
-
 // A request deferred once already (waiting for the app store) whose handler defers again.
 class ForwardedDeferral final : public web::Deferral {
 public:
