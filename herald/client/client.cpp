@@ -83,6 +83,10 @@ BindingId User::bind(std::string event, Callback callback) {
             .bind(std::move(event), std::move(callback));
 }
 
+BindingId User::bind_global(Callback callback) {
+    return bind("", std::move(callback));  // "" matches every user event (dispatch_to)
+}
+
 BindingId User::bind_watchlist(std::string event, Callback callback) {
     return Channel(shared_, std::string(detail::kWatchlistBindings))
             .bind(std::move(event), std::move(callback));

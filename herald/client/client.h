@@ -99,6 +99,8 @@ public:
     // {"type":"AuthError","error","status"?}), and the events sent to the user
     // (#server-to-user-<id>, e.g. the SDK's send_to_user).
     BindingId bind(std::string event, Callback callback);
+    // Every event of the user (not the watchlist's).
+    BindingId bind_global(Callback callback);
     // Watchlist events: "online" and "offline", data {"name","user_ids":[...]}.
     BindingId bind_watchlist(std::string event, Callback callback);
     void unbind(BindingId id);

@@ -218,7 +218,11 @@ void ClientState::dispatch(const Event& event) {
 }
 
 void ClientState::dispatch_to(std::string_view bindings_key, const Event& event) {
-    for (const auto& callback : matching(bindings_key, event.event)) {
+    auto callbacks = matching(bindings_key, event.event);
+    for (auto& callback : matching(bindings_key, "")) {  // User::bind_global's
+        callbacks.push_back(std::move(callback));
+    }
+    for (const auto& callback : callbacks) {
         guarded([&] { callback(event); });
     }
 }
