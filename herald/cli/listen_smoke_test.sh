@@ -3,8 +3,8 @@
 # two events sent with `herald trigger` and exits 0; --timeout 1 without events exits 1; a
 # private channel signed with a wrong secret is refused (exit 3, the reason on stderr); a
 # presence channel signed locally prints the member_added of a second listener; an encrypted
-# channel signed locally decrypts what `herald trigger` sealed; bad usage exits 2. Bounded:
-# about 20 seconds at most.
+# channel signed locally decrypts what `herald trigger` sealed; --signin prints an event sent to
+# the user; bad usage exits 2. Bounded: about 30 seconds at most.
 set -u
 herald="$1"
 work="$(mktemp -d)"
@@ -96,6 +96,19 @@ wait "$listener"
 [ $? -eq 0 ] || fail "the encrypted listener exits 0"
 [ "$(cat "$work/encrypted.out")" = '{"channel":"private-encrypted-vault","event":"opened","data":{"n":3}}' ] ||
     fail "the decrypted line"
+
+# --signin signed locally: an event sent to the user (sent again until the sign-in is through).
+timeout 15 "$herald" listen --signin --user-id u7 --count 1 >"$work/signin.out" 2>"$work/signin.err" &
+listener=$!
+for _ in $(seq 1 50); do
+    kill -0 "$listener" 2>/dev/null || break
+    "$herald" trigger '#server-to-user-u7' hello '{"x":1}' >/dev/null 2>&1
+    sleep 0.2
+done
+wait "$listener"
+[ $? -eq 0 ] || fail "the signed-in listener exits 0 after the user's event"
+[ "$(cat "$work/signin.out")" = '{"channel":"#server-to-user-u7","event":"hello","data":{"x":1}}' ] ||
+    fail "the user event line"
 
 # Bad usage: exit 2.
 "$herald" listen --ws-url http://nowhere news >/dev/null 2>"$work/usage.err"
