@@ -1,3 +1,4 @@
+// The Core's connection and channel decisions (core.cpp, core_channels.cpp) on the test's clock.
 #include "herald/client/core.h"
 
 #include <string>
@@ -5,115 +6,16 @@
 
 #include <gtest/gtest.h>
 
+#include "herald/client/core_fixture.h"
 #include "herald/pusher/auth.h"
-#include "herald/pusher/secretbox.h"
 #include "herald/pusher/server_message.h"
-#include "herald/util/base64.h"
 
 namespace herald::client {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// A core over a transport that records what it is asked to do, on a clock the test moves.
-class CoreTest : public ::testing::Test {
-protected:
-    CoreTest() : core_(timeouts(), hooks()) {}
-
-    static Timeouts timeouts() {
-        Timeouts t;
-        t.activity = seconds(120);
-        t.pong = seconds(30);
-        t.unavailable = seconds(10);
-        t.first_backoff = seconds(1);
-        t.max_backoff = seconds(8);
-        return t;
-    }
-
-    CoreHooks hooks() {
-        CoreHooks h;
-        h.open = [this] {
-            ++opens_;
-        };
-        h.send = [this](const std::string& text) {
-            sent_.push_back(text);
-        };
-        h.drop = [this](std::uint16_t code) {
-            drops_.push_back(code);
-        };
-        h.state_changed = [this](State, State current) {
-            states_.push_back(current);
-        };
-        h.event = [this](const Event& event) {
-            events_.push_back(event);
-        };
-        h.authorize = [this](std::string_view socket_id, std::string_view channel) -> AuthResult {
-            if (refuse_auth_) {
-                return util::unexpected(std::string("no"));
-            }
-            const bool presence = channel.starts_with("presence-");
-            const std::string data = R"({"user_id":"u1","user_info":{"n":1}})";
-            std::string json = R"({"auth":")" +
-                               pusher::channel_auth("key", "secret", socket_id, channel,
-                                                    presence ? std::optional<std::string_view>(data)
-                                                             : std::nullopt) +
-                               "\"";
-            if (presence) {
-                json += R"(,"channel_data":"{\"user_id\":\"u1\",\"user_info\":{\"n\":1}}")";
-            }
-            if (!shared_secret_.empty()) {
-                json += R"(,"shared_secret":")" + util::base64_encode(shared_secret_) + "\"";
-            }
-            ++authorizations_;
-            return json + "}";
-        };
-        h.random = [] {
-            return 1.0;
-        };
-        h.use_tls = [this] {
-            return !std::exchange(tls_, true);
-        };
-        h.authenticate_user = [this](std::string_view socket_id) -> AuthResult {
-            ++user_authentications_;
-            if (refuse_auth_) {
-                return util::unexpected(std::string("no"));
-            }
-            const std::string data = R"({"id":"u1"})";
-            return R"({"auth":")" + pusher::user_auth("key", "secret", socket_id, data) +
-                   R"(","user_data":"{\"id\":\"u1\"}"})";
-        };
-        h.user_event = [this](const Event& event, UserScope scope) {
-            user_events_.emplace_back(event, scope);
-        };
-        return h;
-    }
-
-    void receive(const std::string& text) { core_.socket_message(text, now_); }
-
-    void establish(std::string_view socket_id = "1.1", seconds activity = seconds(120)) {
-        receive(pusher::connection_established(socket_id, activity));
-    }
-
-    void advance(milliseconds by) {
-        now_ += by;
-        core_.tick(now_);
-    }
-
-    Clock::time_point now_{seconds(1000)};
-    Core core_;
-    int opens_ = 0;
-    bool refuse_auth_ = false;
-    std::string shared_secret_;  // raw bytes, sent base64 as the authorization's shared_secret
-    int authorizations_ = 0;
-    bool tls_ = false;
-    int user_authentications_ = 0;
-    std::vector<std::pair<Event, UserScope>> user_events_;
-    std::vector<std::string> sent_;
-    std::vector<std::uint16_t> drops_;
-    std::vector<State> states_;
-    std::vector<Event> events_;
-};
+using testing::CoreTest;
 
 TEST_F(CoreTest, ConnectsAndLearnsItsSocketId) {
     EXPECT_EQ(core_.state(), State::Initialized);
@@ -432,74 +334,6 @@ TEST_F(CoreTest, ClientEventsFollowTheProtocolsRules) {
     EXPECT_TRUE(core_.trigger("private-a", "client-x", "1", now_ + milliseconds(1000)));
 }
 
-// A REST event on an encrypted channel: the sealed payload travels as a JSON string (§7.8).
-std::string sealed_event(std::string_view channel, std::string_view key,
-                         std::string_view plaintext) {
-    return pusher::channel_event("news", channel,
-                                 pusher::EventData::string(pusher::seal_payload(key, plaintext)));
-}
-
-TEST_F(CoreTest, EncryptedChannelsOpenTheirEventsWithTheSharedSecret) {
-    const std::string key(32, 'k');
-    shared_secret_ = key;
-    core_.connect(now_);
-    establish();
-    ASSERT_TRUE(core_.subscribe("private-encrypted-a"));
-    ASSERT_EQ(sent_.size(), 1U);
-    EXPECT_EQ(sent_[0].find("shared_secret"), std::string::npos);  // never sent to the server
-    receive(pusher::subscription_succeeded("private-encrypted-a"));
-    receive(sealed_event("private-encrypted-a", key, R"({"x":1})"));
-    ASSERT_EQ(events_.back().event, "news");
-    EXPECT_EQ(events_.back().data, R"({"x":1})");
-    receive(sealed_event("private-encrypted-a", key, R"("a string")"));
-    EXPECT_EQ(events_.back().data, "a string");
-    EXPECT_EQ(core_.trigger("private-encrypted-a", "client-x", "{}", now_).error(),
-              "client events are not supported on encrypted channels");
-    EXPECT_EQ(authorizations_, 1);
-}
-
-TEST_F(CoreTest, AnEventThatDoesNotDecryptIsReportedAfterOneNewAuthorization) {
-    shared_secret_ = std::string(32, 'k');
-    core_.connect(now_);
-    establish();
-    ASSERT_TRUE(core_.subscribe("private-encrypted-a"));
-    receive(pusher::subscription_succeeded("private-encrypted-a"));
-    events_.clear();
-    receive(sealed_event("private-encrypted-a", std::string(32, 'x'), "secret"));
-    EXPECT_EQ(authorizations_, 2);  // asked once more for a possibly rotated key
-    ASSERT_EQ(events_.size(), 1U);
-    EXPECT_EQ(events_[0].event, "pusher:decryption_error");
-    EXPECT_EQ(events_[0].channel, "private-encrypted-a");
-    EXPECT_NE(events_[0].data.find(R"("event":"news")"), std::string::npos);
-    receive(pusher::channel_event("news", "private-encrypted-a",
-                                  pusher::EventData::string("not sealed")));
-    EXPECT_EQ(events_.back().event, "pusher:decryption_error");
-    receive(pusher::cache_miss("private-encrypted-a"));  // pusher:* events pass untouched
-    EXPECT_EQ(events_.back().event, "pusher:cache_miss");
-}
-
-TEST_F(CoreTest, ARotatedKeyIsFetchedAndTheEventDelivered) {
-    shared_secret_ = std::string(32, '1');
-    core_.connect(now_);
-    establish();
-    ASSERT_TRUE(core_.subscribe("private-encrypted-a"));
-    receive(pusher::subscription_succeeded("private-encrypted-a"));
-    shared_secret_ = std::string(32, '2');
-    receive(sealed_event("private-encrypted-a", shared_secret_, "rotated"));
-    EXPECT_EQ(authorizations_, 2);
-    EXPECT_EQ(events_.back().event, "news");
-    EXPECT_EQ(events_.back().data, "rotated");
-}
-
-TEST_F(CoreTest, AnEncryptedChannelWithoutASharedSecretIsRefused) {
-    core_.connect(now_);
-    establish();
-    ASSERT_TRUE(core_.subscribe("private-encrypted-a"));
-    EXPECT_TRUE(sent_.empty());
-    EXPECT_EQ(events_.back().event, "pusher:subscription_error");
-    EXPECT_NE(events_.back().data.find("shared_secret"), std::string::npos);
-}
-
 TEST_F(CoreTest, DisconnectStopsEverything) {
     core_.connect(now_);
     establish();
@@ -531,101 +365,6 @@ TEST_F(CoreTest, CacheMissIsANamedChannelEvent) {
     receive(pusher::cache_miss("cache-weather"));
     EXPECT_EQ(events_.back().event, "pusher:cache_miss");
     EXPECT_EQ(events_.back().channel, "cache-weather");
-}
-
-TEST_F(CoreTest, SigninAfterConnectingAndAgainOnEveryConnection) {
-    core_.signin();  // not connected: waits
-    EXPECT_EQ(user_authentications_, 0);
-    core_.connect(now_);
-    establish("1.1");
-    ASSERT_EQ(user_authentications_, 1);
-    ASSERT_EQ(sent_.size(), 1U);
-    EXPECT_EQ(sent_[0], R"({"event":"pusher:signin","data":{"auth":")" +
-                                pusher::user_auth("key", "secret", "1.1", R"({"id":"u1"})") +
-                                R"(","user_data":"{\"id\":\"u1\"}"}})");
-    receive(pusher::signin_success(R"({"id":"u1"})"));
-    EXPECT_EQ(core_.user_id(), "u1");
-    ASSERT_EQ(sent_.size(), 2U);
-    EXPECT_EQ(sent_[1],
-              R"({"event":"pusher:subscribe","data":{"channel":"#server-to-user-u1","auth":""}})");
-    ASSERT_EQ(user_events_.size(), 1U);
-    EXPECT_EQ(user_events_[0].first.event, "pusher:signin_success");
-    EXPECT_EQ(user_events_[0].first.data, R"({"id":"u1"})");
-
-    receive(pusher::subscription_succeeded("#server-to-user-u1"));  // the client's own
-    receive(pusher::channel_event("hello", "#server-to-user-u1", pusher::EventData::string("hi")));
-    const std::vector<pusher::WatchlistEvent> watch{{pusher::WatchlistStatus::Online, {"u2"}}};
-    receive(pusher::watchlist_events(watch));
-    ASSERT_EQ(user_events_.size(), 3U);
-    EXPECT_EQ(user_events_[1].first.event, "hello");
-    EXPECT_EQ(user_events_[1].first.channel, "#server-to-user-u1");
-    EXPECT_EQ(user_events_[1].first.data, "hi");
-    EXPECT_EQ(user_events_[1].second, UserScope::User);
-    EXPECT_EQ(user_events_[2].first.event, "online");
-    EXPECT_EQ(user_events_[2].first.data, R"({"name":"online","user_ids":["u2"]})");
-    EXPECT_EQ(user_events_[2].second, UserScope::Watchlist);
-    EXPECT_TRUE(events_.empty());  // nothing of the user reaches the channels' bindings
-
-    core_.socket_closed(4200, now_);
-    EXPECT_EQ(core_.user_id(), "");
-    establish("2.2");
-    EXPECT_EQ(user_authentications_, 2);  // a new socket id, a new signature
-    EXPECT_NE(sent_.back().find("pusher:signin"), std::string::npos);
-}
-
-TEST_F(CoreTest, ARefusedOrUnusableSigninIsASigninError) {
-    refuse_auth_ = true;
-    core_.connect(now_);
-    establish();
-    core_.signin();
-    ASSERT_EQ(user_events_.size(), 1U);
-    EXPECT_EQ(user_events_[0].first.event, "pusher:signin_error");
-    EXPECT_EQ(user_events_[0].first.data, R"({"type":"AuthError","error":"no"})");
-    EXPECT_TRUE(sent_.empty());
-
-    refuse_auth_ = false;
-    core_.socket_closed(4200, now_);
-    establish("2.2");
-    receive(pusher::signin_success(R"({"name":"no id"})"));
-    EXPECT_EQ(user_events_.back().first.event, "pusher:signin_error");
-    EXPECT_EQ(core_.user_id(), "");
-}
-
-TEST(CoreAsyncSignin, TheAnswerComesLaterAndOnlyForTheSameSocket) {
-    std::vector<std::string> sent;
-    std::vector<std::string> asked;
-    std::vector<Event> user_events;
-    CoreHooks h;
-    h.open = [] {
-    };
-    h.send = [&](const std::string& text) {
-        sent.push_back(text);
-    };
-    h.drop = [](std::uint16_t) {
-    };
-    h.authenticate_user_async = [&](const std::string& socket_id) {
-        asked.push_back(socket_id);
-    };
-    h.user_event = [&](const Event& event, UserScope) {
-        user_events.push_back(event);
-    };
-    Core core(Timeouts{}, h);
-    const Clock::time_point now{seconds(1000)};
-    core.connect(now);
-    core.socket_message(pusher::connection_established("1.1", seconds(120)), now);
-    core.signin();
-    ASSERT_EQ(asked, (std::vector<std::string>{"1.1"}));
-    const std::string answer = R"({"auth":"k:s","user_data":"{\"id\":\"7\"}"})";
-    core.user_authenticated("9.9", answer);  // another connection's
-    EXPECT_TRUE(sent.empty());
-    core.user_authenticated("1.1", answer);
-    ASSERT_EQ(sent.size(), 1U);
-    EXPECT_EQ(sent[0],
-              R"({"event":"pusher:signin","data":{"auth":"k:s","user_data":"{\"id\":\"7\"}"}})");
-    core.socket_message(pusher::signin_success(R"({"id":"7"})"), now);
-    EXPECT_EQ(core.user_id(), "7");
-    ASSERT_EQ(user_events.size(), 1U);
-    EXPECT_EQ(user_events[0].event, "pusher:signin_success");
 }
 
 }  // namespace
