@@ -198,7 +198,7 @@ export function sdkFor(server, app = kApp, overrides = {}) {
 // ---------------------------------------------------------------------------------------------
 // Application server: the auth endpoints of §7.6 on 127.0.0.1, signing with the SDK.
 //   POST /pusher/auth       socket_id, channel_name [+ user_id, user_name, tamper]
-//   POST /pusher/user-auth  socket_id [+ user_id, user_name, tamper]
+//   POST /pusher/user-auth  socket_id [+ user_id, user_name, watchlist (ids, comma-separated), tamper]
 //   GET  /static/...        files under tests/interop (the browser test's page and pusher-js)
 // `tamper=secret` signs with a wrong secret; `tamper=key` with a wrong key; `deny=1` answers 403.
 
@@ -269,7 +269,8 @@ function handleAppRequest(req, res, body, { sdk, wrongSecret, wrongKey, requests
         result = signer.authorizeChannel(form.socket_id, form.channel_name,
             presence ? { user_id: userId, user_info: userInfo } : undefined);
     } else if (url.pathname === '/pusher/user-auth') {
-        result = signer.authenticateUser(form.socket_id, { id: userId, user_info: userInfo });
+        const watchlist = form.watchlist ? { watchlist: form.watchlist.split(',') } : {};
+        result = signer.authenticateUser(form.socket_id, { id: userId, user_info: userInfo, ...watchlist });
     } else {
         return reply(res, 404, 'text/plain', 'not found');
     }
