@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <random>
+#include <shared_mutex>
 #include <stdexcept>
 #include <utility>
 #include <vector>
@@ -45,14 +46,17 @@ std::string websocket_url(const Options& options) {
 }
 
 // Everything the I/O thread owns. Channel handles share it, so a handle outliving its Client
-// finds `stopped` set and does nothing.
+// finds `stopped` set and does nothing. The loop may be shared with other Clients and outlive
+// this one: stop() leaves nothing on it that refers to this object (see `alive`).
 struct Channel::Shared {
     explicit Shared(Options opts)
         : options(std::move(opts)),
           url(websocket_url(options)),
           tls(options.tls ? net::make_client_tls_context({options.verify_tls, options.ca_file})
                           : nullptr),
-          timer(worker),
+          loop(options.loop ? options.loop : std::make_shared<Loop>()),
+          worker(loop->worker()),
+          timer(std::in_place, worker),
           core(options.timeouts, hooks()) {
         web_options.tls = {options.verify_tls, options.ca_file};
         web_options.max_message_bytes = 16 * 1024 * 1024;
@@ -132,17 +136,25 @@ struct Channel::Shared {
         try {
             socket = web::connect(worker, url, web_options, tls);
         } catch (const std::exception&) {
-            worker.post([this, generation] { closed(generation, 1006); });
+            worker.post([this, alive = alive, generation] {
+                if (*alive) {
+                    closed(generation, 1006);
+                }
+            });
             return;
         }
-        socket->on_message([this, generation](const web::Message& message) {
-            if (generation == socket_generation && message.is_text()) {
+        // A WebSocket may report after this Client is gone (a close handshake in progress):
+        // `alive` is checked before `this` is touched.
+        socket->on_message([this, alive = alive, generation](const web::Message& message) {
+            if (*alive && generation == socket_generation && message.is_text()) {
                 core.socket_message(message.data, Clock::now());
                 rearm();
             }
         });
-        socket->on_close([this, generation](std::uint16_t code, std::string_view) {
-            closed(generation, code);
+        socket->on_close([this, alive = alive, generation](std::uint16_t code, std::string_view) {
+            if (*alive) {
+                closed(generation, code);
+            }
         });
     }
 
@@ -172,13 +184,16 @@ struct Channel::Shared {
     }
 
     void rearm() {
+        if (!timer) {
+            return;  // stopped
+        }
         const auto deadline = core.next_deadline();
         if (!deadline || stopped) {
-            timer.cancel();
+            timer->cancel();
             return;
         }
         const auto delay = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
-        timer.arm(std::max(delay, std::chrono::milliseconds(0)), [this] {
+        timer->arm(std::max(delay, std::chrono::milliseconds(0)), [this] {
             core.tick(Clock::now());
             rearm();
         });
@@ -214,17 +229,22 @@ struct Channel::Shared {
         if (worker.in_worker_thread()) {
             return fn();
         }
-        if (stopped) {
-            return fallback;
-        }
         std::packaged_task<R()> task(std::forward<Fn>(fn));
         auto result = task.get_future();
-        worker.post([&task] { task(); });
+        {
+            // Queued before stop()'s last task, or not at all: it always gets its answer.
+            const std::shared_lock lock(stopping);
+            if (stopped) {
+                return fallback;
+            }
+            worker.post([&task] { task(); });
+        }
         return result.get();
     }
 
     template <class Fn>
     void post(Fn&& fn) {
+        const std::shared_lock lock(stopping);
         if (!stopped) {
             worker.post([this, fn = std::forward<Fn>(fn)]() mutable {
                 fn();
@@ -234,8 +254,11 @@ struct Channel::Shared {
     }
 
     void stop() {
-        if (stopped.exchange(true)) {
-            return;
+        {
+            const std::unique_lock lock(stopping);
+            if (stopped.exchange(true)) {
+                return;
+            }
         }
         auth_thread.reset();  // waits for the request in progress; nothing is posted after
         std::packaged_task<void()> task([this] {
@@ -245,20 +268,23 @@ struct Channel::Shared {
             bindings.clear();
             global_bindings.clear();
             core.disconnect();
-            timer.cancel();
+            // Nothing left on the loop may touch this object: the timer's callback goes with
+            // the timer, and the WebSockets still closing find `alive` false.
+            timer.reset();
+            *alive = false;
         });
         auto done = task.get_future();
         worker.post([&task] { task(); });
         done.wait();
-        worker.stop();
     }
 
     Options options;
     std::string url;
     web::ClientOptions web_options;
     net::TlsContextPtr tls;
-    net::Worker worker;  // before everything that lives on it
-    net::Timer timer;
+    std::shared_ptr<Loop> loop;  // before everything that lives on it
+    net::Worker& worker;
+    std::optional<net::Timer> timer;  // reset by stop()
     Core core;
     web::WebSocketPtr socket;
     std::uint64_t socket_generation = 0;
@@ -269,6 +295,8 @@ struct Channel::Shared {
     Callback error_callback;
     std::atomic<BindingId> next_binding{1};
     std::atomic<bool> stopped{false};
+    std::shared_mutex stopping;  // orders post() and call() before stop()'s last task
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // I/O thread only
     std::unique_ptr<AuthThread> auth_thread;  // the HTTP auth endpoint, when it is the authorizer
 };
 
@@ -319,9 +347,7 @@ Members Channel::members() const {
     });
 }
 
-Client::Client(Options options) : shared_(std::make_shared<Channel::Shared>(std::move(options))) {
-    shared_->worker.start();
-}
+Client::Client(Options options) : shared_(std::make_shared<Channel::Shared>(std::move(options))) {}
 
 Client::~Client() {
     shared_->stop();
