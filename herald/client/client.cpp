@@ -32,6 +32,13 @@ struct Binding {
     Callback callback;
 };
 
+// Uniform in [0, 1), for the back-off's jitter. One engine per I/O thread rather than one per
+// Client: the Clients of a shared Loop would otherwise carry 2.5 KB of state each.
+double jitter() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
 }  // namespace
 
 std::string websocket_url(const Options& options) {
@@ -100,9 +107,7 @@ struct Channel::Shared {
             h.authorize_async = [this](const std::string& socket_id, const std::string& channel) {
                 auth_thread->request(socket_id, channel);
             };
-            h.random = [this] {
-                return std::uniform_real_distribution<double>(0.0, 1.0)(random);
-            };
+            h.random = jitter;
             return h;
         }
         h.authorize = [this](std::string_view socket_id, std::string_view channel) -> AuthResult {
@@ -115,9 +120,7 @@ struct Channel::Shared {
                 return util::unexpected(std::string("the authorizer threw: ") + e.what());
             }
         };
-        h.random = [this] {
-            return std::uniform_real_distribution<double>(0.0, 1.0)(random);
-        };
+        h.random = jitter;
         return h;
     }
 
@@ -276,6 +279,9 @@ struct Channel::Shared {
         auto done = task.get_future();
         worker.post([&task] { task(); });
         done.wait();
+        if (!options.loop) {
+            worker.stop();  // a thread of its own ends with the Client, not with its last handle
+        }
     }
 
     Options options;
@@ -288,7 +294,6 @@ struct Channel::Shared {
     Core core;
     web::WebSocketPtr socket;
     std::uint64_t socket_generation = 0;
-    std::mt19937_64 random{std::random_device{}()};
     std::map<std::string, std::vector<Binding>, std::less<>> bindings;  // by channel
     std::vector<Binding> global_bindings;
     StateCallback state_callback;
