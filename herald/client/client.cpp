@@ -101,9 +101,7 @@ std::string User::id() const {
     return shared_->call(std::string(), [this] { return shared_->core.user_id(); });
 }
 
-Client::Client(Options options) : shared_(std::make_shared<ClientState>(std::move(options))) {
-    shared_->worker.start();
-}
+Client::Client(Options options) : shared_(std::make_shared<ClientState>(std::move(options))) {}
 
 Client::~Client() {
     shared_->stop();

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "herald/client/core.h"
+#include "herald/client/loop.h"
 #include "herald/util/result.h"
 
 namespace herald::client {
@@ -46,6 +47,8 @@ struct Options {
     std::string user_auth_endpoint;
     std::vector<std::pair<std::string, std::string>> user_auth_params;
     std::vector<std::pair<std::string, std::string>> user_auth_headers;
+    // The I/O thread to run on, shared with other Clients (loop.h); empty: a thread of its own.
+    std::shared_ptr<Loop> loop;
 };
 
 // ws[s]://HOST:PORT[PREFIX]/app/KEY?protocol=7&client=herald-cpp&version=...&flash=false

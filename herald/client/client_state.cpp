@@ -1,6 +1,7 @@
 #include "herald/client/client_state.h"
 
 #include <algorithm>
+#include <random>
 
 #include "herald/pusher/server_message_reader.h"
 
@@ -20,13 +21,22 @@ net::TlsContextPtr tls_context(const Options& o) {
     return net::make_client_tls_context({o.verify_tls, o.ca_file});
 }
 
+// Uniform in [0, 1), for the back-off's jitter. One engine per I/O thread rather than one per
+// Client: the Clients of a shared Loop would otherwise carry 2.5 KB of state each.
+double jitter() {
+    thread_local std::mt19937_64 engine{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(engine);
+}
+
 }  // namespace
 
 ClientState::ClientState(Options opts)
     : options(std::move(opts)),
       url(websocket_url(options)),
       tls(options.tls ? tls_context(options) : nullptr),
-      timer(worker),
+      loop(options.loop ? options.loop : std::make_shared<Loop>()),
+      worker(loop->worker()),
+      timer(std::in_place, worker),
       core(options.timeouts, hooks()) {
     web_options.tls = {options.verify_tls, options.ca_file};
     web_options.max_message_bytes = 16 * 1024 * 1024;
@@ -79,9 +89,7 @@ CoreHooks ClientState::hooks() {
     h.user_event = [this](const Event& event, UserScope scope) {
         dispatch_to(scope == UserScope::User ? kUserBindings : kWatchlistBindings, event);
     };
-    h.random = [this] {
-        return std::uniform_real_distribution<double>(0.0, 1.0)(random);
-    };
+    h.random = jitter;
     if (channel_endpoint(options)) {
         h.authorize_async = [this](const std::string& socket_id, const std::string& channel) {
             auth_thread->request(AuthRequest{socket_id, channel});
@@ -139,17 +147,26 @@ void ClientState::open() {
     try {
         socket = web::connect(worker, url, web_options, tls);
     } catch (const std::exception&) {
-        worker.post([this, generation] { closed(generation, 1006); });
+        worker.post([this, alive = alive, generation] {
+            if (*alive) {
+                closed(generation, 1006);
+            }
+        });
         return;
     }
-    socket->on_message([this, generation](const web::Message& message) {
-        if (generation == socket_generation && message.is_text()) {
+    // A WebSocket may report after this Client is gone (a close handshake in progress): `alive`
+    // is checked before `this` is touched.
+    socket->on_message([this, alive = alive, generation](const web::Message& message) {
+        if (*alive && generation == socket_generation && message.is_text()) {
             core.socket_message(message.data, Clock::now());
             rearm();
         }
     });
-    socket->on_close(
-            [this, generation](std::uint16_t code, std::string_view) { closed(generation, code); });
+    socket->on_close([this, alive = alive, generation](std::uint16_t code, std::string_view) {
+        if (*alive) {
+            closed(generation, code);
+        }
+    });
 }
 
 void ClientState::closed(std::uint64_t generation, std::uint16_t code) {
@@ -176,13 +193,16 @@ void ClientState::retire() {
 }
 
 void ClientState::rearm() {
+    if (!timer) {
+        return;  // stopped
+    }
     const auto deadline = core.next_deadline();
     if (!deadline || stopped) {
-        timer.cancel();
+        timer->cancel();
         return;
     }
     const auto delay = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
-    timer.arm(std::max(delay, std::chrono::milliseconds(0)), [this] {
+    timer->arm(std::max(delay, std::chrono::milliseconds(0)), [this] {
         core.tick(Clock::now());
         rearm();
     });
@@ -232,8 +252,11 @@ void ClientState::add_binding(std::string key, Binding binding) {
 }
 
 void ClientState::stop() {
-    if (stopped.exchange(true)) {
-        return;
+    {
+        const std::unique_lock lock(stopping);
+        if (stopped.exchange(true)) {
+            return;
+        }
     }
     auth_thread.reset();  // waits for the request in progress; nothing is posted after
     std::packaged_task<void()> task([this] {
@@ -243,12 +266,17 @@ void ClientState::stop() {
         bindings.clear();
         global_bindings.clear();
         core.disconnect();
-        timer.cancel();
+        // Nothing left on the loop may touch this object: the timer's callback goes with the
+        // timer, and the WebSockets still closing find `alive` false.
+        timer.reset();
+        *alive = false;
     });
     auto done = task.get_future();
     worker.post([&task] { task(); });
     done.wait();
-    worker.stop();
+    if (!options.loop) {
+        worker.stop();  // a thread of its own ends with the Client, not with its last handle
+    }
 }
 
 }  // namespace herald::client::detail

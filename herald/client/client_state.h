@@ -1,9 +1,11 @@
 // herald/client/client_state.h
 //
-// What a Client's I/O thread owns: the options, the worker and its timer, the Core, the current
+// What a Client's I/O thread owns: the options, the loop and its timer, the Core, the current
 // WebSocket, the bindings and callbacks, and the auth thread. Client, Channel and User share it,
 // so that a handle outliving its Client finds `stopped` set and does nothing. Everything but
-// `stopped`, `next_binding`, the worker's post and the constants runs on the I/O thread.
+// `stopped`, `stopping`, `next_binding`, the worker's post and the constants runs on the I/O
+// thread. The loop may be shared with other Clients and outlive this one: stop() leaves nothing
+// on it that refers to this object (see `alive`).
 // Owner: shared by a Client and its handles; the I/O thread for the mutable parts.
 #pragma once
 
@@ -11,7 +13,8 @@
 #include <future>
 #include <map>
 #include <memory>
-#include <random>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -55,18 +58,23 @@ struct ClientState {
         if (worker.in_worker_thread()) {
             return fn();
         }
-        if (stopped) {
-            return fallback;
-        }
         std::packaged_task<R()> task(std::forward<Fn>(fn));
         auto result = task.get_future();
-        worker.post([&task] { task(); });
+        {
+            // Queued before stop()'s last task, or not at all: it always gets its answer.
+            const std::shared_lock lock(stopping);
+            if (stopped) {
+                return fallback;
+            }
+            worker.post([&task] { task(); });
+        }
         return result.get();
     }
 
     // Runs `fn` on the I/O thread later, then re-arms the core's timer.
     template <class Fn>
     void post(Fn&& fn) {
+        const std::shared_lock lock(stopping);
         if (!stopped) {
             worker.post([this, fn = std::forward<Fn>(fn)]() mutable {
                 fn();
@@ -94,18 +102,20 @@ struct ClientState {
     std::string url;
     web::ClientOptions web_options;
     net::TlsContextPtr tls;
-    net::Worker worker;  // before everything that lives on it
-    net::Timer timer;
+    std::shared_ptr<Loop> loop;  // before everything that lives on it
+    net::Worker& worker;
+    std::optional<net::Timer> timer;  // reset by stop()
     Core core;
     web::WebSocketPtr socket;
     std::uint64_t socket_generation = 0;
-    std::mt19937_64 random{std::random_device{}()};
     std::map<std::string, std::vector<Binding>, std::less<>> bindings;  // by channel
     std::vector<Binding> global_bindings;
     StateCallback state_callback;
     Callback error_callback;
     std::atomic<BindingId> next_binding{1};
     std::atomic<bool> stopped{false};
+    std::shared_mutex stopping;  // orders post() and call() before stop()'s last task
+    std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // I/O thread only
     std::unique_ptr<AuthThread> auth_thread;  // the HTTP endpoints, when they authorize
 };
 

@@ -93,17 +93,15 @@ std::optional<ConnectionEstablished> read_connection_established(const EventData
         return std::nullopt;
     }
     const auto timeout = last_member(*object, "activity_timeout");
-    std::int64_t seconds = 0;
-    if (!timeout || timeout->get_int64().get(seconds) != simdjson::SUCCESS) {
-        double real = 0;
-        if (!timeout || timeout->get_double().get(real) != simdjson::SUCCESS) {
-            return std::nullopt;
-        }
-        seconds = static_cast<std::int64_t>(real);
-    }
-    if (seconds <= 0) {
+    // Read as a double, so that an integer past int64 is a number too; compared before the cast,
+    // which is undefined for a value out of range.
+    double real = 0;
+    if (!timeout || timeout->get_double().get(real) != simdjson::SUCCESS || !(real >= 1)) {
         return std::nullopt;
     }
+    const auto max = static_cast<double>(kMaxActivityTimeout.count());
+    const auto seconds =
+            real >= max ? kMaxActivityTimeout.count() : static_cast<std::int64_t>(real);
     return ConnectionEstablished{std::string(*socket_id), std::chrono::seconds(seconds)};
 }
 

@@ -60,7 +60,10 @@ struct ServerMessage {
 [[nodiscard]] std::string_view data_text(const EventData& data) noexcept;
 
 // §2.4. nullopt when socket_id is missing or not `\d+\.\d+`, or activity_timeout is missing or 0
-// (pusher-js refuses such a handshake).
+// (pusher-js refuses such a handshake). A timeout past kMaxActivityTimeout is read as that (a
+// client keeps the lower of its own and the server's anyway).
+inline constexpr std::chrono::seconds kMaxActivityTimeout{86400};
+
 struct ConnectionEstablished {
     std::string socket_id;
     std::chrono::seconds activity_timeout{0};

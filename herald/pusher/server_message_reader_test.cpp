@@ -54,6 +54,26 @@ TEST(ServerMessageReader, ConnectionEstablishedFromTheServersOwnWriter) {
     EXPECT_FALSE(read_connection_established({}));
 }
 
+TEST(ServerMessageReader, AHugeActivityTimeoutIsCappedNotOverflowed) {
+    // Found by fuzz_client_server_messages: a number past int64 was cast out of range.
+    const auto capped = read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":12033333333333333333})"));
+    ASSERT_TRUE(capped);
+    EXPECT_EQ(capped->activity_timeout, kMaxActivityTimeout);
+    EXPECT_EQ(read_connection_established(
+                      EventData::json(R"({"socket_id":"1.2","activity_timeout":1e300})"))
+                      ->activity_timeout,
+              kMaxActivityTimeout);
+    EXPECT_EQ(read_connection_established(
+                      EventData::json(R"({"socket_id":"1.2","activity_timeout":30.7})"))
+                      ->activity_timeout,
+              std::chrono::seconds{30});
+    EXPECT_FALSE(read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":-1e300})")));
+    EXPECT_FALSE(read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":0.5})")));
+}
+
 TEST(ServerMessageReader, ServerErrorWithAndWithoutCode) {
     const auto coded = parsed(pusher_error(ErrorCode::ApplicationDoesNotExist, "no app"));
     EXPECT_EQ(read_server_error(coded.data), (ServerError{4001, "no app"}));
