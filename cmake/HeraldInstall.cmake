@@ -17,7 +17,10 @@ foreach(module IN LISTS HERALD_SDK_MODULES HERALD_CLIENT_MODULES)
 endforeach()
 foreach(module IN LISTS HERALD_SDK_MODULES ITEMS client)
     file(GLOB headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/herald/${module}/*.h)
-    list(FILTER headers EXCLUDE REGEX "(_test|testing|test_http_server|herald_server)\\.h$")
+    # Test code, and the client's I/O state (client_state.h, on net and web, which are not
+    # installed): client.h does not include it.
+    list(FILTER headers EXCLUDE REGEX
+         "(_test|testing|_fixture|test_http_server|herald_server|client_state)\\.h$")
     install(FILES ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/herald/${module})
 endforeach()
 # One export set: find_package() looks for the dependencies of the components asked for, and a

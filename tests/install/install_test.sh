@@ -30,8 +30,8 @@ for f in include/herald/sdk/client.h include/herald/pusher/rest_signature.h \
     [ -e "$work/prefix/$f" ] || { echo "install: $f is missing from the prefix" >&2; exit 1; }
 done
 if ls "$work/prefix/include/herald/sdk" "$work/prefix/include/herald/client" |
-        grep -qE '_test|herald_server'; then
-    echo "install: test headers were installed" >&2
+        grep -qE '_test|_fixture|herald_server|client_state'; then
+    echo "install: test or internal headers were installed" >&2
     exit 1
 fi
 
