@@ -7,25 +7,29 @@
 //   x  the server closes the WebSocket with code <rest> (digits)
 //   s  subscribe to channel <rest>         u  unsubscribe from channel <rest>
 //   t  trigger client event <rest> on the first subscribed channel, data {"n":1}
-//   a  answer the oldest asynchronous authorization (<rest> "!" refuses it, "?" answers garbage)
+//   a  answer the oldest asynchronous authorization, a channel's or the user's (<rest> "!"
+//      refuses it, "?" answers garbage)
+//   i  signin()
 //   k  <rest> milliseconds pass (digits, capped), then tick() if due
 //   K  time jumps to next_deadline(), then tick()
 //   c  connect()                           d  disconnect()
-// The first byte of the input chooses the authorizer: odd bytes a synchronous callback, even
-// bytes the asynchronous one (the HTTP auth endpoint's path). Channel events whose name ends in
+// The first byte of the input chooses the authorizers: odd bytes synchronous callbacks, even
+// bytes the asynchronous ones (the HTTP auth endpoints' path). Encrypted channels are authorized
+// with a shared_secret, and a 4000 close switches to TLS once. Channel events whose name ends in
 // "!u", "!d" or "!c" make the callback unsubscribe, disconnect or connect from inside the core,
 // as an application's callback may.
 // Properties: the core opens a WebSocket only when none is open and sends only on an open one;
 // everything it sends is a valid client message; every state change changes the state; a
 // connected core has a socket id; after tick(now) nothing is due at or before now (the client's
-// timer would spin); every channel event names a channel the core holds; after disconnect()
-// nothing is open or due.
+// timer would spin); every channel event names a channel the core holds; a user event has a
+// name; after disconnect() nothing is open or due.
 #include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +53,9 @@ namespace pusher = herald::pusher;
 constexpr std::string_view kKey = "app-key";
 constexpr std::string_view kSecret = "app-secret";
 constexpr std::uint64_t kMaxStepMs = 600000;
+// base64 of 32 bytes: the shared_secret of every encrypted channel.
+constexpr std::string_view kSharedSecret = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+constexpr std::string_view kUserData = R"({"id":"7","watchlist":["8"]})";
 
 std::uint64_t digits(std::string_view text, std::uint64_t fallback) {
     std::uint64_t value = fallback;
@@ -67,12 +74,21 @@ std::string authorization(std::string_view socket_id, std::string_view channel) 
     if (data) {
         json += R"(,"channel_data":"{\"user_id\":\"7\",\"user_info\":{\"name\":\"Ann\"}}")";
     }
+    if (pusher::is_encrypted(pusher::classify_channel(channel))) {
+        json += R"(,"shared_secret":")" + std::string(kSharedSecret) + "\"";
+    }
     return json + "}";
+}
+
+// A valid sign-in for `socket_id`: {auth, user_data}.
+std::string user_authentication(std::string_view socket_id) {
+    return R"({"auth":")" + pusher::user_auth(kKey, kSecret, socket_id, kUserData) +
+           R"(","user_data":"{\"id\":\"7\",\"watchlist\":[\"8\"]}"})";
 }
 
 struct Pending {
     std::string socket_id;
-    std::string channel;
+    std::optional<std::string> channel;  // none: the user's sign-in
 };
 
 // The transport and the application around one Core, checking what the core asks of them.
@@ -113,6 +129,9 @@ public:
                 break;
             case 'a':
                 answer(rest);
+                break;
+            case 'i':
+                core_.signin();
                 break;
             case 'k':
                 now_ += std::chrono::milliseconds(std::min(digits(rest, 1), kMaxStepMs));
@@ -167,11 +186,26 @@ private:
         h.event = [this](const client::Event& event) {
             on_event(event);
         };
+        h.user_event = [](const client::Event& event, client::UserScope /*scope*/) {
+            check(!event.event.empty());
+        };
+        h.use_tls = [this] {
+            return !std::exchange(tls_, true);
+        };
         if (asynchronous) {
             h.authorize_async = [this](const std::string& socket_id, const std::string& channel) {
                 pending_.push_back({socket_id, channel});
             };
+            h.authenticate_user_async = [this](const std::string& socket_id) {
+                pending_.push_back({socket_id, std::nullopt});
+            };
         } else {
+            h.authenticate_user = [this](std::string_view socket_id) -> client::AuthResult {
+                if (++authorizations_ % 3 == 0) {
+                    return herald::util::unexpected(std::string("refused"));
+                }
+                return user_authentication(socket_id);
+            };
             h.authorize = [this](std::string_view socket_id,
                                  std::string_view channel) -> client::AuthResult {
                 // Every third channel is refused, to reach the refusal paths too.
@@ -221,14 +255,19 @@ private:
         }
         const Pending request = std::move(pending_.front());
         pending_.pop_front();
+        client::AuthResult result = std::string("{not json");
+        int status = 200;
         if (how == "!") {
-            core_.authorized(request.socket_id, request.channel,
-                             herald::util::unexpected(std::string("HTTP 403")), 403);
-        } else if (how == "?") {
-            core_.authorized(request.socket_id, request.channel, std::string("{not json"), 200);
+            result = herald::util::unexpected(std::string("HTTP 403"));
+            status = 403;
+        } else if (how != "?") {
+            result = request.channel ? authorization(request.socket_id, *request.channel)
+                                     : user_authentication(request.socket_id);
+        }
+        if (request.channel) {
+            core_.authorized(request.socket_id, *request.channel, result, status);
         } else {
-            core_.authorized(request.socket_id, request.channel,
-                             authorization(request.socket_id, request.channel), 200);
+            core_.user_authenticated(request.socket_id, result, status);
         }
     }
 
@@ -258,6 +297,7 @@ private:
     client::Clock::time_point now_{std::chrono::hours(1)};
     client::State state_ = client::State::Initialized;
     bool open_ = false;
+    bool tls_ = false;
     std::deque<Pending> pending_;
     unsigned authorizations_ = 0;
 };
