@@ -1,5 +1,6 @@
 #include "herald/client/client.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <utility>
 
@@ -18,10 +19,28 @@ using detail::ClientState;
 
 }  // namespace
 
+std::string websocket_host(const Options& options) {
+    if (!options.host.empty()) {
+        return options.host;
+    }
+    if (options.cluster.empty()) {
+        return "127.0.0.1";
+    }
+    // The cluster becomes part of a host name: nothing that could change the URL's meaning.
+    const bool valid = std::ranges::all_of(options.cluster, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!valid) {
+        throw std::invalid_argument("a cluster name is [a-z0-9-]+: " + options.cluster);
+    }
+    return "ws-" + options.cluster + ".pusher.com";
+}
+
 std::string websocket_url(const Options& options) {
-    const bool v6 = options.host.find(':') != std::string::npos;
+    const std::string host = websocket_host(options);
+    const bool v6 = host.find(':') != std::string::npos;
     std::string url = options.tls ? "wss://" : "ws://";
-    url += v6 ? "[" + options.host + "]" : options.host;
+    url += v6 ? "[" + host + "]" : host;
     url += ":" + std::to_string(options.port) + options.path_prefix + "/app/" + options.key;
     url += "?protocol=7&client=herald-cpp&version=";
     url += kVersion;

@@ -26,8 +26,11 @@
 namespace herald::client {
 
 struct Options {
-    std::string key;                 // the app key
-    std::string host = "127.0.0.1";  // a name or an address (IPv6 without brackets)
+    std::string key;  // the app key
+    // A name or an address (IPv6 without brackets). Empty: ws-<cluster>.pusher.com when
+    // `cluster` is set, as pusher-js does without a wsHost, else 127.0.0.1.
+    std::string host;
+    std::string cluster;  // Pusher's cluster name ("eu", "mt1"): [a-z0-9-]+
     std::uint16_t port = 6001;
     bool tls = false;         // wss:// instead of ws://
     std::string ca_file;      // wss: a PEM bundle to trust instead of the system store
@@ -51,7 +54,12 @@ struct Options {
     std::shared_ptr<Loop> loop;
 };
 
+// The host connected to: `host`, else the cluster's, else 127.0.0.1. Throws
+// std::invalid_argument for a cluster name outside [a-z0-9-]+.
+[[nodiscard]] std::string websocket_host(const Options& options);
+
 // ws[s]://HOST:PORT[PREFIX]/app/KEY?protocol=7&client=herald-cpp&version=...&flash=false
+// (HOST from websocket_host(), so it throws as that does).
 [[nodiscard]] std::string websocket_url(const Options& options);
 
 using Callback = std::function<void(const Event&)>;
