@@ -10,6 +10,7 @@
 #include "herald/cli/api_credentials.h"
 #include "herald/cli/listen_output.h"
 #include "herald/sdk/auth.h"
+#include "herald/sdk/encryption.h"
 #include "herald/sdk/errors.h"
 #include "herald/sdk/json.h"
 
@@ -17,20 +18,61 @@ namespace herald::cli {
 
 namespace {
 
-// Signs like the application's server would, with the secret of the API URL.
-client::Authorizer local_signer(std::string key, std::string secret,
-                                std::optional<std::string> user_id, std::string user_info) {
-    return [key = std::move(key), secret = std::move(secret), user_id = std::move(user_id),
-            user_info = std::move(user_info)](std::string_view socket_id,
-                                              std::string_view channel) -> client::AuthResult {
+// What signs like the application's server would, with the secret of the API URL.
+struct LocalKeys {
+    std::string key;
+    std::string secret;
+    std::optional<std::string> master_key;  // 32 raw bytes, for encrypted channels
+};
+
+client::Authorizer local_signer(LocalKeys keys, std::optional<std::string> user_id,
+                                std::string user_info) {
+    return [keys = std::move(keys), user_id = std::move(user_id), user_info = std::move(user_info)](
+                   std::string_view socket_id, std::string_view channel) -> client::AuthResult {
         std::optional<sdk::PresenceMember> member;
         if (channel.starts_with("presence-")) {
             member = sdk::PresenceMember{user_id.value_or(std::string(socket_id)),
                                          sdk::Json::parse(user_info)};
         }
-        return sdk::authenticate_channel({key, secret, std::nullopt}, channel, socket_id, member)
+        const sdk::SigningKeys signing{keys.key, keys.secret, keys.master_key};
+        return sdk::authenticate_channel(signing, channel, socket_id, member).json();
+    };
+}
+
+// The sign-in's user_data: {"id", "user_info", "watchlist"?} (protocol.md §4.11, §4.13).
+client::UserAuthenticator local_user_signer(LocalKeys keys, std::string user_id,
+                                            std::string user_info,
+                                            std::vector<std::string> watchlist) {
+    auto user_data = sdk::Json::object(
+            {{"id", std::move(user_id)}, {"user_info", sdk::Json::parse(user_info)}});
+    if (!watchlist.empty()) {
+        sdk::Json ids = sdk::Json::array();
+        for (auto& id : watchlist) {
+            ids.push_back(std::move(id));
+        }
+        user_data.set("watchlist", std::move(ids));
+    }
+    return [keys = std::move(keys),
+            user_data = std::move(user_data)](std::string_view socket_id) -> client::AuthResult {
+        return sdk::authenticate_user({keys.key, keys.secret, std::nullopt}, socket_id, user_data)
                 .json();
     };
+}
+
+// K:V flags as header pairs.
+util::Result<std::vector<std::pair<std::string, std::string>>, std::string> header_pairs(
+        const std::vector<std::string>& headers) {
+    std::vector<std::pair<std::string, std::string>> pairs;
+    for (const auto& header : headers) {
+        const auto colon = header.find(':');
+        if (colon == std::string::npos || colon == 0) {
+            return util::unexpected("--auth-header \"" + header + "\": expected NAME:VALUE");
+        }
+        std::string value = header.substr(colon + 1);
+        value.erase(0, value.find_first_not_of(' '));
+        pairs.emplace_back(header.substr(0, colon), std::move(value));
+    }
+    return pairs;
 }
 
 }  // namespace
@@ -38,7 +80,7 @@ client::Authorizer local_signer(std::string key, std::string secret,
 ListenCommand::ListenCommand(CLI::App& parent) {
     auto& a = args_;
     command_ = parent.add_subcommand("listen", "Print the events of channels as they arrive");
-    command_->add_option("CHANNEL", a.channels, "Channels to subscribe to")->required();
+    command_->add_option("CHANNEL", a.channels, "Channels to subscribe to");
     command_->add_option("--ws-url", a.ws_url,
                          "ws[s]://HOST:PORT/app/KEY (default: from --url, HERALD_URL or "
                          "PUSHER_URL)");
@@ -52,6 +94,16 @@ ListenCommand::ListenCommand(CLI::App& parent) {
             ->allow_extra_args(false);  // one value each time, so channels may follow
     command_->add_option("--user-id", a.user_id, "Presence: the user id signed locally");
     command_->add_option("--user-info", a.user_info, "Presence: the user info (JSON)");
+    command_->add_option("--encryption-master-key", a.master_key,
+                         "Base64 master key: signs private-encrypted- channels locally");
+    command_->add_flag("--signin", a.signin,
+                       "Sign in (as --user-id, or through --user-auth-endpoint) and print the "
+                       "user's events and its watchlist's");
+    command_->add_option("--user-auth-endpoint", a.user_auth_endpoint,
+                         "The application's user authentication endpoint (implies --signin)");
+    command_->add_option("--watchlist", a.watchlist,
+                         "--signin signed locally: a user id to watch (repeatable)")
+            ->allow_extra_args(false);
     command_->add_option("--event", a.event, "Only this event");
     command_->add_option("--count", a.count, "Exit 0 after this many events")
             ->check(CLI::PositiveNumber);
@@ -75,6 +127,10 @@ util::Result<ListenSettings, std::string> ListenCommand::settings(const Environm
     s.count = a.count;
     s.timeout_seconds = a.timeout;
     s.pretty = a.pretty;
+    s.signin = a.signin || a.user_auth_endpoint.has_value();
+    if (s.channels.empty() && !s.signin) {
+        return util::unexpected(std::string("give at least one CHANNEL (or --signin)"));
+    }
 
     // The API URL: the key, host and port when there is no --ws-url, and the secret to sign.
     std::optional<sdk::Options> api;
@@ -121,22 +177,28 @@ util::Result<ListenSettings, std::string> ListenCommand::settings(const Environm
             return util::unexpected("--user-info is not JSON: " + std::string(e.what()));
         }
     }
+    std::optional<std::string> master_key;
+    if (a.master_key) {
+        master_key = sdk::decode_master_key(*a.master_key);
+        if (!master_key) {
+            return util::unexpected(
+                    std::string("--encryption-master-key is not 32 bytes of base64"));
+        }
+    }
+    auto headers = header_pairs(a.auth_headers);
+    if (!headers) {
+        return util::unexpected(headers.error());
+    }
+    const bool local = api && !api->secret.empty() && api->key == o.key;
+    const LocalKeys keys{o.key, local ? api->secret : "", master_key};
     if (a.auth_endpoint) {
         o.auth_endpoint = *a.auth_endpoint;
-        for (const auto& header : a.auth_headers) {
-            const auto colon = header.find(':');
-            if (colon == std::string::npos || colon == 0) {
-                return util::unexpected("--auth-header \"" + header + "\": expected NAME:VALUE");
-            }
-            std::string value = header.substr(colon + 1);
-            value.erase(0, value.find_first_not_of(' '));
-            o.auth_headers.emplace_back(header.substr(0, colon), std::move(value));
-        }
+        o.auth_headers = *headers;
         if (a.user_id) {
             o.auth_params.emplace_back("user_id", *a.user_id);
         }
-    } else if (api && !api->secret.empty() && api->key == o.key) {
-        o.authorizer = local_signer(o.key, api->secret, a.user_id, a.user_info.value_or("{}"));
+    } else if (local) {
+        o.authorizer = local_signer(keys, a.user_id, a.user_info.value_or("{}"));
     }
     for (const auto& channel : s.channels) {
         const bool needs_auth = channel.starts_with("private-") || channel.starts_with("presence-");
@@ -146,6 +208,28 @@ util::Result<ListenSettings, std::string> ListenCommand::settings(const Environm
                                     "an API URL with the app's secret (--url or "
                                     "HERALD_URL)");
         }
+        if (channel.starts_with("private-encrypted-") && o.authorizer && !master_key) {
+            return util::unexpected(channel +
+                                    " is encrypted: give --encryption-master-key to sign it "
+                                    "locally, or --auth-endpoint");
+        }
+    }
+    if (!s.signin) {
+        return s;
+    }
+    if (a.user_auth_endpoint) {
+        o.user_auth_endpoint = *a.user_auth_endpoint;
+        o.user_auth_headers = *headers;
+        if (a.user_id) {
+            o.user_auth_params.emplace_back("user_id", *a.user_id);
+        }
+    } else if (local && a.user_id) {
+        o.user_authenticator =
+                local_user_signer(keys, *a.user_id, a.user_info.value_or("{}"), a.watchlist);
+    } else {
+        return util::unexpected(std::string(
+                "--signin needs --user-auth-endpoint, or --user-id with an API URL that gives "
+                "the app's secret"));
     }
     return s;
 }
@@ -204,7 +288,12 @@ int ListenCommand::run(const Environment& env, std::FILE* out, std::FILE* err) c
             return kListenUsage;
         }
     }
-    pusher.bind_global([&](const client::Event& event) {
+    const auto print = [&](const client::Event& event) {
+        if (event.event == "pusher:decryption_error") {
+            const std::lock_guard lock(mutex);
+            std::fprintf(err, "herald listen: %s: %s\n", event.channel.c_str(), event.data.c_str());
+            return;
+        }
         if (!is_listened_event(event) || (s.event && event.event != *s.event)) {
             return;
         }
@@ -220,7 +309,18 @@ int ListenCommand::run(const Environment& env, std::FILE* out, std::FILE* err) c
             status = 0;
             wake.notify_all();
         }
-    });
+    };
+    pusher.bind_global(print);
+    if (s.signin) {
+        auto user = pusher.user();
+        user.bind("pusher:signin_error", [&](const client::Event& event) {
+            finish(kListenRefused, "the sign-in was refused: " + event.data);
+        });
+        user.bind_global(print);
+        user.bind_watchlist("online", print);
+        user.bind_watchlist("offline", print);
+        pusher.signin();
+    }
     pusher.connect();
 
     std::unique_lock lock(mutex);

@@ -6,10 +6,12 @@
 // --ws-url ws[s]://HOST:PORT/app/KEY or, when absent, from --url / HERALD_URL / PUSHER_URL (the
 // key, host and port of the API URL). Private and presence channels are authorized through
 // --auth-endpoint (with --auth-header K:V), or signed locally when the API URL gives the
-// secret (--user-id and --user-info for presence). --event keeps one event name, --count N
-// exits after N events, --timeout S exits when S seconds pass without an event.
+// secret (--user-id and --user-info for presence, --encryption-master-key for encrypted
+// channels). --signin signs the user in (--user-auth-endpoint, or locally as --user-id) and
+// prints the events sent to the user and its watchlist's. --event keeps one event name,
+// --count N exits after N events, --timeout S exits when S seconds pass without an event.
 // Exit status: 0 after --count events, 1 on --timeout or a connection the server refused,
-// 2 for bad usage, 3 when a subscription is refused (the reason on stderr).
+// 2 for bad usage, 3 when a subscription or the sign-in is refused (the reason on stderr).
 // Owner: main(), for the life of the process.
 #pragma once
 
@@ -41,6 +43,7 @@ struct ListenSettings {
     std::optional<std::uint64_t> count;
     std::optional<double> timeout_seconds;
     bool pretty = false;
+    bool signin = false;
 };
 
 class ListenCommand {
@@ -64,6 +67,10 @@ private:
         std::vector<std::string> auth_headers;
         std::optional<std::string> user_id;
         std::optional<std::string> user_info;
+        std::optional<std::string> master_key;
+        bool signin = false;
+        std::optional<std::string> user_auth_endpoint;
+        std::vector<std::string> watchlist;
         std::optional<std::string> event;
         std::optional<std::uint64_t> count;
         std::optional<double> timeout;

@@ -120,7 +120,10 @@ std::string listen_line(const client::Event& event, bool pretty) {
         }
         return line + "\n";
     }
-    auto line = sdk::Json::object({{"channel", event.channel}, {"event", event.event}});
+    // Watchlist events (online, offline) have no channel.
+    auto line = event.channel.empty()
+                        ? sdk::Json::object({{"event", event.event}})
+                        : sdk::Json::object({{"channel", event.channel}, {"event", event.event}});
     if (auto data = parsed(event.data)) {
         line.set("data", std::move(*data));
     } else {

@@ -2,8 +2,9 @@
 # `herald listen` against the real `herald serve` on an ephemeral loopback port: --count 2 gets
 # two events sent with `herald trigger` and exits 0; --timeout 1 without events exits 1; a
 # private channel signed with a wrong secret is refused (exit 3, the reason on stderr); a
-# presence channel signed locally prints the member_added of a second listener; bad usage
-# exits 2. Bounded: about 20 seconds at most.
+# presence channel signed locally prints the member_added of a second listener; an encrypted
+# channel signed locally decrypts what `herald trigger` sealed; --signin prints an event sent to
+# the user; bad usage exits 2. Bounded: about 30 seconds at most.
 set -u
 herald="$1"
 work="$(mktemp -d)"
@@ -81,6 +82,33 @@ wait "$second" 2>/dev/null
 [ "$(cat "$work/presence.out")" = \
   '{"channel":"presence-room","event":"pusher:member_added","user_id":"bo","user_info":{"name":"Bo"}}' ] ||
     fail "the member_added line"
+
+# An encrypted channel signed locally with the master key: `herald trigger` (the SDK) seals the
+# event, the listener opens it.
+master="aGVyYWxkLWxpc3Rlbi1zbW9rZS1tYXN0ZXIta2V5MzI="
+timeout 15 "$herald" listen private-encrypted-vault --encryption-master-key "$master" --count 1 \
+    >"$work/encrypted.out" 2>"$work/encrypted.err" &
+listener=$!
+wait_subscribed private-encrypted-vault 1 || fail "the encrypted listener subscribes"
+"$herald" trigger private-encrypted-vault opened '{"n":3}' --encryption-master-key "$master" \
+    >/dev/null || fail "trigger on the encrypted channel"
+wait "$listener"
+[ $? -eq 0 ] || fail "the encrypted listener exits 0"
+[ "$(cat "$work/encrypted.out")" = '{"channel":"private-encrypted-vault","event":"opened","data":{"n":3}}' ] ||
+    fail "the decrypted line"
+
+# --signin signed locally: an event sent to the user (sent again until the sign-in is through).
+timeout 15 "$herald" listen --signin --user-id u7 --count 1 >"$work/signin.out" 2>"$work/signin.err" &
+listener=$!
+for _ in $(seq 1 50); do
+    kill -0 "$listener" 2>/dev/null || break
+    "$herald" trigger '#server-to-user-u7' hello '{"x":1}' >/dev/null 2>&1
+    sleep 0.2
+done
+wait "$listener"
+[ $? -eq 0 ] || fail "the signed-in listener exits 0 after the user's event"
+[ "$(cat "$work/signin.out")" = '{"channel":"#server-to-user-u7","event":"hello","data":{"x":1}}' ] ||
+    fail "the user event line"
 
 # Bad usage: exit 2.
 "$herald" listen --ws-url http://nowhere news >/dev/null 2>"$work/usage.err"

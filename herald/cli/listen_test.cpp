@@ -94,6 +94,35 @@ TEST(ListenSettingsTest, WhatIsWrongIsSaid) {
     EXPECT_THROW(parse({"news", "--count", "0"}), CLI::ValidationError);
 }
 
+TEST(ListenSettingsTest, EncryptedChannelsAndSignin) {
+    const Environment env{{"HERALD_URL", "http://key:secret@h:1/apps/1"}};
+    const std::string master = "aGVyYWxkLWludGVyb3AtbWFzdGVyLWtleS0zMmJ5dGU=";  // 32 bytes
+    EXPECT_FALSE(parse({"private-encrypted-a"}, env));  // no master key to sign with
+    EXPECT_FALSE(parse({"private-encrypted-a", "--encryption-master-key", "c2hvcnQ="}, env));
+    const auto encrypted = parse({"private-encrypted-a", "--encryption-master-key", master}, env);
+    ASSERT_TRUE(encrypted) << encrypted.error();
+    EXPECT_TRUE(encrypted->client.authorizer);
+    const auto auth = encrypted->client.authorizer("1.2", "private-encrypted-a");
+    ASSERT_TRUE(auth);
+    EXPECT_NE(auth->find("\"shared_secret\""), std::string::npos);
+
+    EXPECT_FALSE(parse({"--signin"}, env));  // who signs in?
+    const auto signin = parse({"--signin", "--user-id", "7", "--watchlist", "8"}, env);
+    ASSERT_TRUE(signin) << signin.error();
+    EXPECT_TRUE(signin->signin);
+    EXPECT_TRUE(signin->channels.empty());
+    const auto user = signin->client.user_authenticator("1.2");
+    ASSERT_TRUE(user);
+    EXPECT_NE(user->find(R"(\"watchlist\":[\"8\"])"), std::string::npos) << *user;
+    const auto endpoint = parse(
+            {"--ws-url", "ws://h:7/app/k", "--user-auth-endpoint", "http://a/u", "--user-id", "7"});
+    ASSERT_TRUE(endpoint) << endpoint.error();
+    EXPECT_TRUE(endpoint->signin);
+    EXPECT_EQ(endpoint->client.user_auth_endpoint, "http://a/u");
+    EXPECT_EQ(endpoint->client.user_auth_params,
+              (std::vector<std::pair<std::string, std::string>>{{"user_id", "7"}}));
+}
+
 TEST(ListenOutput, OneJsonLinePerEvent) {
     EXPECT_EQ(listen_line({"update", "news", R"({"x": [1, "a"]})", std::nullopt}, false),
               "{\"channel\":\"news\",\"event\":\"update\",\"data\":{\"x\":[1,\"a\"]}}\n");
@@ -105,6 +134,9 @@ TEST(ListenOutput, OneJsonLinePerEvent) {
                           false),
               "{\"channel\":\"presence-r\",\"event\":\"pusher:member_added\",\"user_id\":\"u2\","
               "\"user_info\":{\"name\":\"Bo\"}}\n");
+    EXPECT_EQ(listen_line({"online", "", R"({"name":"online","user_ids":["7"]})", std::nullopt},
+                          false),
+              "{\"event\":\"online\",\"data\":{\"name\":\"online\",\"user_ids\":[\"7\"]}}\n");
 }
 
 TEST(ListenOutput, PrettyLinesAndWhichEventsArePrinted) {

@@ -48,10 +48,12 @@ std::string encode_uri_component(std::string_view text) {
     return out;
 }
 
-std::string auth_request_body(std::string_view socket_id, std::string_view channel,
+std::string auth_request_body(std::string_view socket_id, std::optional<std::string_view> channel,
                               const Pairs& params) {
     std::string body = "socket_id=" + encode_uri_component(socket_id);
-    body += "&channel_name=" + encode_uri_component(channel);
+    if (channel) {
+        body += "&channel_name=" + encode_uri_component(*channel);
+    }
     for (const auto& [key, value] : params) {
         body += '&' + encode_uri_component(key) + '=' + encode_uri_component(value);
     }
@@ -59,7 +61,7 @@ std::string auth_request_body(std::string_view socket_id, std::string_view chann
 }
 
 AuthAnswer request_authorization(const AuthEndpoint& endpoint, std::string_view socket_id,
-                                 std::string_view channel) {
+                                 std::optional<std::string_view> channel) {
     try {
         curl::ensure_init();
     } catch (const std::exception& e) {
@@ -111,8 +113,11 @@ AuthAnswer request_authorization(const AuthEndpoint& endpoint, std::string_view 
     return {std::move(answer), 200};
 }
 
-AuthThread::AuthThread(AuthEndpoint endpoint, Done done)
-    : endpoint_(std::move(endpoint)), done_(std::move(done)), thread_([this] { run(); }) {}
+AuthThread::AuthThread(AuthEndpoint channels, AuthEndpoint users, Done done)
+    : channels_(std::move(channels)),
+      users_(std::move(users)),
+      done_(std::move(done)),
+      thread_([this] { run(); }) {}
 
 AuthThread::~AuthThread() {
     {
@@ -123,17 +128,17 @@ AuthThread::~AuthThread() {
     thread_.join();
 }
 
-void AuthThread::request(std::string socket_id, std::string channel) {
+void AuthThread::request(AuthRequest request) {
     {
         const std::lock_guard lock(mutex_);
-        queue_.emplace_back(std::move(socket_id), std::move(channel));
+        queue_.push_back(std::move(request));
     }
     wake_.notify_one();
 }
 
 void AuthThread::run() {
     for (;;) {
-        std::pair<std::string, std::string> next;
+        AuthRequest next;
         {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
@@ -143,8 +148,9 @@ void AuthThread::run() {
             next = std::move(queue_.front());
             queue_.pop_front();
         }
-        AuthAnswer answer = request_authorization(endpoint_, next.first, next.second);
-        done_(std::move(next.first), std::move(next.second), std::move(answer));
+        AuthAnswer answer = request_authorization(next.channel ? channels_ : users_, next.socket_id,
+                                                  next.channel);
+        done_(std::move(next), std::move(answer));
     }
 }
 

@@ -19,5 +19,10 @@ TEST(AuthEndpoint, TheBodyIsSocketIdChannelNameThenTheParams) {
               "socket_id=1.2&channel_name=presence-r%3D%40&user%20id=7&x=a%26b");
 }
 
+TEST(AuthEndpoint, ASigninBodyIsSocketIdThenTheParams) {
+    EXPECT_EQ(auth_request_body("1.2", std::nullopt, {{"user_id", "7"}}),
+              "socket_id=1.2&user_id=7");
+}
+
 }  // namespace
 }  // namespace herald::client

@@ -79,6 +79,8 @@ void ChannelBook::connection_lost() {
     for (auto& [name, entry] : channels_) {
         entry.status = ChannelStatus::Waiting;
         entry.members.clear();
+        entry.rekeying = false;  // the next connection's authorization brings a key
+        entry.sealed.clear();
     }
 }
 

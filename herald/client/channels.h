@@ -53,10 +53,20 @@ enum class ChannelStatus : std::uint8_t {
                   // next connection
 };
 
+// An encrypted channel's event that did not open with the channel's key, kept while the key is
+// asked for again (protocol.md §7.8).
+struct SealedEvent {
+    std::string event;
+    std::string payload;
+};
+
 struct ChannelEntry {
     ChannelStatus status = ChannelStatus::Waiting;
     Members members;         // presence channels only
     std::string my_user_id;  // from the channel_data of the last authorization (presence)
+    std::string key;         // encrypted channels: the secretbox key (the decoded shared_secret)
+    bool rekeying = false;   // encrypted channels: authorizing again after a failed decryption
+    std::vector<SealedEvent> sealed;  // ... and the events waiting for the new key
 };
 
 class ChannelBook {

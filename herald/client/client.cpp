@@ -1,23 +1,12 @@
 #include "herald/client/client.h"
 
 #include <algorithm>
-#include <atomic>
-#include <future>
-#include <map>
-#include <optional>
-#include <random>
 #include <stdexcept>
 #include <utility>
-#include <vector>
 
-#include "herald/client/auth_endpoint.h"
-#include "herald/net/timer.h"
-#include "herald/net/tls.h"
-#include "herald/net/worker.h"
+#include "herald/client/client_state.h"
 #include "herald/pusher/channel.h"
 #include "herald/pusher/limits.h"
-#include "herald/pusher/server_message_reader.h"
-#include "herald/web/client.h"
 
 namespace herald::client {
 
@@ -25,18 +14,33 @@ namespace {
 
 constexpr std::string_view kVersion = "0.1.0";
 
-struct Binding {
-    BindingId id = 0;
-    std::string event;  // "" for a global binding
-    Callback callback;
-};
+using detail::Binding;
+using detail::ClientState;
 
 }  // namespace
 
+std::string websocket_host(const Options& options) {
+    if (!options.host.empty()) {
+        return options.host;
+    }
+    if (options.cluster.empty()) {
+        return "127.0.0.1";
+    }
+    // The cluster becomes part of a host name: nothing that could change the URL's meaning.
+    const bool valid = std::ranges::all_of(options.cluster, [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+    if (!valid) {
+        throw std::invalid_argument("a cluster name is [a-z0-9-]+: " + options.cluster);
+    }
+    return "ws-" + options.cluster + ".pusher.com";
+}
+
 std::string websocket_url(const Options& options) {
-    const bool v6 = options.host.find(':') != std::string::npos;
+    const std::string host = websocket_host(options);
+    const bool v6 = host.find(':') != std::string::npos;
     std::string url = options.tls ? "wss://" : "ws://";
-    url += v6 ? "[" + options.host + "]" : options.host;
+    url += v6 ? "[" + host + "]" : host;
     url += ":" + std::to_string(options.port) + options.path_prefix + "/app/" + options.key;
     url += "?protocol=7&client=herald-cpp&version=";
     url += kVersion;
@@ -44,242 +48,14 @@ std::string websocket_url(const Options& options) {
     return url;
 }
 
-// Everything the I/O thread owns. Channel handles share it, so a handle outliving its Client
-// finds `stopped` set and does nothing.
-struct Channel::Shared {
-    explicit Shared(Options opts)
-        : options(std::move(opts)),
-          url(websocket_url(options)),
-          tls(options.tls ? net::make_client_tls_context({options.verify_tls, options.ca_file})
-                          : nullptr),
-          timer(worker),
-          core(options.timeouts, hooks()) {
-        web_options.tls = {options.verify_tls, options.ca_file};
-        web_options.max_message_bytes = 16 * 1024 * 1024;
-        if (!options.authorizer && !options.auth_endpoint.empty()) {
-            AuthEndpoint endpoint{options.auth_endpoint, options.auth_params, options.auth_headers,
-                                  options.ca_file, options.verify_tls};
-            auth_thread = std::make_unique<AuthThread>(
-                    std::move(endpoint),
-                    [this](std::string socket_id, std::string channel, AuthAnswer answer) {
-                        post([this, socket_id = std::move(socket_id), channel = std::move(channel),
-                              answer = std::move(answer)] {
-                            core.authorized(socket_id, channel, answer.result, answer.http_status);
-                        });
-                    });
-        }
-    }
-
-    CoreHooks hooks() {
-        CoreHooks h;
-        h.open = [this] {
-            open();
-        };
-        h.send = [this](const std::string& text) {
-            if (socket) {
-                socket->send(text);
-            }
-        };
-        h.drop = [this](std::uint16_t code) {
-            drop(code);
-        };
-        h.state_changed = [this](State previous, State current) {
-            const auto callback = state_callback;
-            if (callback) {
-                guarded([&] { callback(previous, current); });
-            }
-        };
-        h.event = [this](const Event& event) {
-            dispatch(event);
-        };
-        if (!options.authorizer && !options.auth_endpoint.empty()) {
-            h.authorize_async = [this](const std::string& socket_id, const std::string& channel) {
-                auth_thread->request(socket_id, channel);
-            };
-            h.random = [this] {
-                return std::uniform_real_distribution<double>(0.0, 1.0)(random);
-            };
-            return h;
-        }
-        h.authorize = [this](std::string_view socket_id, std::string_view channel) -> AuthResult {
-            if (!options.authorizer) {
-                return util::unexpected(std::string("no authorizer in the client's options"));
-            }
-            try {
-                return options.authorizer(socket_id, channel);
-            } catch (const std::exception& e) {
-                return util::unexpected(std::string("the authorizer threw: ") + e.what());
-            }
-        };
-        h.random = [this] {
-            return std::uniform_real_distribution<double>(0.0, 1.0)(random);
-        };
-        return h;
-    }
-
-    template <class Fn>
-    static void guarded(Fn&& fn) noexcept {
-        try {
-            fn();
-        } catch (...) {
-            // A callback must not throw; what it throws stops there, not in the I/O loop.
-        }
-    }
-
-    void open() {
-        drop(1000);
-        const auto generation = ++socket_generation;
-        try {
-            socket = web::connect(worker, url, web_options, tls);
-        } catch (const std::exception&) {
-            worker.post([this, generation] { closed(generation, 1006); });
-            return;
-        }
-        socket->on_message([this, generation](const web::Message& message) {
-            if (generation == socket_generation && message.is_text()) {
-                core.socket_message(message.data, Clock::now());
-                rearm();
-            }
-        });
-        socket->on_close([this, generation](std::uint16_t code, std::string_view) {
-            closed(generation, code);
-        });
-    }
-
-    void closed(std::uint64_t generation, std::uint16_t code) {
-        if (generation != socket_generation) {
-            return;
-        }
-        retire();
-        core.socket_closed(code, Clock::now());
-        rearm();
-    }
-
-    // Forgets the current WebSocket: whatever it reports later is ignored.
-    void drop(std::uint16_t code) {
-        ++socket_generation;
-        if (socket) {
-            socket->close(code);
-            retire();
-        }
-    }
-
-    // Releases the WebSocket after the current handler (it may be the one running).
-    void retire() {
-        if (socket) {
-            worker.post([old = std::move(socket)] {});
-        }
-    }
-
-    void rearm() {
-        const auto deadline = core.next_deadline();
-        if (!deadline || stopped) {
-            timer.cancel();
-            return;
-        }
-        const auto delay = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
-        timer.arm(std::max(delay, std::chrono::milliseconds(0)), [this] {
-            core.tick(Clock::now());
-            rearm();
-        });
-    }
-
-    void dispatch(const Event& event) {
-        if (event.channel.empty()) {
-            const auto callback = error_callback;
-            if (callback && event.event == pusher::events::kError) {
-                guarded([&] { callback(event); });
-            }
-            return;
-        }
-        std::vector<Callback> callbacks;
-        if (const auto it = bindings.find(event.channel); it != bindings.end()) {
-            for (const auto& binding : it->second) {
-                if (binding.event == event.event) {
-                    callbacks.push_back(binding.callback);
-                }
-            }
-        }
-        for (const auto& binding : global_bindings) {
-            callbacks.push_back(binding.callback);
-        }
-        for (const auto& callback : callbacks) {
-            guarded([&] { callback(event); });
-        }
-    }
-
-    // Runs `fn` on the I/O thread and returns its result (`fallback` once stopped).
-    template <class R, class Fn>
-    R call(R fallback, Fn&& fn) {
-        if (worker.in_worker_thread()) {
-            return fn();
-        }
-        if (stopped) {
-            return fallback;
-        }
-        std::packaged_task<R()> task(std::forward<Fn>(fn));
-        auto result = task.get_future();
-        worker.post([&task] { task(); });
-        return result.get();
-    }
-
-    template <class Fn>
-    void post(Fn&& fn) {
-        if (!stopped) {
-            worker.post([this, fn = std::forward<Fn>(fn)]() mutable {
-                fn();
-                rearm();
-            });
-        }
-    }
-
-    void stop() {
-        if (stopped.exchange(true)) {
-            return;
-        }
-        auth_thread.reset();  // waits for the request in progress; nothing is posted after
-        std::packaged_task<void()> task([this] {
-            // The application may be tearing down what its callbacks use: none runs from here.
-            state_callback = nullptr;
-            error_callback = nullptr;
-            bindings.clear();
-            global_bindings.clear();
-            core.disconnect();
-            timer.cancel();
-        });
-        auto done = task.get_future();
-        worker.post([&task] { task(); });
-        done.wait();
-        worker.stop();
-    }
-
-    Options options;
-    std::string url;
-    web::ClientOptions web_options;
-    net::TlsContextPtr tls;
-    net::Worker worker;  // before everything that lives on it
-    net::Timer timer;
-    Core core;
-    web::WebSocketPtr socket;
-    std::uint64_t socket_generation = 0;
-    std::mt19937_64 random{std::random_device{}()};
-    std::map<std::string, std::vector<Binding>, std::less<>> bindings;  // by channel
-    std::vector<Binding> global_bindings;
-    StateCallback state_callback;
-    Callback error_callback;
-    std::atomic<BindingId> next_binding{1};
-    std::atomic<bool> stopped{false};
-    std::unique_ptr<AuthThread> auth_thread;  // the HTTP auth endpoint, when it is the authorizer
-};
-
-Channel::Channel(std::shared_ptr<Shared> shared, std::string name)
+Channel::Channel(std::shared_ptr<ClientState> shared, std::string name)
     : shared_(std::move(shared)), name_(std::move(name)) {}
 
 BindingId Channel::bind(std::string event, Callback callback) {
     const BindingId id = shared_->next_binding++;
     shared_->post([s = shared_.get(), name = name_, id, event = std::move(event),
                    callback = std::move(callback)]() mutable {
-        s->bindings[name].push_back(Binding{id, std::move(event), std::move(callback)});
+        s->add_binding(name, Binding{id, std::move(event), std::move(callback)});
     });
     return id;
 }
@@ -319,9 +95,32 @@ Members Channel::members() const {
     });
 }
 
-Client::Client(Options options) : shared_(std::make_shared<Channel::Shared>(std::move(options))) {
-    shared_->worker.start();
+User::User(std::shared_ptr<ClientState> shared) : shared_(std::move(shared)) {}
+
+BindingId User::bind(std::string event, Callback callback) {
+    return Channel(shared_, std::string(detail::kUserBindings))
+            .bind(std::move(event), std::move(callback));
 }
+
+BindingId User::bind_global(Callback callback) {
+    return bind("", std::move(callback));  // "" matches every user event (dispatch_to)
+}
+
+BindingId User::bind_watchlist(std::string event, Callback callback) {
+    return Channel(shared_, std::string(detail::kWatchlistBindings))
+            .bind(std::move(event), std::move(callback));
+}
+
+void User::unbind(BindingId id) {
+    Channel(shared_, std::string(detail::kUserBindings)).unbind(id);
+    Channel(shared_, std::string(detail::kWatchlistBindings)).unbind(id);
+}
+
+std::string User::id() const {
+    return shared_->call(std::string(), [this] { return shared_->core.user_id(); });
+}
+
+Client::Client(Options options) : shared_(std::make_shared<ClientState>(std::move(options))) {}
 
 Client::~Client() {
     shared_->stop();
@@ -392,6 +191,14 @@ void Client::unbind(BindingId id) {
 util::Result<void, std::string> Client::trigger(std::string_view channel, std::string_view event,
                                                 std::string_view data_json) {
     return this->channel(std::string(channel)).trigger(event, data_json);
+}
+
+void Client::signin() {
+    shared_->post([s = shared_.get()] { s->core.signin(); });
+}
+
+User Client::user() {
+    return User(shared_);
 }
 
 }  // namespace herald::client

@@ -4,6 +4,8 @@
 #include "herald/client/client.h"
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
 #include <mutex>
 #include <ranges>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "herald/pusher/socket_id.h"
 #include "herald/util/parse.h"
 #include "herald/web/server.h"
+#include "herald/web/tls_files.h"
 
 namespace herald::client {
 namespace {
@@ -465,6 +468,57 @@ TEST(ClientAgainstASilentServer, ReconnectsAfterTheActivityAndPongTimeouts) {
     client.disconnect();
     ASSERT_TRUE(eventually([&] { return client.state() == State::Disconnected; }));
     server.stop(200ms);
+}
+
+// 4000 (protocol.md §5.2): a plain server that accepts only TLS; the client comes back over
+// wss:// on the same port, where a TLS server now answers.
+TEST(ClientAgainstATlsOnlyServer, Code4000SwitchesToTls) {
+    const web::testing::TlsFiles files;
+    if (!files.ok()) {
+        GTEST_SKIP() << "the openssl command could not make a certificate";
+    }
+    std::atomic<int> refused{0};
+    auto plain = std::make_unique<web::Server>(web::ServerOptions{});
+    plain->on_websocket([&](const web::WebSocketPtr& socket) {
+        web::WebSocket* raw = socket.get();
+        socket->on_open([&, raw] {
+            ++refused;
+            raw->send(pusher::pusher_error(pusher::ErrorCode::SslOnly, "TLS only"));
+            raw->close(4000);
+        });
+    });
+    plain->start();
+    const std::uint16_t port = plain->port();
+
+    Options options;
+    options.key = "key";
+    options.port = port;
+    options.ca_file = files.cert().string();
+    options.timeouts.first_backoff = 50ms;
+    options.timeouts.max_backoff = 200ms;
+    Client client(std::move(options));
+    Recorder recorder;
+    client.on_state_change(recorder.states());
+    client.connect();
+    ASSERT_TRUE(eventually([&] { return refused.load() >= 1; }));
+    plain->stop(200ms);
+    plain.reset();
+
+    web::ServerOptions tls_options;
+    tls_options.port = port;
+    tls_options.tls = net::TlsServerOptions{files.cert().string(), files.key().string()};
+    web::Server tls(tls_options);
+    tls.on_websocket([](const web::WebSocketPtr& socket) {
+        web::WebSocket* raw = socket.get();
+        socket->on_open([raw] { raw->send(pusher::connection_established("9.9", 120s)); });
+    });
+    tls.start();
+    ASSERT_TRUE(eventually([&] { return client.socket_id() == "9.9"; }));
+    EXPECT_EQ(refused.load(), 1);  // never plain again
+    const auto states = recorder.state_list();
+    EXPECT_EQ(std::count(states.begin(), states.end(), State::Failed), 0);
+    client.disconnect();
+    tls.stop(200ms);
 }
 
 }  // namespace

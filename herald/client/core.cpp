@@ -70,6 +70,7 @@ void Core::disconnect() {
     retry_at_.reset();
     socket_id_.clear();
     channels_.connection_lost();
+    signed_out();
     if (state_ != State::Initialized) {
         set_state(State::Disconnected);
     }
@@ -91,6 +92,10 @@ void Core::lose(AfterClose action, Clock::time_point now) {
     ping_sent_ = false;
     socket_id_.clear();
     channels_.connection_lost();
+    signed_out();
+    if (action == AfterClose::Tls) {
+        action = hooks_.use_tls && hooks_.use_tls() ? AfterClose::Now : AfterClose::Fail;
+    }
     if (action == AfterClose::Fail) {
         retry_at_.reset();
         set_state(State::Failed);
@@ -145,6 +150,9 @@ void Core::socket_message(std::string_view text, Clock::time_point now) {
              std::string(pusher::data_text(message.data)));
         return;
     }
+    if (user_message(message)) {
+        return;
+    }
     if (message.channel) {
         channel_message(message.event, *message.channel, message.data, std::move(message.user_id));
     }
@@ -192,6 +200,9 @@ void Core::established(std::string socket_id, std::chrono::milliseconds activity
             return;  // a callback disconnected
         }
         send_subscribe(name);
+    }
+    if (signin_requested_ && established_) {
+        start_signin();  // §10.7 step 5: every new connection signs in again
     }
 }
 

@@ -2,7 +2,8 @@
 //
 // The realtime client without I/O: pusher-js's connection state machine (protocol.md §10.4),
 // the reconnection decision (§5, §10.5), keep-alive (§10.3), channel subscriptions with
-// authorization (§10.6, §7) and presence members (§4.4, §4.7), and client events (§4.9). The
+// authorization (§10.6, §7) and presence members (§4.4, §4.7), encrypted channels (§7.8),
+// client events (§4.9) and user sign-in with its events (§4.11-§4.13, §10.7). The
 // transport and the application are hooks; time is passed in with every call and
 // next_deadline() says when tick() is due. client.h runs it over a WebSocket.
 // Owner: one thread at a time (the client's I/O thread). Hooks run inside the calls.
@@ -19,6 +20,7 @@
 #include "herald/client/channels.h"
 #include "herald/client/reconnect.h"
 #include "herald/pusher/message.h"
+#include "herald/pusher/server_message_reader.h"
 #include "herald/util/result.h"
 
 namespace herald::client {
@@ -61,9 +63,22 @@ struct Event {
 using AuthResult = util::Result<std::string, std::string>;
 using Authorizer =
         std::function<AuthResult(std::string_view socket_id, std::string_view channel_name)>;
+// What a user authenticator returns (§7.5, §10.7): {"auth": ..., "user_data": "..."}, or why
+// there is none.
+using UserAuthenticator = std::function<AuthResult(std::string_view socket_id)>;
+
+// Where a user event goes (§4.11-§4.13): the user's own bindings (pusher:signin_success,
+// pusher:signin_error, the events of #server-to-user-<id>) or the watchlist's (online, offline).
+enum class UserScope : std::uint8_t {
+    User,
+    Watchlist,
+};
 
 struct CoreHooks {
-    std::function<void()> open;                    // open a new WebSocket
+    std::function<void()> open;  // open a new WebSocket
+    // 4000 (§5.2): the following `open`s go over TLS. False when that cannot be (already TLS,
+    // or no TLS set-up): the connection then fails.
+    std::function<bool()> use_tls;
     std::function<void(const std::string&)> send;  // one text frame on the open WebSocket
     std::function<void(std::uint16_t code)> drop;  // close it; nothing more is reported of it
     std::function<void(State previous, State current)> state_changed;
@@ -73,6 +88,11 @@ struct CoreHooks {
     // later through Core::authorized() (the HTTP auth endpoint, off the I/O thread).
     std::function<void(const std::string& socket_id, const std::string& channel)> authorize_async;
     std::function<double()> random;  // uniform in [0, 1), for the jitter
+    // signin(): a user authenticator, or one whose answer comes later through
+    // Core::user_authenticated() (used when `authenticate_user` is empty).
+    UserAuthenticator authenticate_user;
+    std::function<void(const std::string& socket_id)> authenticate_user_async;
+    std::function<void(const Event&, UserScope)> user_event;
 };
 
 class Core {
@@ -109,6 +129,16 @@ public:
                                                           std::string_view data_json,
                                                           Clock::time_point now);
 
+    // §10.7: signs in now if connected, and again on every new connection.
+    void signin();
+    // The answer to an authenticate_user_async call; ignored unless a sign-in is waiting for
+    // it on the same socket id.
+    void user_authenticated(std::string_view socket_id, const AuthResult& result,
+                            int http_status = 0);
+
+    // The signed-in user's id ("" until pusher:signin_success on the current connection).
+    [[nodiscard]] const std::string& user_id() const noexcept { return user_id_; }
+
     [[nodiscard]] State state() const noexcept { return state_; }
 
     [[nodiscard]] const std::string& socket_id() const noexcept { return socket_id_; }
@@ -131,8 +161,22 @@ private:
                               int http_status);
     void channel_message(const std::string& event, const std::string& channel,
                          const pusher::EventData& data, std::optional<std::string> user_id);
+    // Encrypted channels (core_encrypted.cpp, §7.8).
+    [[nodiscard]] static util::Result<std::string, std::string> channel_key(
+            const pusher::Authorization& authorization);
+    void encrypted_event(const std::string& channel, const std::string& event, std::string payload);
+    void rekeyed(const std::string& channel, const AuthResult& result);
+    void emit_sealed(const std::string& channel, std::string_view key, const SealedEvent& sealed);
     void emit(std::string event, std::string channel, std::string data,
               std::optional<std::string> user_id = std::nullopt);
+    // Sign-in (core_user.cpp, §4.11-§4.13).
+    void start_signin();
+    void send_signin(const AuthResult& result, int http_status);
+    [[nodiscard]] bool user_message(pusher::ServerMessage& message);
+    void signed_in(const pusher::EventData& data);
+    void signin_error(std::string_view error, int http_status = 0);
+    void signed_out();
+    void emit_user(std::string event, std::string channel, std::string data, UserScope scope);
 
     Timeouts timeouts_;
     CoreHooks hooks_;
@@ -149,6 +193,10 @@ private:
     Clock::time_point connecting_since_{};
     std::optional<Clock::time_point> retry_at_;
     std::deque<Clock::time_point> client_events_;  // sent in the last second
+    bool signin_requested_ = false;
+    bool signin_waiting_ = false;  // the authenticator was asked on this connection
+    std::string user_id_;
+    std::string user_channel_;  // #server-to-user-<id> once signed in
 };
 
 }  // namespace herald::client

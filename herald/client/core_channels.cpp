@@ -52,10 +52,6 @@ void Core::send_subscribe(const std::string& channel) {
     }
     const auto kind = pusher::classify_channel(channel);
     pusher::Subscribe subscribe{channel, "", std::nullopt};
-    if (pusher::is_encrypted(kind)) {
-        refuse(channel, "AuthError", "encrypted channels are not supported yet");
-        return;
-    }
     if (pusher::requires_auth(kind)) {
         if (!hooks_.authorize && hooks_.authorize_async) {
             entry->status = ChannelStatus::Authorizing;
@@ -82,11 +78,16 @@ void Core::authorized(std::string_view socket_id, std::string_view channel,
                       const AuthResult& result, int http_status) {
     const std::string name(channel);
     const auto* entry = channels_.find(name);
-    if (entry == nullptr || !established_ || socket_id != socket_id_ ||
-        entry->status != ChannelStatus::Authorizing) {
+    if (entry == nullptr || !established_ || socket_id != socket_id_) {
         return;  // unsubscribed, or asked for an earlier connection
     }
-    subscribe_authorized(name, result, http_status);
+    if (entry->rekeying) {
+        rekeyed(name, result);
+        return;
+    }
+    if (entry->status == ChannelStatus::Authorizing) {
+        subscribe_authorized(name, result, http_status);
+    }
 }
 
 void Core::subscribe_authorized(const std::string& channel, const AuthResult& result,
@@ -114,6 +115,14 @@ void Core::subscribe_authorized(const std::string& channel, const AuthResult& re
             return;
         }
         entry->my_user_id = member->user_id;
+    }
+    if (pusher::is_encrypted(pusher::classify_channel(channel))) {
+        auto key = channel_key(*authorization);
+        if (!key) {
+            refuse(channel, "AuthError", key.error(), http_status);
+            return;
+        }
+        entry->key = std::move(*key);
     }
     subscribe.auth = std::move(authorization->auth);
     subscribe.channel_data = std::move(authorization->channel_data);
@@ -164,6 +173,10 @@ void Core::channel_message(const std::string& event, const std::string& channel,
     if (event == pusher::events::kSubscriptionError) {
         entry->status = ChannelStatus::Refused;
     }
+    if (pusher::is_encrypted(pusher::classify_channel(channel)) && !event.starts_with("pusher:")) {
+        encrypted_event(channel, event, std::string(pusher::data_text(data)));
+        return;
+    }
     emit(event, channel, std::string(pusher::data_text(data)), std::move(user_id));
 }
 
@@ -197,6 +210,10 @@ util::Result<void, std::string> Core::trigger(std::string_view channel, std::str
                                               std::string_view data_json, Clock::time_point now) {
     if (!pusher::is_client_event_name(event)) {
         return unexpected(std::string("client event names start with client-"));
+    }
+    if (pusher::is_encrypted(pusher::classify_channel(channel))) {
+        // pusher-js refuses them too: the server cannot tell a sealed payload from a forged one.
+        return unexpected(std::string("client events are not supported on encrypted channels"));
     }
     if (!pusher::accepts_client_events(pusher::classify_channel(channel))) {
         return unexpected(std::string("client events go on private and presence channels only"));

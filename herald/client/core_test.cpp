@@ -1,3 +1,4 @@
+// The Core's connection and channel decisions (core.cpp, core_channels.cpp) on the test's clock.
 #include "herald/client/core.h"
 
 #include <string>
@@ -5,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "herald/client/core_fixture.h"
 #include "herald/pusher/auth.h"
 #include "herald/pusher/server_message.h"
 
@@ -13,81 +15,7 @@ namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::seconds;
-
-// A core over a transport that records what it is asked to do, on a clock the test moves.
-class CoreTest : public ::testing::Test {
-protected:
-    CoreTest() : core_(timeouts(), hooks()) {}
-
-    static Timeouts timeouts() {
-        Timeouts t;
-        t.activity = seconds(120);
-        t.pong = seconds(30);
-        t.unavailable = seconds(10);
-        t.first_backoff = seconds(1);
-        t.max_backoff = seconds(8);
-        return t;
-    }
-
-    CoreHooks hooks() {
-        CoreHooks h;
-        h.open = [this] {
-            ++opens_;
-        };
-        h.send = [this](const std::string& text) {
-            sent_.push_back(text);
-        };
-        h.drop = [this](std::uint16_t code) {
-            drops_.push_back(code);
-        };
-        h.state_changed = [this](State, State current) {
-            states_.push_back(current);
-        };
-        h.event = [this](const Event& event) {
-            events_.push_back(event);
-        };
-        h.authorize = [this](std::string_view socket_id, std::string_view channel) -> AuthResult {
-            if (refuse_auth_) {
-                return util::unexpected(std::string("no"));
-            }
-            const bool presence = channel.starts_with("presence-");
-            const std::string data = R"({"user_id":"u1","user_info":{"n":1}})";
-            std::string json = R"({"auth":")" +
-                               pusher::channel_auth("key", "secret", socket_id, channel,
-                                                    presence ? std::optional<std::string_view>(data)
-                                                             : std::nullopt) +
-                               "\"";
-            if (presence) {
-                json += R"(,"channel_data":"{\"user_id\":\"u1\",\"user_info\":{\"n\":1}}")";
-            }
-            return json + "}";
-        };
-        h.random = [] {
-            return 1.0;
-        };
-        return h;
-    }
-
-    void receive(const std::string& text) { core_.socket_message(text, now_); }
-
-    void establish(std::string_view socket_id = "1.1", seconds activity = seconds(120)) {
-        receive(pusher::connection_established(socket_id, activity));
-    }
-
-    void advance(milliseconds by) {
-        now_ += by;
-        core_.tick(now_);
-    }
-
-    Clock::time_point now_{seconds(1000)};
-    Core core_;
-    int opens_ = 0;
-    bool refuse_auth_ = false;
-    std::vector<std::string> sent_;
-    std::vector<std::uint16_t> drops_;
-    std::vector<State> states_;
-    std::vector<Event> events_;
-};
+using testing::CoreTest;
 
 TEST_F(CoreTest, ConnectsAndLearnsItsSocketId) {
     EXPECT_EQ(core_.state(), State::Initialized);
@@ -112,6 +40,17 @@ TEST_F(CoreTest, FatalCodesFailWithoutReconnecting) {
     advance(seconds(100));
     EXPECT_EQ(opens_, 1);
     EXPECT_EQ(core_.socket_id(), "");
+}
+
+TEST_F(CoreTest, Code4000SwitchesToTlsAndReconnectsAtOnceButOnlyOnce) {
+    core_.connect(now_);
+    receive(pusher::pusher_error(pusher::ErrorCode::SslOnly, "TLS only"));
+    EXPECT_TRUE(tls_);
+    EXPECT_EQ(opens_, 2);  // at once, over TLS
+    EXPECT_EQ(core_.state(), State::Connecting);
+    core_.socket_closed(4000, now_);  // refused over TLS too: nothing more to switch to
+    EXPECT_EQ(core_.state(), State::Failed);
+    EXPECT_EQ(opens_, 2);
 }
 
 TEST_F(CoreTest, AHandshakeErrorDecidesLikeACloseCode) {
@@ -395,14 +334,6 @@ TEST_F(CoreTest, ClientEventsFollowTheProtocolsRules) {
     EXPECT_TRUE(core_.trigger("private-a", "client-x", "1", now_ + milliseconds(1000)));
 }
 
-TEST_F(CoreTest, EncryptedChannelsAreRefusedLocallyForNow) {
-    core_.connect(now_);
-    establish();
-    ASSERT_TRUE(core_.subscribe("private-encrypted-a"));
-    EXPECT_TRUE(sent_.empty());
-    EXPECT_EQ(events_.back().event, "pusher:subscription_error");
-}
-
 TEST_F(CoreTest, DisconnectStopsEverything) {
     core_.connect(now_);
     establish();
@@ -424,6 +355,16 @@ TEST_F(CoreTest, PusherErrorsAfterTheHandshakeAreOnlyReported) {
     EXPECT_TRUE(drops_.empty());
     ASSERT_EQ(events_.size(), 1U);
     EXPECT_EQ(events_[0].data, R"({"code":4301,"message":"slow down"})");
+}
+
+TEST_F(CoreTest, CacheMissIsANamedChannelEvent) {
+    core_.connect(now_);
+    establish();
+    ASSERT_TRUE(core_.subscribe("cache-weather"));
+    receive(pusher::subscription_succeeded("cache-weather"));
+    receive(pusher::cache_miss("cache-weather"));
+    EXPECT_EQ(events_.back().event, "pusher:cache_miss");
+    EXPECT_EQ(events_.back().channel, "cache-weather");
 }
 
 }  // namespace

@@ -7,6 +7,9 @@
 namespace herald::client {
 
 AfterClose after_close(std::uint16_t code) noexcept {
+    if (code == pusher::to_int(pusher::ErrorCode::SslOnly)) {
+        return AfterClose::Tls;
+    }
     switch (pusher::range_of(code)) {
         case pusher::ErrorRange::Fatal:
         case pusher::ErrorRange::Other:

@@ -12,7 +12,8 @@
 namespace herald::client {
 
 enum class AfterClose : std::uint8_t {
-    Fail,     // 4000-4099 and 4300 and above: reconnecting unchanged fails again; state failed
+    Fail,  // 4001-4099 and 4300 and above: reconnecting unchanged fails again; state failed
+    Tls,   // 4000: the app accepts only TLS; reconnect at once over wss:// (pusher-js's tls_only)
     Backoff,  // 4100-4199, and every WebSocket code (1000-3999: 1006, network errors)
     Now,      // 4200-4299: the server asks for a fresh connection at once
 };

@@ -8,7 +8,8 @@ namespace {
 using std::chrono::milliseconds;
 
 TEST(AfterClose, FollowsTheProtocolsRanges) {
-    for (const std::uint16_t code : {4000, 4001, 4009, 4099, 4300, 4301, 4399, 4500}) {
+    EXPECT_EQ(after_close(4000), AfterClose::Tls);
+    for (const std::uint16_t code : {4001, 4009, 4099, 4300, 4301, 4399, 4500}) {
         EXPECT_EQ(after_close(code), AfterClose::Fail) << code;
     }
     for (const std::uint16_t code : {4100, 4150, 4199}) {

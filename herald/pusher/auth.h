@@ -6,9 +6,9 @@
 // re-serialised. Validating socket ids and channel names is the caller's job (socket_id.h,
 // channel.h).
 //
-// Encryption: the server never encrypts or decrypts payloads (§6.6, §7.8), and the key
-// derivation of §7.4 is a plain SHA-256, so this module needs no libsodium. The secretbox itself
-// belongs to the SDK and client, which will add libsodium when they encrypt.
+// Encryption: the server never encrypts or decrypts payloads (§6.6, §7.8); the key derivation of
+// §7.4 is a plain SHA-256, and the secretbox the SDK seals and the client opens with is in
+// secretbox.h.
 // Owner: none (pure functions).
 #pragma once
 

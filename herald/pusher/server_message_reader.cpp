@@ -93,17 +93,15 @@ std::optional<ConnectionEstablished> read_connection_established(const EventData
         return std::nullopt;
     }
     const auto timeout = last_member(*object, "activity_timeout");
-    std::int64_t seconds = 0;
-    if (!timeout || timeout->get_int64().get(seconds) != simdjson::SUCCESS) {
-        double real = 0;
-        if (!timeout || timeout->get_double().get(real) != simdjson::SUCCESS) {
-            return std::nullopt;
-        }
-        seconds = static_cast<std::int64_t>(real);
-    }
-    if (seconds <= 0) {
+    // Read as a double, so that an integer past int64 is a number too; compared before the cast,
+    // which is undefined for a value out of range.
+    double real = 0;
+    if (!timeout || timeout->get_double().get(real) != simdjson::SUCCESS || !(real >= 1)) {
         return std::nullopt;
     }
+    const auto max = static_cast<double>(kMaxActivityTimeout.count());
+    const auto seconds =
+            real >= max ? kMaxActivityTimeout.count() : static_cast<std::int64_t>(real);
     return ConnectionEstablished{std::string(*socket_id), std::chrono::seconds(seconds)};
 }
 
@@ -169,11 +167,75 @@ std::optional<Authorization> read_authorization(std::string_view json) {
     if (!auth) {
         return std::nullopt;
     }
-    Authorization result{std::string(*auth), std::nullopt};
+    Authorization result{std::string(*auth), std::nullopt, std::nullopt};
     if (const auto channel_data = string_member(*object, "channel_data")) {
         result.channel_data = std::string(*channel_data);
     }
+    if (const auto shared_secret = string_member(*object, "shared_secret")) {
+        result.shared_secret = std::string(*shared_secret);
+    }
     return result;
+}
+
+std::optional<UserAuthentication> read_user_authentication(std::string_view json) {
+    dom::parser parser;
+    const auto object = parse_object(parser, json);
+    if (!object) {
+        return std::nullopt;
+    }
+    const auto auth = string_member(*object, "auth");
+    const auto user_data = string_member(*object, "user_data");
+    if (!auth || !user_data) {
+        return std::nullopt;
+    }
+    return UserAuthentication{std::string(*auth), std::string(*user_data)};
+}
+
+std::optional<std::string> read_signin_success(const EventData& data) {
+    dom::parser parser;
+    const auto object = parse_object(parser, data_text(data));
+    if (!object) {
+        return std::nullopt;
+    }
+    const auto user_data = string_member(*object, "user_data");
+    return user_data ? std::optional<std::string>(*user_data) : std::nullopt;
+}
+
+std::optional<std::string> read_user_id(std::string_view user_data) {
+    dom::parser parser;
+    const auto object = parse_object(parser, user_data);
+    if (!object) {
+        return std::nullopt;
+    }
+    const auto id = string_member(*object, "id");
+    if (!id || id->empty()) {
+        return std::nullopt;
+    }
+    return std::string(*id);
+}
+
+std::vector<WatchlistNotice> read_watchlist_events(const EventData& data) {
+    std::vector<WatchlistNotice> notices;
+    dom::parser parser;
+    const auto object = parse_object(parser, data_text(data));
+    if (!object) {
+        return notices;
+    }
+    const auto events = last_member(*object, "events");
+    dom::array list;
+    if (!events || events->get_array().get(list) != simdjson::SUCCESS) {
+        return notices;
+    }
+    for (const auto element : list) {
+        dom::object notice;
+        if (element.get_object().get(notice) != simdjson::SUCCESS) {
+            continue;
+        }
+        if (const auto name = string_member(notice, "name")) {
+            notices.push_back(WatchlistNotice{std::string(*name), simdjson::minify(element)});
+        }
+    }
+    return notices;
 }
 
 }  // namespace herald::pusher

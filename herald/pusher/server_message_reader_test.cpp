@@ -54,6 +54,26 @@ TEST(ServerMessageReader, ConnectionEstablishedFromTheServersOwnWriter) {
     EXPECT_FALSE(read_connection_established({}));
 }
 
+TEST(ServerMessageReader, AHugeActivityTimeoutIsCappedNotOverflowed) {
+    // Found by fuzz_client_server_messages: a number past int64 was cast out of range.
+    const auto capped = read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":12033333333333333333})"));
+    ASSERT_TRUE(capped);
+    EXPECT_EQ(capped->activity_timeout, kMaxActivityTimeout);
+    EXPECT_EQ(read_connection_established(
+                      EventData::json(R"({"socket_id":"1.2","activity_timeout":1e300})"))
+                      ->activity_timeout,
+              kMaxActivityTimeout);
+    EXPECT_EQ(read_connection_established(
+                      EventData::json(R"({"socket_id":"1.2","activity_timeout":30.7})"))
+                      ->activity_timeout,
+              std::chrono::seconds{30});
+    EXPECT_FALSE(read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":-1e300})")));
+    EXPECT_FALSE(read_connection_established(
+            EventData::json(R"({"socket_id":"1.2","activity_timeout":0.5})")));
+}
+
 TEST(ServerMessageReader, ServerErrorWithAndWithoutCode) {
     const auto coded = parsed(pusher_error(ErrorCode::ApplicationDoesNotExist, "no app"));
     EXPECT_EQ(read_server_error(coded.data), (ServerError{4001, "no app"}));
@@ -75,11 +95,42 @@ TEST(ServerMessageReader, PresenceRosterAndMembers) {
 }
 
 TEST(ServerMessageReader, Authorization) {
-    EXPECT_EQ(read_authorization(R"({"auth":"k:s"})"), (Authorization{"k:s", std::nullopt}));
+    EXPECT_EQ(read_authorization(R"({"auth":"k:s"})"),
+              (Authorization{"k:s", std::nullopt, std::nullopt}));
     EXPECT_EQ(read_authorization(R"({"auth":"k:s","channel_data":"{\"user_id\":\"1\"}"})"),
-              (Authorization{"k:s", R"({"user_id":"1"})"}));
+              (Authorization{"k:s", R"({"user_id":"1"})", std::nullopt}));
+    EXPECT_EQ(read_authorization(R"({"auth":"k:s","shared_secret":"c2VjcmV0"})"),
+              (Authorization{"k:s", std::nullopt, "c2VjcmV0"}));
     EXPECT_FALSE(read_authorization(R"({"channel_data":"x"})"));
     EXPECT_FALSE(read_authorization("not json"));
+}
+
+TEST(ServerMessageReader, UserAuthenticationAndSignin) {
+    EXPECT_EQ(read_user_authentication(R"({"auth":"k:s","user_data":"{\"id\":\"7\"}"})"),
+              (UserAuthentication{"k:s", R"({"id":"7"})"}));
+    EXPECT_FALSE(read_user_authentication(R"({"auth":"k:s"})"));
+    EXPECT_FALSE(read_user_authentication(R"({"auth":"k:s","user_data":{"id":"7"}})"));
+    EXPECT_FALSE(read_user_authentication("[]"));
+
+    const auto success = parsed(signin_success(R"({"id":"12345"})"));
+    EXPECT_EQ(read_signin_success(success.data), R"({"id":"12345"})");
+    EXPECT_FALSE(read_signin_success(EventData::json("{}")));
+    EXPECT_EQ(read_user_id(R"({"id":"12345","user_info":{}})"), "12345");
+    EXPECT_FALSE(read_user_id(R"({"id":""})"));
+    EXPECT_FALSE(read_user_id(R"({"id":12345})"));
+    EXPECT_FALSE(read_user_id("not json"));
+}
+
+TEST(ServerMessageReader, WatchlistEvents) {
+    const std::vector<WatchlistEvent> events{{WatchlistStatus::Online, {"1", "2"}},
+                                             {WatchlistStatus::Offline, {"3"}}};
+    const auto message = parsed(watchlist_events(events));
+    EXPECT_EQ(
+            read_watchlist_events(message.data),
+            (std::vector<WatchlistNotice>{{"online", R"({"name":"online","user_ids":["1","2"]})"},
+                                          {"offline", R"({"name":"offline","user_ids":["3"]})"}}));
+    EXPECT_TRUE(read_watchlist_events(EventData::json(R"({"events":[1,{"x":1}]})")).empty());
+    EXPECT_TRUE(read_watchlist_events(EventData::string("nonsense")).empty());
 }
 
 }  // namespace

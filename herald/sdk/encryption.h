@@ -3,7 +3,8 @@
 // End-to-end encrypted channels (private-encrypted-*, protocol.md §6.6, §7.4, §7.8): the channel
 // key derived from the master key, and the {"nonce","ciphertext"} payload sealed with libsodium's
 // crypto_secretbox (XSalsa20-Poly1305), the same construction pusher-js opens with tweetnacl.
-// Herald's server never sees the keys or the plaintext.
+// The sealing itself is pusher/secretbox.h's (the client opens with it too); these are the SDK's
+// names for it. Herald's server never sees the keys or the plaintext.
 // Owner: none (pure functions, except that `seal` draws its nonce from libsodium's CSPRNG).
 #pragma once
 
@@ -11,10 +12,12 @@
 #include <string>
 #include <string_view>
 
+#include "herald/pusher/secretbox.h"
+
 namespace herald::sdk {
 
-inline constexpr std::size_t kSecretboxNonceBytes = 24;
-inline constexpr std::size_t kSecretboxKeyBytes = 32;
+inline constexpr std::size_t kSecretboxNonceBytes = pusher::kSecretboxNonceBytes;
+inline constexpr std::size_t kSecretboxKeyBytes = pusher::kSecretboxKeyBytes;
 
 // The 32 raw bytes of a base64 master key, or nullopt unless it decodes to exactly 32 bytes.
 [[nodiscard]] std::optional<std::string> decode_master_key(std::string_view master_key_base64);

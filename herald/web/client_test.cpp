@@ -13,6 +13,7 @@
 
 #include "herald/net/listener.h"
 #include "herald/web/echo_fixture.h"
+#include "herald/web/tls_files.h"
 #include "herald/ws/handshake.h"
 
 namespace herald::web {
@@ -147,32 +148,7 @@ TEST_F(WsClientAgainstServer, RefusedHandshakeNamesTheStatus) {
 }
 
 // A self-signed certificate for 127.0.0.1, made with the openssl command in a fresh directory.
-class TlsFiles {
-public:
-    TlsFiles() {
-        dir_ = std::filesystem::temp_directory_path() /
-               ("herald-tls-" + std::to_string(::getpid()) + "-" + std::to_string(counter_++));
-        std::filesystem::create_directories(dir_);
-        const std::string command =
-                "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes "
-                "-days 1 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
-                key().string() + " -out " + cert().string() + " >/dev/null 2>&1";
-        ok_ = std::system(command.c_str()) == 0;
-    }
-
-    ~TlsFiles() { std::filesystem::remove_all(dir_); }
-
-    [[nodiscard]] bool ok() const noexcept { return ok_; }
-
-    [[nodiscard]] std::filesystem::path cert() const { return dir_ / "cert.pem"; }
-
-    [[nodiscard]] std::filesystem::path key() const { return dir_ / "key.pem"; }
-
-private:
-    static inline int counter_ = 0;
-    std::filesystem::path dir_;
-    bool ok_ = false;
-};
+using testing::TlsFiles;
 
 class WsTls : public EchoFixture {
 protected:

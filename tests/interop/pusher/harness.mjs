@@ -199,7 +199,7 @@ export function sdkFor(server, app = kApp, overrides = {}) {
 // ---------------------------------------------------------------------------------------------
 // Application server: the auth endpoints of §7.6 on 127.0.0.1, signing with the SDK.
 //   POST /pusher/auth       socket_id, channel_name [+ user_id, user_name, tamper]
-//   POST /pusher/user-auth  socket_id [+ user_id, user_name, tamper]
+//   POST /pusher/user-auth  socket_id [+ user_id, user_name, watchlist (ids, comma-separated), tamper]
 //   GET  /static/...        files under tests/interop (the browser test's page and pusher-js)
 // `tamper=secret` signs with a wrong secret; `tamper=key` with a wrong key; `deny=1` answers 403.
 
