@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "bench/bench_support.h"
+#include "bench/ceiling_rounds.h"
 #include "bench/raw_websocket.h"
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -40,7 +41,6 @@ struct Connection {
     bool writable = true;     // false after EAGAIN or a short write, until EPOLLOUT
     std::size_t pending = 0;  // whole frames queued, the first possibly partly written
     std::size_t offset = 0;   // bytes of the first pending frame already written
-    std::size_t index = 0;    // position in Server::upgraded_
     std::string request;      // the handshake request, until it is answered
 };
 
@@ -49,13 +49,9 @@ public:
     Server(const Options& options, RoundPolicy policy)
         : policy_(policy),
           frame_(text_frame(bench_payload(policy.payload_bytes))),
-          interval_(std::chrono::duration_cast<Clock::duration>(
-                  std::chrono::duration<double>(rate_interval(options.seconds("rate", 0))))) {
-        if (interval_.count() > 0 && policy.payload_bytes < kStampOffset + kStampDigits + 2) {
-            fail("--rate needs --payload-bytes >= 64 for the latency stamp", false);
-        }
-        const std::size_t fds = raise_fd_limit(policy.connections + 64);
-        connections_.resize(fds);
+          clock_(options, policy),
+          connections_(raise_fd_limit(policy.connections + 64)),
+          open_(connections_.size()) {
         listener_ = listen_tcp(options.text("host", "127.0.0.1"),
                                static_cast<std::uint16_t>(options.count("port", 0)));
         epoll_ = epoll_create1(EPOLL_CLOEXEC);
@@ -70,52 +66,25 @@ public:
     void run() {
         announce("listening " + std::to_string(local_port(listener_)));
         while (!stop_requested()) {
-            const bool go = broadcasting() && due() && may_start_round();
+            const bool go = clock_.broadcasting(open_.size()) && clock_.due() && may_start_round();
             if (go) {
                 round();
             }
             poll(go ? 0 : wait_ms());
         }
         std::fprintf(stderr, "ceiling: rounds=%zu gated=%zu eagain=%zu writes=%zu open=%zu\n",
-                     rounds_, gated_, eagain_, writes_, upgraded_.size());
+                     rounds_, gated_, eagain_, writes_, open_.size());
     }
 
 private:
-    [[nodiscard]] bool broadcasting() {
-        if (!started_ && policy_.connections > 0 && upgraded_.size() >= policy_.connections) {
-            started_ = true;
-            announce("broadcasting " + std::to_string(upgraded_.size()));
-        }
-        return started_;
-    }
-
-    static double rate_interval(double rate) { return rate > 0 ? 1.0 / rate : 0.0; }
-
-    [[nodiscard]] bool due() const { return interval_.count() == 0 || Clock::now() >= next_round_; }
-
     // How long poll() may sleep: until the next paced round, at most 100 ms.
     [[nodiscard]] int wait_ms() const {
-        if (!started_ || interval_.count() == 0) {
-            return 100;
-        }
-        const auto left =
-                std::chrono::duration_cast<std::chrono::milliseconds>(next_round_ - Clock::now());
-        return static_cast<int>(std::clamp<std::chrono::milliseconds::rep>(left.count(), 0, 100));
-    }
-
-    // Safe while no frame is partly written, which max-unsent-bytes 0 (the default) ensures.
-    void stamp() {
-        const auto now = Clock::now();
-        const std::size_t payload_at = frame_.size() - policy_.payload_bytes;
-        write_stamp(frame_.data() + payload_at + kStampOffset, clock_nanoseconds(now));
-        // Behind schedule (the previous round took longer than the interval), the next round
-        // starts at once, without making up for the rounds missed.
-        next_round_ = next_round_ == Clock::time_point{} ? now + interval_
-                                                         : std::max(next_round_ + interval_, now);
+        return static_cast<int>(
+                std::chrono::duration_cast<std::chrono::milliseconds>(clock_.wait()).count());
     }
 
     [[nodiscard]] bool may_start_round() {
-        for (const int fd : upgraded_) {
+        for (const int fd : open_.fds()) {
             const Connection& c = connections_[static_cast<std::size_t>(fd)];
             if (c.pending * frame_.size() - c.offset > policy_.max_unsent_bytes) {
                 ++gated_;
@@ -127,10 +96,8 @@ private:
 
     void round() {
         ++rounds_;
-        if (interval_.count() > 0) {
-            stamp();
-        }
-        for (const int fd : upgraded_) {
+        clock_.start_round(frame_);
+        for (const int fd : open_.fds()) {
             Connection& c = connections_[static_cast<std::size_t>(fd)];
             c.pending += policy_.burst;
             if (c.writable) {
@@ -233,10 +200,11 @@ private:
                 return;
             }
             if (!c.upgraded) {
-                c.request.append(buffer_.data(), static_cast<std::size_t>(n));
-                if (c.request.find("\r\n\r\n") != std::string::npos) {
+                const auto read =
+                        read_handshake(c.request, {buffer_.data(), static_cast<std::size_t>(n)});
+                if (read == HandshakeRead::Complete) {
                     upgrade(fd, c);
-                } else if (c.request.size() > kMaxHandshakeBytes) {
+                } else if (read == HandshakeRead::TooLong) {
                     dead_.push_back(fd);
                     return;
                 }
@@ -254,8 +222,7 @@ private:
             return;
         }
         c.upgraded = true;
-        c.index = upgraded_.size();
-        upgraded_.push_back(fd);
+        open_.add(fd);
     }
 
     void close_dead() {
@@ -264,11 +231,7 @@ private:
             if (!c.open) {
                 continue;
             }
-            if (c.upgraded) {
-                connections_[static_cast<std::size_t>(upgraded_.back())].index = c.index;
-                upgraded_[c.index] = upgraded_.back();
-                upgraded_.pop_back();
-            }
+            open_.remove(fd);
             c = Connection{};
             close(fd);
         }
@@ -277,13 +240,11 @@ private:
 
     RoundPolicy policy_;
     std::string frame_;
-    Clock::duration interval_;  // between paced rounds; zero: as fast as the policy allows
-    Clock::time_point next_round_{};
+    RoundClock clock_;
     int listener_ = -1;
     int epoll_ = -1;
-    bool started_ = false;
     std::vector<Connection> connections_;  // indexed by fd
-    std::vector<int> upgraded_;            // fds of open WebSocket connections, any order
+    OpenSockets open_;                     // the upgraded connections
     std::vector<int> dead_;                // fds to close once the current walk is over
     std::array<iovec, IOV_MAX> iov_{};
     std::array<epoll_event, 1024> events_{};

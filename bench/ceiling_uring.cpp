@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "bench/bench_support.h"
+#include "bench/ceiling_rounds.h"
 #include "bench/raw_websocket.h"
 #include <liburing.h>
 #include <netinet/in.h>
@@ -75,7 +76,6 @@ struct Connection {
     bool closing = false;     // close once its send completes
     std::size_t pending = 0;  // whole frames queued, the first possibly partly written
     std::size_t offset = 0;   // bytes of the first pending frame already written
-    std::size_t index = 0;    // position in Server::upgraded_
     std::string request;      // the handshake request, until it is answered
     std::vector<iovec> iov;   // sendmsg's vector (burst > 1)
     msghdr message{};
@@ -87,16 +87,12 @@ public:
         : policy_(policy),
           op_(parse_op(options.text("op", "send"))),
           frame_(text_frame(bench_payload(policy.payload_bytes))),
-          interval_(std::chrono::duration_cast<Clock::duration>(
-                  std::chrono::duration<double>(rate_interval(options.seconds("rate", 0))))) {
-        if (interval_.count() > 0 && policy.payload_bytes < kStampOffset + kStampDigits + 2) {
-            fail("--rate needs --payload-bytes >= 64 for the latency stamp", false);
-        }
+          clock_(options, policy),
+          connections_(raise_fd_limit(policy.connections + 64)),
+          open_(connections_.size()) {
         if (op_ != Op::Send && policy.burst != 1) {
             fail("--op write-fixed and send-zc write one frame per round: use --burst 1", false);
         }
-        const std::size_t fds = raise_fd_limit(policy.connections + 64);
-        connections_.resize(fds);
         listener_ = listen_tcp(options.text("host", "127.0.0.1"),
                                static_cast<std::uint16_t>(options.count("port", 0)));
         epoll_ = epoll_create1(EPOLL_CLOEXEC);
@@ -138,7 +134,7 @@ public:
     void run() {
         announce("listening " + std::to_string(local_port(listener_)));
         while (!stop_requested()) {
-            if (broadcasting() && due() && may_start_round()) {
+            if (clock_.broadcasting(open_.size()) && clock_.due() && may_start_round()) {
                 round();
             }
             wait();
@@ -146,26 +142,14 @@ public:
         std::fprintf(
                 stderr,
                 "ceiling_uring: rounds=%zu gated=%zu sends=%zu short=%zu enters=%zu open=%zu\n",
-                rounds_, gated_, sends_, short_, enters_, upgraded_.size());
+                rounds_, gated_, sends_, short_, enters_, open_.size());
     }
 
 private:
-    [[nodiscard]] bool broadcasting() {
-        if (!started_ && policy_.connections > 0 && upgraded_.size() >= policy_.connections) {
-            started_ = true;
-            announce("broadcasting " + std::to_string(upgraded_.size()));
-        }
-        return started_;
-    }
-
-    static double rate_interval(double rate) { return rate > 0 ? 1.0 / rate : 0.0; }
-
-    [[nodiscard]] bool due() const { return interval_.count() == 0 || Clock::now() >= next_round_; }
-
     // The same rule as bench_ceiling: no round while a connection has more than
     // max_unsent_bytes unwritten (and a send still in the ring counts as unwritten).
     [[nodiscard]] bool may_start_round() {
-        for (const int fd : upgraded_) {
+        for (const int fd : open_.fds()) {
             const Connection& c = connections_[static_cast<std::size_t>(fd)];
             if (c.pending * frame_.size() - c.offset > policy_.max_unsent_bytes) {
                 ++gated_;
@@ -175,21 +159,10 @@ private:
         return true;
     }
 
-    // Safe while no send is in the ring, which max-unsent-bytes 0 (the default) ensures.
-    void stamp() {
-        const auto now = Clock::now();
-        const std::size_t payload_at = frame_.size() - policy_.payload_bytes;
-        write_stamp(frame_.data() + payload_at + kStampOffset, clock_nanoseconds(now));
-        next_round_ = next_round_ == Clock::time_point{} ? now + interval_
-                                                         : std::max(next_round_ + interval_, now);
-    }
-
     void round() {
         ++rounds_;
-        if (interval_.count() > 0) {
-            stamp();
-        }
-        for (const int fd : upgraded_) {
+        clock_.start_round(frame_);
+        for (const int fd : open_.fds()) {
             Connection& c = connections_[static_cast<std::size_t>(fd)];
             c.pending += policy_.burst;
             if (!c.in_flight) {
@@ -246,7 +219,7 @@ private:
     // one completion, at most until the next paced round or 100 ms.
     void wait() {
         __kernel_timespec timeout{};
-        timeout.tv_nsec = wait_ns();
+        timeout.tv_nsec = clock_.wait().count();
         io_uring_cqe* cqe = nullptr;
         ++enters_;
         const int waited = io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
@@ -262,16 +235,6 @@ private:
         }
         io_uring_cq_advance(&ring_, seen);
         close_dead();
-    }
-
-    [[nodiscard]] long wait_ns() const {
-        constexpr long kMost = 100'000'000;
-        if (!started_ || interval_.count() == 0) {
-            return kMost;
-        }
-        const auto left =
-                std::chrono::duration_cast<std::chrono::nanoseconds>(next_round_ - Clock::now());
-        return std::clamp<long>(static_cast<long>(left.count()), 0, kMost);
     }
 
     void complete(__u64 tag, int result, unsigned flags) {
@@ -366,10 +329,11 @@ private:
                 return;
             }
             if (!c.upgraded) {
-                c.request.append(buffer_.data(), static_cast<std::size_t>(n));
-                if (c.request.find("\r\n\r\n") != std::string::npos) {
+                const auto read =
+                        read_handshake(c.request, {buffer_.data(), static_cast<std::size_t>(n)});
+                if (read == HandshakeRead::Complete) {
                     upgrade(fd, c);
-                } else if (c.request.size() > kMaxHandshakeBytes) {
+                } else if (read == HandshakeRead::TooLong) {
                     end(fd, c);
                     return;
                 }
@@ -388,8 +352,7 @@ private:
             return;
         }
         c.upgraded = true;
-        c.index = upgraded_.size();
-        upgraded_.push_back(fd);
+        open_.add(fd);
     }
 
     // A connection whose send is in the ring is closed when that send completes: the kernel may
@@ -409,11 +372,7 @@ private:
             if (!c.open || c.in_flight) {
                 continue;
             }
-            if (c.upgraded) {
-                connections_[static_cast<std::size_t>(upgraded_.back())].index = c.index;
-                upgraded_[c.index] = upgraded_.back();
-                upgraded_.pop_back();
-            }
+            open_.remove(fd);
             c = Connection{};
             close(fd);
         }
@@ -423,14 +382,12 @@ private:
     RoundPolicy policy_;
     Op op_;
     std::string frame_;
-    Clock::duration interval_;
-    Clock::time_point next_round_{};
+    RoundClock clock_;
     int listener_ = -1;
     int epoll_ = -1;
     io_uring ring_{};
-    bool started_ = false;
     std::vector<Connection> connections_;  // indexed by fd
-    std::vector<int> upgraded_;
+    OpenSockets open_;                     // the upgraded connections
     std::vector<int> dead_;
     std::array<epoll_event, 1024> events_{};
     std::array<char, 16384> buffer_{};

@@ -48,6 +48,14 @@ std::string_view websocket_key(std::string_view request) {
     return {};
 }
 
+HandshakeRead read_handshake(std::string& request, std::string_view bytes) {
+    request.append(bytes);
+    if (request.find("\r\n\r\n") != std::string::npos) {
+        return HandshakeRead::Complete;
+    }
+    return request.size() > kMaxHandshakeBytes ? HandshakeRead::TooLong : HandshakeRead::More;
+}
+
 std::string switching_protocols(std::string_view key) {
     return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
            "Connection: Upgrade\r\nSec-WebSocket-Accept: " +

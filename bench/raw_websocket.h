@@ -22,6 +22,16 @@ inline constexpr std::size_t kMaxHandshakeBytes = 8192;
 // empty when it has none.
 [[nodiscard]] std::string_view websocket_key(std::string_view request);
 
+enum class HandshakeRead {
+    More,
+    Complete,
+    TooLong
+};
+
+// Appends `bytes` to the request read so far and says whether its blank line has come, or whether
+// it grew past kMaxHandshakeBytes without one.
+[[nodiscard]] HandshakeRead read_handshake(std::string& request, std::string_view bytes);
+
 // The 101 answer to a request with `key`.
 [[nodiscard]] std::string switching_protocols(std::string_view key);
 
