@@ -12,10 +12,15 @@
 //                   prints p50/p90/p99/max over the events stamped inside the window. Against the
 //                   ceiling (--protocol raw) the server paces and stamps its own rounds.
 //   --mode idle     holds the subscribed connections until --hold seconds pass or SIGTERM.
+//   --mode handshakes  opens the connections without subscribing and prints how many reached
+//                   pusher:connection_established per second, from the first connect to the last
+//                   one (and the server's CPU seconds per handshake with --server-pid). With
+//                   --app-keys-file, connection i uses the file's key i (keys taken in turn).
 // Owner: the program's one thread.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <limits>
 #include <memory>
 #include <string>
@@ -31,7 +36,8 @@ namespace {
 
 constexpr std::string_view kUsage =
         "bench_pusher_load --port P [--host 127.0.0.1] [--protocol pusher|raw]\n"
-        "                  [--mode count|latency|idle] [--connections 5000] [--warmup 1]\n"
+        "                  [--mode count|latency|idle|handshakes] [--connections 5000]\n"
+        "                  [--app-keys-file FILE] [--warmup 1]\n"
         "                  [--duration 3] [--hold 60] [--window 2] [--rate EVENTS_PER_SEC]\n"
         "                  [--batch 1] [--requests-in-flight 8] [--message-bytes 100]\n"
         "                  [--app-id ID --app-key KEY --app-secret SECRET] [--in-flight 256]\n"
@@ -50,6 +56,19 @@ SubscriberOptions subscriber_options(const Options& options) {
         fail(kUsage, false);
     }
     result.channels = std::max<std::size_t>(1, options.count("channels", 1));
+    result.subscribe = options.text("mode", "count") != "handshakes";
+    const auto keys_file = options.text("app-keys-file", "");
+    if (!keys_file.empty()) {
+        std::ifstream keys(keys_file);
+        for (std::string key; std::getline(keys, key);) {
+            if (!key.empty()) {
+                result.more_keys.push_back(key);
+            }
+        }
+        if (result.more_keys.empty()) {
+            fail("no keys in " + keys_file, false);
+        }
+    }
     auto ports = options.text("subscriber-ports", "");
     for (std::size_t start = 0; start < ports.size();) {
         const auto comma = std::min(ports.find(',', start), ports.size());
@@ -93,8 +112,9 @@ public:
           connect_timeout_(options.seconds("connect-timeout", 30)),
           server_pid_(options.count("server-pid", 0)),
           subscribers_(subscriber_options(options), epoll, wanted_) {
-        if (subscriber_options(options).protocol == Protocol::Pusher &&
-            options.text("mode", "count") != "idle") {
+        const auto mode = options.text("mode", "count");
+        if (subscriber_options(options).protocol == Protocol::Pusher && mode != "idle" &&
+            mode != "handshakes") {
             publisher_ = make_publisher(options, epoll);
         }
     }
@@ -114,6 +134,21 @@ public:
             }
         }
         announce("ready " + std::to_string(subscribers_.open()));
+    }
+
+    // connect_all, timed: the handshakes per second of one batch of `wanted_` connections.
+    void handshakes() {
+        const double cpu_before = process_cpu_seconds(server_pid_);
+        const auto start = Clock::now();
+        connect_all();
+        const double elapsed = seconds_between(start, Clock::now());
+        const double cpu = process_cpu_seconds(server_pid_) - cpu_before;
+        const auto count = static_cast<double>(wanted_);
+        std::printf(
+                "handshakes_per_sec %.0f handshakes %zu seconds %.3f server_cpu_seconds %.3f "
+                "server_cpu_us_per_handshake %.1f\n",
+                count / elapsed, wanted_, elapsed, cpu, cpu / count * 1e6);
+        std::fflush(stdout);
     }
 
     // Busy-polls (epoll_wait with a zero timeout), as bench_load_client does: a client that never
@@ -263,8 +298,13 @@ int run(int argc, char** argv) {
         fail("epoll_create1");
     }
     Load load(options, epoll);
-    load.connect_all();
     const std::string mode = options.text("mode", "count");
+    if (mode == "handshakes") {
+        load.handshakes();
+        load.hold(options.seconds("hold", 0));  // e.g. while a profiler stops
+        return 0;
+    }
+    load.connect_all();
     if (mode == "idle") {
         load.hold(options.seconds("hold", 60));
     } else if (mode == "latency") {

@@ -4,29 +4,30 @@
 # The app-store benchmark of docs/BENCHMARKS.md, on 127.0.0.1 only, with a PostgreSQL started in
 # a temporary directory (initdb; as the postgres user when run as root). Builds nothing: it runs
 # `herald serve` of an existing release build (default build/release).
-#   1. Handshakes per second with 1,000 apps, keys taken in turn: the apps in PostgreSQL (cache
+#   1. Handshakes per second with 1,000 apps, keys taken in turn (bench_pusher_load --mode
+#      handshakes: BENCH_CONNECTIONS connections, 256 in flight): the apps in PostgreSQL (cache
 #      warmed by one pass over every key first) against the same apps in the configuration file.
 #      BENCH_RUNS runs each, interleaved; the medians and their ratio.
 #   2. 10,000 distinct unknown keys, each connecting once: the rate, the queries the database
 #      ran for them (pg_stat_database's committed transactions of the database), and what
 #      Herald's VmRSS grew by.
-# Environment overrides: BENCH_RUNS (3), BENCH_DURATION (5 s), BENCH_CONCURRENCY (32),
-# BENCH_THREADS (1).
+# Environment overrides: BENCH_RUNS (5), BENCH_CONNECTIONS (10000), BENCH_CONCURRENCY (32, the
+# Node clients of part 2), BENCH_THREADS (1).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${1:-$ROOT/build/release}
 HERALD=$BUILD/bin/herald
-RUNS=${BENCH_RUNS:-3}
-DURATION=${BENCH_DURATION:-5}
+RUNS=${BENCH_RUNS:-5}
+CONNECTIONS=${BENCH_CONNECTIONS:-10000}
 CONCURRENCY=${BENCH_CONCURRENCY:-32}
 THREADS=${BENCH_THREADS:-1}
 APPS=1000
 UNKNOWN=10000
 
 source "$ROOT/bench/common.sh"
-require_release_programs "$HERALD"
-raise_fd_limit 4096
+require_release_programs "$HERALD" "$BUILD/bench/bench_pusher_load"
+raise_fd_limit $((CONNECTIONS + 100))
 report_machine
 
 # PostgreSQL in $WORK/pg, on a free port.
@@ -72,19 +73,20 @@ start_herald() {
     SERVER_PORT=$(sed -n 's|.*listening on ws://[^/]*:\([0-9]*\)/.*|\1|p' "$out" | head -1)
 }
 
-handshakes() {  # KEYS_FILE SECONDS: prints the handshakes per second
-    "${CLIENT_PIN[@]}" node "$ROOT/bench/app_store_handshakes.mjs" "ws://127.0.0.1:$SERVER_PORT" "$1" "$2" \
-        "$CONCURRENCY" | awk '{print $4}'
+handshakes() {  # CONNECTIONS: prints the handshakes per second, keys of $WORK/keys in turn
+    "${CLIENT_PIN[@]}" "$BUILD/bench/bench_pusher_load" --port "$SERVER_PORT" --protocol pusher \
+        --app-key unused --app-keys-file "$WORK/keys" --mode handshakes --connections "$1" |
+        awk '/^handshakes_per_sec /{print $2}'
 }
 
 : >"$WORK/file" ; : >"$WORK/store"
 for run in $(seq "$RUNS"); do
     start_herald --config "$WORK/apps.toml"
-    echo "$(handshakes "$WORK/keys" "$DURATION")" >>"$WORK/file"
+    echo "$(handshakes "$CONNECTIONS")" >>"$WORK/file"
     stop_pid "$SERVER_PID"
     start_herald --app-store "$STORE" --app-cache-ttl 600
-    handshakes "$WORK/keys" 2 >/dev/null  # every key once at least: the cache is warm
-    echo "$(handshakes "$WORK/keys" "$DURATION")" >>"$WORK/store"
+    handshakes "$APPS" >/dev/null  # every key once: the cache is warm
+    echo "$(handshakes "$CONNECTIONS")" >>"$WORK/store"
     stop_pid "$SERVER_PID"
     printf '  run %d: config file %s/s, PostgreSQL store %s/s\n' "$run" \
         "$(tail -1 "$WORK/file")" "$(tail -1 "$WORK/store")"

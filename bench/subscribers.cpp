@@ -61,14 +61,20 @@ Subscribers::Subscribers(SubscriberOptions options, int epoll, std::size_t capac
     : options_(std::move(options)),
       epoll_(epoll),
       subscribe_frame_(masked_text_frame(subscribe_message("bench"))) {
-    const std::string target =
-            options_.protocol == Protocol::Pusher
-                    ? "/app/" + options_.app_key + "?protocol=7&client=herald-bench&version=1.0"
-                    : "/bench";
-    request_ = "GET " + target + " HTTP/1.1\r\nHost: " + options_.host + ":" +
-               std::to_string(options_.port) +
-               "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " +
-               std::string(kKey) + "\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    if (options_.more_keys.empty()) {
+        options_.more_keys.push_back(options_.app_key);
+    }
+    for (const std::string& key : options_.more_keys) {
+        const std::string target =
+                options_.protocol == Protocol::Pusher
+                        ? "/app/" + key + "?protocol=7&client=herald-bench&version=1.0"
+                        : "/bench";
+        requests_.push_back("GET " + target + " HTTP/1.1\r\nHost: " + options_.host + ":" +
+                            std::to_string(options_.port) +
+                            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                            "Sec-WebSocket-Key: " +
+                            std::string(kKey) + "\r\nSec-WebSocket-Version: 13\r\n\r\n");
+    }
     connections_.reserve(capacity);
 }
 
@@ -115,7 +121,8 @@ void Subscribers::send_request(Connection& c, std::uint64_t tag) {
         errno = error;
         fail("connect");
     }
-    if (write(c.fd, request_.data(), request_.size()) != static_cast<ssize_t>(request_.size())) {
+    const std::string& request = requests_[tag % requests_.size()];
+    if (write(c.fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
         fail("handshake request");
     }
     epoll_event event{};
@@ -258,7 +265,11 @@ void Subscribers::end_frame(Connection& c, std::uint64_t now) {
 // One whole message of the Pusher handshake in c.text (protocol.md §2.4, §4.4).
 void Subscribers::pusher_step(Connection& c) {
     if (c.stage == Stage::Establishing &&
-        c.text.find("pusher:connection_established") != std::string::npos) {
+        c.text.find("pusher:connection_established") != std::string::npos && !options_.subscribe) {
+        c.stage = Stage::Open;
+        ++open_;
+    } else if (c.stage == Stage::Establishing &&
+               c.text.find("pusher:connection_established") != std::string::npos) {
         const auto index = static_cast<std::size_t>(&c - connections_.data());
         const std::string frame =
                 options_.channels > 1

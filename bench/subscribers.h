@@ -4,11 +4,11 @@
 // opens (RFC 6455 §4.1); with the Pusher protocol it then waits for
 // pusher:connection_established, sends pusher:subscribe for the channel "bench" (or for one of
 // `channels` channels "bench-K"; a masked frame, §5.3) and waits for
-// pusher_internal:subscription_succeeded (protocol.md §4.4); with the raw protocol (the ceiling
-// program) the opening handshake is all. Open connections count the frames they receive from
-// their headers (server frames are unmasked, §5.1) and, while recording, read the latency stamp
-// at kStampOffset of each payload.
-// Owner: the load program's one thread.
+// pusher_internal:subscription_succeeded (protocol.md §4.4), unless only the handshake is measured;
+// with the raw protocol (the ceiling program) the opening handshake is all. Open connections count
+// the frames they receive from their headers (server frames are unmasked, §5.1) and, while
+// recording, read the latency stamp at kStampOffset of each payload. Owner: the load program's one
+// thread.
 #pragma once
 
 #include <array>
@@ -33,7 +33,9 @@ struct SubscriberOptions {
     std::vector<std::uint16_t> spread;  // non-empty: connection i goes to spread[i % size] (nodes)
     Protocol protocol = Protocol::Pusher;
     std::string app_key;
+    std::vector<std::string> more_keys;  // non-empty: connection i uses keys[i % size] instead
     std::size_t channels = 1;  // over 1: connection i subscribes to "bench-{i % channels}" instead
+    bool subscribe = true;     // false: a connection is open once connection_established arrives
 };
 
 class Subscribers {
@@ -101,7 +103,7 @@ private:
 
     SubscriberOptions options_;
     int epoll_;
-    std::string request_;
+    std::vector<std::string> requests_;  // one opening request per app key
     std::string subscribe_frame_;
     std::vector<Connection> connections_;
     std::size_t open_ = 0;
