@@ -7,6 +7,9 @@
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <stdexcept>
 #include <system_error>
 
@@ -201,9 +204,38 @@ bool stop_requested() noexcept {
     return g_stop.load(std::memory_order_relaxed);
 }
 
+namespace {
+
+// The CPU time of every thread of `pid` in nanoseconds (the first field of each thread's
+// /proc/PID/task/TID/schedstat), or nullopt where the kernel does not offer it. Exact, where
+// /proc/PID/stat counts in clock ticks (10 ms): a 0.2 s measurement would be good to 5 % only.
+std::optional<double> scheduler_cpu_seconds(std::size_t pid) {
+    std::error_code error;
+    std::filesystem::directory_iterator tasks("/proc/" + std::to_string(pid) + "/task", error);
+    if (error) {
+        return std::nullopt;
+    }
+    unsigned long long total = 0;
+    bool any = false;
+    for (const auto& task : tasks) {
+        std::ifstream file(task.path() / "schedstat");
+        unsigned long long nanoseconds = 0;
+        if (file >> nanoseconds) {
+            total += nanoseconds;
+            any = true;
+        }
+    }
+    return any ? std::optional<double>(static_cast<double>(total) / 1e9) : std::nullopt;
+}
+
+}  // namespace
+
 double process_cpu_seconds(std::size_t pid) {
     if (pid == 0) {
         return 0;
+    }
+    if (const auto exact = scheduler_cpu_seconds(pid)) {
+        return *exact;
     }
     const std::string path = "/proc/" + std::to_string(pid) + "/stat";
     std::FILE* file = std::fopen(path.c_str(), "r");
