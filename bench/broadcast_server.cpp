@@ -28,16 +28,17 @@ constexpr std::string_view kUsage =
         "bench_broadcast_server [--host 127.0.0.1] [--port 0] [--connections N] [--burst 1]\n"
         "                       [--max-unsent-bytes 0] [--payload-bytes 100]";
 
-// Worker-local: touched only on the server's one worker.
-class Rounds : public std::enable_shared_from_this<Rounds> {
+// Worker-local: touched only on the server's one worker. The one handler of every connection, as
+// an application with one kind of connection would write it: a connection costs its pointer.
+class Rounds : public web::WebSocket::Handler, public std::enable_shared_from_this<Rounds> {
 public:
-    Rounds(RoundPolicy policy, ws::BroadcastPtr message)
-        : policy_(policy), message_(std::move(message)) {}
+    Rounds(web::Server& server, RoundPolicy policy, ws::BroadcastPtr message)
+        : server_(server), policy_(policy), message_(std::move(message)) {}
 
     // Counts handshakes; once there are enough, the rounds start on the worker's registry.
-    void opened(web::Server& server) {
+    void on_open(web::WebSocket& /*socket*/) override {
         if (++open_ == policy_.connections) {
-            server.post_each_worker([self = shared_from_this()](web::Connections& connections) {
+            server_.post_each_worker([self = shared_from_this()](web::Connections& connections) {
                 announce("broadcasting " + std::to_string(connections.size()));
                 self->round(connections);
             });
@@ -74,6 +75,7 @@ private:
         connections.worker().post([this, &connections] { round(connections); });
     }
 
+    web::Server& server_;
     RoundPolicy policy_;
     ws::BroadcastPtr message_;
     std::size_t open_ = 0;
@@ -92,12 +94,11 @@ int run(int argc, char** argv) {
     server_options.port = static_cast<std::uint16_t>(options.count("port", 0));
     server_options.threads = 1;
     server_options.backlog = 4096;
+    server_options.kept_request_fields = std::vector<std::string>{};  // it reads no header
     web::Server server(server_options);
     auto rounds = std::make_shared<Rounds>(
-            policy, ws::Broadcast::text(bench_payload(policy.payload_bytes)));
-    server.on_websocket([&server, rounds](const web::WebSocketPtr& socket) {
-        socket->on_open([&server, rounds] { rounds->opened(server); });
-    });
+            server, policy, ws::Broadcast::text(bench_payload(policy.payload_bytes)));
+    server.on_websocket([rounds](const web::WebSocketPtr& socket) { socket->set_handler(rounds); });
     server.start();
     announce("listening " + std::to_string(server.port()));
     while (!stop_requested()) {

@@ -91,7 +91,7 @@ private:
     ConnectOptions options_;
     OnConnect done_;
     tcp::resolver resolver_;
-    tcp::socket socket_;
+    Socket socket_;
     boost::asio::steady_timer timer_;
     StreamPtr stream_;
     bool finished_ = false;

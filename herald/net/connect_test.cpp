@@ -43,7 +43,7 @@ Outcome connect_and_wait(Worker& worker, ConnectOptions options) {
 TEST(Connect, ConnectsToALocalListener) {
     WorkerPool pool(1);
     pool.start();
-    Listener listener(pool, ListenOptions{}, [](Worker&, tcp::socket) {});
+    Listener listener(pool, ListenOptions{}, [](Worker&, Socket) {});
     listener.start();
     const auto out = connect_and_wait(pool.worker(0), to_local(listener.port()));
     EXPECT_FALSE(out.error) << out.error.message();
@@ -68,9 +68,9 @@ TEST(Connect, ReportsARefusedConnection) {
 TEST(Connect, TimesOutWhenTheTlsHandshakeGetsNoAnswer) {
     WorkerPool pool(1);
     pool.start();
-    std::vector<tcp::socket> silent;  // accepted and never answered (worker thread only)
+    std::vector<Socket> silent;  // accepted and never answered (worker thread only)
     Listener listener(pool, ListenOptions{},
-                      [&](Worker&, tcp::socket s) { silent.push_back(std::move(s)); });
+                      [&](Worker&, Socket s) { silent.push_back(std::move(s)); });
     listener.start();
     Worker client;
     client.start();

@@ -47,14 +47,14 @@ struct Listener::Acceptor : std::enable_shared_from_this<Acceptor> {
           on_accept(std::move(callback)) {}
 
     void accept_next() {
-        acceptor.async_accept(worker.io_context(),
-                              [self = shared_from_this()](const boost::system::error_code& error,
-                                                          boost::asio::ip::tcp::socket socket) {
-                                  self->accepted(error, std::move(socket));
-                              });
+        acceptor.async_accept(
+                worker.io_context(),
+                [self = shared_from_this()](const boost::system::error_code& error, Socket socket) {
+                    self->accepted(error, std::move(socket));
+                });
     }
 
-    void accepted(const boost::system::error_code& error, boost::asio::ip::tcp::socket socket) {
+    void accepted(const boost::system::error_code& error, Socket socket) {
         if (closed) {
             return;
         }

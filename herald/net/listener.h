@@ -14,6 +14,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "herald/net/socket.h"
 #include "herald/net/worker_pool.h"
 
 namespace herald::net {
@@ -27,7 +28,7 @@ struct ListenOptions {
 class Listener {
 public:
     // Runs on the worker that accepted the connection.
-    using OnAccept = std::function<void(Worker&, boost::asio::ip::tcp::socket)>;
+    using OnAccept = std::function<void(Worker&, Socket)>;
 
     // Binds every socket now; throws std::runtime_error (a bad host, an address in use ...).
     Listener(WorkerPool& pool, const ListenOptions& options, OnAccept on_accept);

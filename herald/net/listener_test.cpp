@@ -30,7 +30,7 @@ TEST(Listener, PortZeroBindsEveryWorkerToOnePortAndTheKernelSpreadsConnections) 
     pool.start();
     std::atomic<int> per_worker[2] = {0, 0};
     Listener listener(pool, ListenOptions{},
-                      [&](Worker& worker, tcp::socket) { ++per_worker[worker.index()]; });
+                      [&](Worker& worker, Socket) { ++per_worker[worker.index()]; });
     listener.start();
     ASSERT_NE(listener.port(), 0);
     constexpr int kConnections = 40;
@@ -49,7 +49,7 @@ TEST(Listener, AcceptsOnIpv6Loopback) {
     std::unique_ptr<Listener> listener;
     try {
         listener = std::make_unique<Listener>(pool, ListenOptions{"::1", 0, 16},
-                                              [&](Worker&, tcp::socket) { ++accepted; });
+                                              [&](Worker&, Socket) { ++accepted; });
     } catch (const std::exception& e) {
         GTEST_SKIP() << "no IPv6 loopback here: " << e.what();
     }
@@ -62,7 +62,7 @@ TEST(Listener, AcceptsOnIpv6Loopback) {
 TEST(Listener, StopClosesEveryListeningSocket) {
     WorkerPool pool(2);
     pool.start();
-    Listener listener(pool, ListenOptions{}, [](Worker&, tcp::socket) {});
+    Listener listener(pool, ListenOptions{}, [](Worker&, Socket) {});
     listener.start();
     ASSERT_TRUE(can_connect(listener.address(), listener.port()));
     listener.stop();
@@ -72,7 +72,7 @@ TEST(Listener, StopClosesEveryListeningSocket) {
 TEST(Listener, RefusesAnUnknownHost) {
     WorkerPool pool(1);
     EXPECT_THROW(Listener(pool, ListenOptions{"no-such-host.invalid", 0, 16},
-                          [](Worker&, tcp::socket) {}),
+                          [](Worker&, Socket) {}),
                  std::runtime_error);
 }
 
@@ -81,17 +81,17 @@ TEST(Listener, RefusesAPortInUseByAnotherListenerWithoutReusePort) {
     tcp::acceptor taken(io, tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
     WorkerPool pool(1);
     EXPECT_THROW(Listener(pool, ListenOptions{"127.0.0.1", taken.local_endpoint().port(), 16},
-                          [](Worker&, tcp::socket) {}),
+                          [](Worker&, Socket) {}),
                  std::runtime_error);
 }
 
 TEST(Listener, RefusesAPortAnotherReusePortListenerHolds) {
     WorkerPool first_pool(2);
-    Listener first(first_pool, ListenOptions{"127.0.0.1", 0, 16}, [](Worker&, tcp::socket) {});
+    Listener first(first_pool, ListenOptions{"127.0.0.1", 0, 16}, [](Worker&, Socket) {});
     WorkerPool second_pool(1);
     try {
         Listener second(second_pool, ListenOptions{"127.0.0.1", first.port(), 16},
-                        [](Worker&, tcp::socket) {});
+                        [](Worker&, Socket) {});
         ADD_FAILURE() << "a second listener joined port " << first.port();
     } catch (const std::runtime_error& e) {
         EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(first.port())),
@@ -104,11 +104,11 @@ TEST(Listener, BindsAnExplicitPortAgainOnceItIsFree) {
     std::uint16_t port = 0;
     {
         WorkerPool pool(1);
-        Listener listener(pool, ListenOptions{"127.0.0.1", 0, 16}, [](Worker&, tcp::socket) {});
+        Listener listener(pool, ListenOptions{"127.0.0.1", 0, 16}, [](Worker&, Socket) {});
         port = listener.port();
     }
     WorkerPool pool(2);
-    Listener again(pool, ListenOptions{"127.0.0.1", port, 16}, [](Worker&, tcp::socket) {});
+    Listener again(pool, ListenOptions{"127.0.0.1", port, 16}, [](Worker&, Socket) {});
     EXPECT_EQ(again.port(), port);
 }
 

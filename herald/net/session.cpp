@@ -69,6 +69,14 @@ void Session::start_reading() {
     stream_->async_read(self());
 }
 
+void Session::start_reading_now() {
+    if (!stream_ || reading_ || read_paused_) {
+        return;
+    }
+    reading_ = true;
+    stream_->read_now_or_wait(self());
+}
+
 void Session::pause_reading() {
     read_paused_ = true;
     if (stream_) {

@@ -53,6 +53,10 @@ protected:
     // Keeps one read pending until the stream closes (or reading is paused).
     void start_reading();
 
+    // start_reading() for a session that has just started on a fresh connection: reads what is
+    // there at once (on_bytes may run before this returns), else waits as start_reading() does.
+    void start_reading_now();
+
     // Back-pressure: no read is started again until resume_reading(). Call it with answers
     // queued (a flush asked for) or being written: no read is pending then to keep the session
     // alive, so it keeps itself alive until that flush has run; the write in flight holds it

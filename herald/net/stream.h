@@ -50,6 +50,13 @@ public:
     // Waits for bytes and hands them to target->on_read once. One read at a time.
     virtual void async_read(std::shared_ptr<StreamEvents> target) = 0;
 
+    // As async_read, but first tries to read at once, and then calls target->on_read before it
+    // returns: for a fresh connection, whose first bytes are usually in the kernel by the time
+    // it is accepted, this skips arming the wait (a system call) and a pass through the loop.
+    virtual void read_now_or_wait(std::shared_ptr<StreamEvents> target) {
+        async_read(std::move(target));
+    }
+
     // Writes a prefix of `parts` (all of it for TLS) and reports its length to target->on_write.
     // The pieces must stay valid until then. One write at a time.
     virtual void async_write(std::span<const std::string_view> parts,

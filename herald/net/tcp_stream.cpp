@@ -38,8 +38,7 @@ GatherBuffers gather_buffers(std::span<const std::string_view> parts) {
 
 }  // namespace
 
-TcpStream::TcpStream(Worker& worker, boost::asio::ip::tcp::socket socket)
-    : worker_(worker), socket_(std::move(socket)) {
+TcpStream::TcpStream(Worker& worker, Socket socket) : worker_(worker), socket_(std::move(socket)) {
     boost::system::error_code ignored;
     socket_.non_blocking(true, ignored);
     socket_.set_option(boost::asio::ip::tcp::no_delay(true), ignored);
@@ -61,13 +60,17 @@ void TcpStream::async_read(std::shared_ptr<StreamEvents> target) {
                        });
 }
 
+void TcpStream::read_now_or_wait(std::shared_ptr<StreamEvents> target) {
+    read_ready(std::move(target));  // waits as async_read does when nothing is there yet
+}
+
 void TcpStream::read_ready(std::shared_ptr<StreamEvents> target) {
     const auto buffer = worker_.read_buffer();
     boost::system::error_code error;
     const std::size_t n =
             socket_.read_some(boost::asio::buffer(buffer.data(), buffer.size()), error);
     if (error == boost::asio::error::would_block || error == boost::asio::error::try_again) {
-        async_read(std::move(target));  // a spurious wake-up
+        async_read(std::move(target));  // a spurious wake-up, or nothing there yet
         return;
     }
     if (error) {

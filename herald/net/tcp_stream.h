@@ -11,6 +11,7 @@
 
 #include <boost/asio/ip/tcp.hpp>
 
+#include "herald/net/socket.h"
 #include "herald/net/stream.h"
 
 namespace herald::net {
@@ -18,10 +19,11 @@ namespace herald::net {
 class TcpStream final : public Stream, public std::enable_shared_from_this<TcpStream> {
 public:
     // `socket` must be open and connected, on `worker`'s io_context.
-    TcpStream(Worker& worker, boost::asio::ip::tcp::socket socket);
+    TcpStream(Worker& worker, Socket socket);
 
     void async_handshake(Done done) override;
     void async_read(std::shared_ptr<StreamEvents> target) override;
+    void read_now_or_wait(std::shared_ptr<StreamEvents> target) override;
     void async_write(std::span<const std::string_view> parts,
                      std::shared_ptr<StreamEvents> target) override;
     std::optional<std::size_t> write_now(std::span<const std::string_view> parts,
@@ -37,7 +39,7 @@ private:
     void read_ready(std::shared_ptr<StreamEvents> target);
 
     Worker& worker_;
-    boost::asio::ip::tcp::socket socket_;
+    Socket socket_;
 };
 
 // "address:port", with brackets around IPv6 addresses.

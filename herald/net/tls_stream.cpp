@@ -31,7 +31,7 @@ void set_peer_name(SSL* ssl, const std::string& name) {
 
 }  // namespace
 
-TlsStream::TlsStream(Worker& worker, boost::asio::ip::tcp::socket socket, TlsContextPtr context)
+TlsStream::TlsStream(Worker& worker, Socket socket, TlsContextPtr context)
     : worker_(worker),
       context_(std::move(context)),
       stream_(std::move(socket), *context_),
@@ -41,7 +41,7 @@ TlsStream::TlsStream(Worker& worker, boost::asio::ip::tcp::socket socket, TlsCon
     stream_.next_layer().set_option(boost::asio::ip::tcp::no_delay(true), ignored);
 }
 
-TlsStream::TlsStream(Worker& worker, boost::asio::ip::tcp::socket socket, TlsContextPtr context,
+TlsStream::TlsStream(Worker& worker, Socket socket, TlsContextPtr context,
                      const std::string& server_name)
     : TlsStream(worker, std::move(socket), std::move(context)) {
     client_ = true;

@@ -12,6 +12,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/stream.hpp>
 
+#include "herald/net/socket.h"
 #include "herald/net/stream.h"
 #include "herald/net/tls.h"
 
@@ -20,12 +21,11 @@ namespace herald::net {
 class TlsStream final : public Stream, public std::enable_shared_from_this<TlsStream> {
 public:
     // Server side.
-    TlsStream(Worker& worker, boost::asio::ip::tcp::socket socket, TlsContextPtr context);
+    TlsStream(Worker& worker, Socket socket, TlsContextPtr context);
 
     // Client side: `server_name` goes into SNI and, when the context verifies, must match the
     // certificate (a DNS name or an IP address).
-    TlsStream(Worker& worker, boost::asio::ip::tcp::socket socket, TlsContextPtr context,
-              const std::string& server_name);
+    TlsStream(Worker& worker, Socket socket, TlsContextPtr context, const std::string& server_name);
 
     void async_handshake(Done done) override;
     void async_read(std::shared_ptr<StreamEvents> target) override;
@@ -44,7 +44,7 @@ private:
 
     Worker& worker_;
     TlsContextPtr context_;  // keeps the SSL_CTX settings alive
-    boost::asio::ssl::stream<boost::asio::ip::tcp::socket> stream_;
+    boost::asio::ssl::stream<Socket> stream_;
     bool client_;
     std::unique_ptr<char[]> read_buffer_;
     std::string staging_;  // the coalesced bytes of the write in flight

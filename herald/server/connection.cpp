@@ -311,7 +311,7 @@ bool Connection::authorize(const pusher::Subscribe& request, ChannelKind kind,
 
 void Connection::join(const std::string& channel, ChannelKind kind,
                       const std::optional<pusher::Member>& member) {
-    auto subscription = std::make_unique<Subscription>(*this, channel);
+    auto subscription = std::make_unique<Subscription>(this, channel);
     auto outcome =
             context_.hub.subscribe(app_index_, worker_, *subscription, member ? &*member : nullptr);
     if (outcome.refused) {
@@ -329,7 +329,7 @@ void Connection::join(const std::string& channel, ChannelKind kind,
                             member ? std::optional<std::string>(member->user_id) : std::nullopt)
                 .finish();
     });
-    subscriptions_.emplace(channel, std::move(subscription));
+    subscriptions_.insert(std::move(subscription));
     send(member ? pusher::presence_subscription_succeeded(channel, std::move(outcome.roster))
                 : pusher::subscription_succeeded(channel));
     if (pusher::is_cache(kind)) {
@@ -344,22 +344,22 @@ void Connection::handle(const pusher::Unsubscribe& request) {
 }
 
 void Connection::leave(const std::string& channel) {
-    const auto it = subscriptions_.find(channel);
-    if (it == subscriptions_.end()) {
+    Subscription* subscription = subscriptions_.find(channel);
+    if (subscription == nullptr) {
         return;  // §4.6: a no-op
     }
-    context_.hub.unsubscribe(app_index_, worker_, *it->second);
+    context_.hub.unsubscribe(app_index_, worker_, *subscription);
     // A user's own channel comes and goes with its sign-in, which the console shows instead.
     if (pusher::classify_channel(channel) != ChannelKind::ServerToUser) {
         report([&] {
             return ConsoleEvent("unsubscribed")
                     .text("socket_id", socket_id_)
                     .text("channel", channel)
-                    .maybe_text("user_id", it->second->user_id)
+                    .maybe_text("user_id", subscription->user_id)
                     .finish();
         });
     }
-    subscriptions_.erase(it);
+    subscriptions_.erase(channel);
 }
 
 bool Connection::allow_client_event(net::Clock::time_point now) {
@@ -386,8 +386,8 @@ void Connection::handle(const pusher::ClientEvent& event) {
               ErrorCode::NoCode, channel);
         return;
     }
-    const auto it = subscriptions_.find(channel);
-    if (it == subscriptions_.end()) {
+    Subscription* subscription = subscriptions_.find(channel);
+    if (subscription == nullptr) {
         error("Cannot broadcast client event (connection not subscribed to channel " + channel +
                       ")",
               ErrorCode::NoCode, channel);
@@ -411,14 +411,14 @@ void Connection::handle(const pusher::ClientEvent& event) {
               ErrorCode::ClientEventRateLimit, channel);
         return;
     }
-    context_.hub.relay_client_event(app_index_, event, socket_id_, it->second->user_id);
+    context_.hub.relay_client_event(app_index_, event, socket_id_, subscription->user_id);
     report([&] {
         return ConsoleEvent("client_event")
                 .text("socket_id", socket_id_)
                 .text("channel", channel)
                 .text("event", event.event)
                 .text("data", event.data.text)
-                .maybe_text("user_id", it->second->user_id)
+                .maybe_text("user_id", subscription->user_id)
                 .finish();
     });
 }
@@ -458,7 +458,7 @@ void Connection::handle(const pusher::Signin& request) {
         }
         return;
     }
-    user_ = std::move(*parsed);
+    user_ = std::make_unique<pusher::User>(std::move(*parsed));
     report([this] {
         return ConsoleEvent("signin")
                 .text("socket_id", socket_id_)
@@ -472,9 +472,9 @@ void Connection::handle(const pusher::Signin& request) {
               ErrorCode::WatchlistLimitExceeded);
     }
     auto name = pusher::server_to_user_channel(user_->id);
-    auto user_channel = std::make_unique<Subscription>(*this, name);
+    auto user_channel = std::make_unique<Subscription>(this, name);
     auto outcome = context_.hub.sign_in(app_index_, ref(), *user_channel, *user_);
-    subscriptions_.emplace(std::move(name), std::move(user_channel));
+    subscriptions_.insert(std::move(user_channel));
     std::vector<pusher::WatchlistEvent> events;
     if (!outcome.online.empty()) {
         events.push_back({pusher::WatchlistStatus::Online, std::move(outcome.online)});
@@ -494,7 +494,7 @@ void Connection::closed(std::uint16_t code, std::string_view reason) {
     open_ = false;
     counters_.closed(app_index_, code);
     while (!subscriptions_.empty()) {
-        const auto channel = subscriptions_.begin()->first;
+        const std::string channel = subscriptions_.back().channel;  // leave() destroys it
         leave(channel);
     }
     if (user_) {

@@ -5,8 +5,8 @@
 // runs subscriptions with their signature checks and limits, relays client events, signs users
 // in, keeps the activity timer, and on close leaves every channel exactly as if it had
 // unsubscribed.
-// Owner: its worker (every method on that thread); kept alive by the WebSocket's handlers or by
-// its HTTP session.
+// Owner: its worker (every method on that thread); kept alive by its WebSocket, whose handler it
+// is, or by its HTTP session.
 #pragma once
 
 #include <chrono>
@@ -26,6 +26,7 @@
 #include "herald/pusher/server_message.h"
 #include "herald/server/context.h"
 #include "herald/server/local_channels.h"
+#include "herald/server/subscription_set.h"
 #include "herald/server/transport.h"
 #include "herald/web/websocket.h"
 
@@ -33,6 +34,7 @@ namespace herald::server {
 
 class Connection final : public net::Tickable,
                          public net::ListHook<ConnectionListTag>,
+                         public web::WebSocket::Handler,
                          public std::enable_shared_from_this<Connection> {
 public:
     Connection(ServerContext& context, AppPtr app, net::Worker& worker,
@@ -72,6 +74,20 @@ public:
 
     void on_tick(net::Clock::time_point now) override;
 
+    // Over a WebSocket, the socket's handler: it holds the connection while it is open.
+    void on_open(web::WebSocket& /*socket*/) override { open(); }
+
+    void on_message(web::WebSocket& /*socket*/, const web::Message& message) override {
+        receive(message);
+    }
+
+    void on_close(web::WebSocket& /*socket*/, std::uint16_t code,
+                  std::string_view reason) override {
+        closed(code, reason);
+    }
+
+    void on_overflow(web::WebSocket& /*socket*/) override { dropped_as_slow_consumer(); }
+
 private:
     void handle(const pusher::Subscribe& request);
     void handle(const pusher::Unsubscribe& request);
@@ -110,8 +126,8 @@ private:
     ConnectionCounters& counters_;  // the worker's
     std::unique_ptr<Transport> socket_;
     std::string socket_id_;
-    std::unordered_map<std::string, std::unique_ptr<Subscription>> subscriptions_;
-    std::optional<pusher::User> user_;
+    SubscriptionSet subscriptions_;
+    std::unique_ptr<pusher::User> user_;  // signed in: the user (rare enough to live apart)
     net::Clock::time_point opened_at_{};
     net::Clock::time_point last_seen_{};
     net::Clock::time_point ping_sent_at_{};

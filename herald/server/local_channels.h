@@ -24,8 +24,8 @@ class Connection;
 struct ChannelListTag;
 
 struct Subscription : net::ListHook<ChannelListTag> {
-    Subscription(Connection& owner, std::string name)
-        : connection(&owner), channel(std::move(name)) {}
+    Subscription(Connection* owner, std::string name)
+        : connection(owner), channel(std::move(name)) {}
 
     Connection* connection;
     std::string channel;

@@ -83,6 +83,9 @@ web::ServerOptions websocket_options(const ServerConfig& config, const Endpoint&
     options.max_queued_bytes = max_queued;
     options.overflow_close_code = pusher::to_int(pusher::ErrorCode::OverCapacity);
     options.ping_interval = std::chrono::milliseconds(0);  // Pusher-level pings (§4.2)
+    // What a connection reads of its request once open: the origin check (which may wait for an
+    // app store's answer) and the console's peer description.
+    options.kept_request_fields = std::vector<std::string>{"Origin", "User-Agent"};
     if (config.tls) {  // both listeners: the REST API carries the app secret's signatures too
         options.tls = net::TlsServerOptions{config.tls->certificate_chain, config.tls->private_key};
     }
@@ -96,7 +99,8 @@ std::string_view query_of(std::string_view target) {
 
 class WebSocketTransport final : public Transport {
 public:
-    explicit WebSocketTransport(web::WebSocket& socket) : socket_(socket) {}
+    explicit WebSocketTransport(web::WebSocket& socket, AddressLimit::Slot slot = {})
+        : socket_(socket), slot_(std::move(slot)) {}
 
     [[nodiscard]] PeerInfo peer() const override {
         const auto params = pusher::parse_query(query_of(socket_.url()));
@@ -122,7 +126,8 @@ public:
     }
 
 private:
-    web::WebSocket& socket_;  // outlives the transport: its handlers own the Connection
+    web::WebSocket& socket_;   // outlives the transport: its handler is the Connection
+    AddressLimit::Slot slot_;  // the connection's count against its address, while it lives
 };
 
 // Once per tick of the first worker: sends the throttled subscription counts (§4.15) and
@@ -306,7 +311,7 @@ struct PusherServer::Impl {
             refuse(socket, verdict.error(), opened);
             return;
         }
-        AddressLimit::Slot slot;  // held by the connection's close handler while it is open
+        AddressLimit::Slot slot;  // held by the connection's transport while it lives
         if (config.max_connections_per_ip > 0) {
             slot = addresses.acquire(socket->remote_address());
             if (!slot) {
@@ -321,19 +326,12 @@ struct PusherServer::Impl {
         }
         auto app = std::move(verdict).value();
         socket->limit_queued_bytes(app->limits.max_queued_bytes);  // the app's own cap
-        auto connection =
-                std::make_shared<Connection>(context, std::move(app), socket->worker(),
-                                             std::make_unique<WebSocketTransport>(*socket));
-        socket->on_overflow([connection] { connection->dropped_as_slow_consumer(); });
-        socket->on_message([connection](const web::Message& m) { connection->receive(m); });
-        socket->on_close(
-                [connection, slot = std::move(slot)](std::uint16_t code, std::string_view reason) {
-                    connection->closed(code, reason);
-                });
+        auto connection = std::make_shared<Connection>(
+                context, std::move(app), socket->worker(),
+                std::make_unique<WebSocketTransport>(*socket, std::move(slot)));
+        socket->set_handler(connection);
         if (opened) {
             connection->open();
-        } else {
-            socket->on_open([connection] { connection->open(); });
         }
     }
 

@@ -49,7 +49,8 @@ WebSocket::WebSocket(net::Worker& worker, std::string url,
     : Session(worker, nullptr),
       options_(std::move(options)),
       client_(std::move(phase)),
-      head_(std::move(url)) {}
+      pre_open_(std::make_unique<util::ByteQueue>()),
+      head_(url) {}
 
 void WebSocket::start_client() {
     state_since_ = net::Worker::now();
@@ -85,7 +86,7 @@ void WebSocket::connected(const std::error_code& error, net::StreamPtr stream) {
     auto request = ws::make_client_request(client_->handshake);
     client_->key = std::move(request.key);
     client_->parser = std::make_unique<http::ResponseParser>(client_->limits);
-    pre_open_.push(util::make_shared_bytes(http::serialize(request.request)));
+    pre_open_->push(util::make_shared_bytes(http::serialize(request.request)));
     request_flush();
     start_reading();
 }
@@ -106,7 +107,9 @@ void WebSocket::handshake_bytes(std::span<char> data) {
                         "): " + result.error());
         return;
     }
-    protocol_ = result->protocol;
+    if (!result->protocol.empty()) {
+        protocol_ = std::make_unique<const std::string>(result->protocol);
+    }
     ws::PeerOptions peer = client_->peer;
     peer.deflate = result->deflate;
     peer_.emplace(peer);

@@ -69,7 +69,7 @@ TEST(WsClient, CloseBeforeOpenAbandonsWithoutAnError) {
 // A server that accepts and then behaves as `behave` says, on the worker thread.
 class ScriptedServer {
 public:
-    using Behaviour = std::function<void(boost::asio::ip::tcp::socket&)>;
+    using Behaviour = std::function<void(net::Socket&)>;
 
     explicit ScriptedServer(Behaviour behave)
         : listener_(pool_, net::ListenOptions{}, [this, behave](net::Worker&, auto socket) {
@@ -89,7 +89,7 @@ public:
 
 private:
     net::WorkerPool pool_{1};
-    std::vector<boost::asio::ip::tcp::socket> kept_;  // worker thread only
+    std::vector<net::Socket> kept_;  // worker thread only
     net::Listener listener_;
 };
 
@@ -108,7 +108,7 @@ TEST(WsClient, SilentServerFailsTheHandshakeAfterTheTimeout) {
 }
 
 TEST(WsClient, DroppedConnectionAfterOpenIsReportedAs1006) {
-    ScriptedServer server([](boost::asio::ip::tcp::socket& socket) {
+    ScriptedServer server([](net::Socket& socket) {
         // Read the request (it fits one read on loopback), answer 101, then hang up.
         std::string request(4096, '\0');
         socket.non_blocking(false);

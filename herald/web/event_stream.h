@@ -52,7 +52,7 @@ public:
     // The Last-Event-ID request field; empty when the client sent none.
     [[nodiscard]] const std::string& last_event_id() const noexcept { return last_event_id_; }
 
-    [[nodiscard]] const std::string& url() const noexcept { return head_.target(); }
+    [[nodiscard]] std::string_view url() const noexcept { return head_.target(); }
 
     [[nodiscard]] std::string_view path() const noexcept { return head_.path(); }
 

@@ -109,7 +109,7 @@ void RequestSession::start() {
     request_started_ = true;  // the first request is under the handshake timeout from accept
     watch_ticks();
     if (!is_tls()) {
-        start_reading();
+        start_reading_now();
         return;
     }
     // A failed handshake (or the deadline, which closes the stream) just ends the connection.
@@ -286,6 +286,9 @@ void RequestSession::upgrade(http::Request& request, std::span<char> rest) {
     accepted.peer.deflate_min_bytes = options.deflate.min_message_bytes;
     accepted.protocol = std::move(handshake.protocol);
     accepted.request = &request;
+    if (options.kept_request_fields) {
+        accepted.kept_fields = &*options.kept_request_fields;
+    }
     accepted.response = util::make_shared_bytes(http::serialize(handshake.response));
     accepted.options = core_->session;
     auto socket = std::make_shared<WebSocket>(worker(), detach_stream(), std::move(accepted));

@@ -53,7 +53,7 @@ public:
     // True when the stream was dropped for passing its queue cap (the client did not read).
     [[nodiscard]] bool overflowed() const noexcept { return overflowed_; }
 
-    [[nodiscard]] const std::string& url() const noexcept { return head_.target(); }
+    [[nodiscard]] std::string_view url() const noexcept { return head_.target(); }
 
     [[nodiscard]] std::string_view path() const noexcept { return head_.path(); }
 

@@ -92,9 +92,8 @@ void Server::start() {
     listen.port = options.port;
     listen.backlog = options.backlog;
     listener_ = std::make_unique<net::Listener>(
-            *pool_, listen, [this](net::Worker& worker, boost::asio::ip::tcp::socket socket) {
-                accept(worker, std::move(socket));
-            });
+            *pool_, listen,
+            [this](net::Worker& worker, net::Socket socket) { accept(worker, std::move(socket)); });
     started_ = true;
     if (own_pool_) {
         own_pool_->start();
@@ -102,7 +101,7 @@ void Server::start() {
     listener_->start();
 }
 
-void Server::accept(net::Worker& worker, boost::asio::ip::tcp::socket socket) {
+void Server::accept(net::Worker& worker, net::Socket socket) {
     net::StreamPtr stream;
     if (core_->tls) {
         stream = std::make_shared<net::TlsStream>(worker, std::move(socket), core_->tls);

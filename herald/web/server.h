@@ -21,6 +21,7 @@
 #include "herald/http/message.h"
 #include "herald/http/parser.h"
 #include "herald/net/listener.h"
+#include "herald/net/socket.h"
 #include "herald/net/tls.h"
 #include "herald/net/worker_pool.h"
 #include "herald/web/connections.h"
@@ -50,6 +51,10 @@ struct ServerOptions {
     std::size_t max_queued_bytes = 16 * 1024 * 1024;  // queued memory per connection; over: dropped
     std::uint16_t overflow_close_code = 1008;
     std::vector<std::string> subprotocols;
+    // The opening request's fields a WebSocket keeps for header() and headers() once open (names,
+    // case-insensitive); unset: every field. A browser's request carries half a kilobyte of
+    // fields (cookies, languages ...) that a server reading none of them need not keep for days.
+    std::optional<std::vector<std::string>> kept_request_fields;
     ws::DeflateOptions deflate;
     http::ParserLimits http_limits;
     std::chrono::milliseconds event_stream_keepalive{15000};
@@ -117,7 +122,7 @@ public:
     [[nodiscard]] std::size_t response_stream_count() const noexcept;
 
 private:
-    void accept(net::Worker& worker, boost::asio::ip::tcp::socket socket);
+    void accept(net::Worker& worker, net::Socket socket);
 
     std::unique_ptr<net::WorkerPool> own_pool_;
     net::WorkerPool* pool_;

@@ -19,14 +19,84 @@ constexpr std::size_t kMaxFramesPerTurn = 16;
 
 }  // namespace
 
+class WebSocket::Callbacks final : public Handler {
+public:
+    OpenHandler open;
+    MessageHandler message;
+    CloseHandler close;
+    ErrorHandler error;
+    OverflowHandler overflow;
+
+    void on_open(WebSocket& /*socket*/) override {
+        if (open) {
+            open();
+        }
+    }
+
+    void on_message(WebSocket& /*socket*/, const Message& m) override {
+        if (message) {
+            message(m);
+        }
+    }
+
+    void on_close(WebSocket& /*socket*/, std::uint16_t code, std::string_view reason) override {
+        if (close) {
+            close(code, reason);
+        }
+    }
+
+    void on_error(WebSocket& /*socket*/, std::string_view text) override {
+        if (error) {
+            error(text);
+        }
+    }
+
+    void on_overflow(WebSocket& /*socket*/) override {
+        if (overflow) {
+            overflow();
+        }
+    }
+};
+
+WebSocket::Callbacks& WebSocket::callbacks() {
+    if (callbacks_ == nullptr) {
+        auto created = std::make_shared<Callbacks>();
+        callbacks_ = created.get();
+        handler_ = std::move(created);
+    }
+    return *callbacks_;
+}
+
+void WebSocket::on_open(OpenHandler handler) {
+    callbacks().open = std::move(handler);
+}
+
+void WebSocket::on_message(MessageHandler handler) {
+    callbacks().message = std::move(handler);
+}
+
+void WebSocket::on_close(CloseHandler handler) {
+    callbacks().close = std::move(handler);
+}
+
+void WebSocket::on_error(ErrorHandler handler) {
+    callbacks().error = std::move(handler);
+}
+
+void WebSocket::on_overflow(OverflowHandler handler) {
+    callbacks().overflow = std::move(handler);
+}
+
 WebSocket::WebSocket(net::Worker& worker, net::StreamPtr stream, Accepted accepted)
     : Session(worker, std::move(stream)),
       options_(std::move(accepted.options)),
-      protocol_(std::move(accepted.protocol)),
+      protocol_(accepted.protocol.empty()
+                        ? nullptr
+                        : std::make_unique<const std::string>(std::move(accepted.protocol))),
       server_side_(true) {
     peer_.emplace(accepted.peer);
     if (accepted.request != nullptr) {
-        head_ = ws::RequestHead(*accepted.request);
+        head_ = ws::RequestHead(*accepted.request, accepted.kept_fields);
     }
     // Queued first, so whatever the owner sends from on_websocket follows the 101.
     peer_->outgoing().push(std::move(accepted.response));
@@ -64,8 +134,8 @@ void WebSocket::open(std::span<char> early) {
     state_ = ReadyState::Open;
     last_seen_ = state_since_ = net::Worker::now();
     watch_ticks();
-    if (on_open_) {
-        on_open_();
+    if (handler_) {
+        handler_->on_open(*this);
     }
     if (!early.empty() && has_stream()) {
         receive(early);
@@ -135,16 +205,21 @@ std::optional<ws::DeflateParams> WebSocket::deflate() const {
     return peer_ ? peer_->deflate() : std::nullopt;
 }
 
+const std::string& WebSocket::protocol() const noexcept {
+    static const std::string none;
+    return protocol_ ? *protocol_ : none;
+}
+
 std::size_t WebSocket::buffered_amount() const noexcept {
     // ws::Peer::outgoing() has no const overload; reading the size changes nothing.
-    return pre_open_.size_bytes() +
+    return (pre_open_ ? pre_open_->size_bytes() : 0) +
            (peer_ ? const_cast<ws::Peer&>(*peer_).outgoing().size_bytes() : 0);
 }
 
 util::ByteQueue& WebSocket::outgoing() {
     // The client's request goes out before anything the ws::Peer queues after the handshake.
-    if (!pre_open_.empty() || !peer_) {
-        return pre_open_;
+    if (pre_open_ && (!pre_open_->empty() || !peer_)) {
+        return *pre_open_;
     }
     return peer_->outgoing();
 }
@@ -235,8 +310,9 @@ void WebSocket::pace_input() {
 void WebSocket::handle(const ws::DecodeEvent& event) {
     switch (event.kind) {
         case ws::DecodeEvent::Kind::Message:
-            if (state_ == ReadyState::Open && on_message_) {
-                on_message_(Message{event.opcode == ws::Opcode::Binary, event.payload});
+            if (state_ == ReadyState::Open && handler_) {
+                handler_->on_message(*this,
+                                     Message{event.opcode == ws::Opcode::Binary, event.payload});
             }
             break;
         case ws::DecodeEvent::Kind::Pong:
@@ -288,7 +364,7 @@ void WebSocket::on_drained() {
 }
 
 std::size_t WebSocket::queued_footprint() const noexcept {
-    return pre_open_.footprint_bytes() +
+    return (pre_open_ ? pre_open_->footprint_bytes() : 0) +
            (peer_ ? const_cast<ws::Peer&>(*peer_).outgoing().footprint_bytes() : 0);
 }
 
@@ -306,8 +382,8 @@ void WebSocket::overflow() {
     overflowed_ = true;
     // Decided on a later turn, so a sender never sees its connection end inside send().
     worker().post([self = shared()] {
-        if (self->state_ == ReadyState::Open && self->on_overflow_) {
-            self->on_overflow_();
+        if (self->state_ == ReadyState::Open && self->handler_) {
+            self->handler_->on_overflow(*self);
         }
         if (self->state_ != ReadyState::Open) {
             return;  // the owner closed it (its close handshake is bounded by close_timeout)
@@ -390,20 +466,17 @@ void WebSocket::finish(std::uint16_t code, std::string_view reason) {
         registry_.reset();
     }
     std::vector<PendingPing>().swap(pings_);
-    auto on_close = std::move(on_close_);
-    // Handlers often capture the connection itself: dropping them breaks the cycle.
-    on_open_ = nullptr;
-    on_message_ = nullptr;
-    on_error_ = nullptr;
-    on_overflow_ = nullptr;
-    if (on_close) {
-        on_close(code, reason);
+    // Handlers often hold the connection itself: dropping this one breaks the cycle.
+    const auto handler = std::move(handler_);
+    callbacks_ = nullptr;
+    if (handler) {
+        handler->on_close(*this, code, reason);
     }
 }
 
 void WebSocket::report_error(std::string_view message) {
-    if (on_error_) {
-        on_error_(message);
+    if (handler_) {
+        handler_->on_error(*this, message);
     }
 }
 

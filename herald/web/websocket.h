@@ -70,8 +70,9 @@ public:
     struct Accepted {
         ws::PeerOptions peer;
         std::string protocol;
-        const http::Request* request = nullptr;  // copied: target and fields
-        util::SharedBytes response;              // the 101, queued before anything else
+        const http::Request* request = nullptr;                 // copied: target and fields
+        const std::vector<std::string>* kept_fields = nullptr;  // set: only these fields
+        util::SharedBytes response;  // the 101, queued before anything else
         std::shared_ptr<const SessionOptions> options;
     };
 
@@ -85,17 +86,45 @@ public:
               std::unique_ptr<ClientPhase> phase);
     ~WebSocket() override;
 
-    void on_open(OpenHandler handler) { on_open_ = std::move(handler); }
+    // What an owner that is an object anyway hears from its connections: the alternative to the
+    // five callbacks below, at one pointer per connection instead of five std::functions (each
+    // also a heap block when it captures a shared_ptr). One handler may serve many connections:
+    // every call says which. The connection holds its handler until on_close has run.
+    class Handler {
+    public:
+        Handler() = default;
+        Handler(const Handler&) = delete;
+        Handler& operator=(const Handler&) = delete;
+        virtual ~Handler() = default;
 
-    void on_message(MessageHandler handler) { on_message_ = std::move(handler); }
+        virtual void on_open(WebSocket& /*socket*/) {}
 
-    void on_close(CloseHandler handler) { on_close_ = std::move(handler); }
+        virtual void on_message(WebSocket& /*socket*/, const Message& /*message*/) {}
 
-    void on_error(ErrorHandler handler) { on_error_ = std::move(handler); }
+        virtual void on_close(WebSocket& /*socket*/, std::uint16_t /*code*/,
+                              std::string_view /*reason*/) {}
 
+        virtual void on_error(WebSocket& /*socket*/, std::string_view /*message*/) {}
+
+        // The queue passed max_queued_bytes; unless the handler closes the connection, it is
+        // dropped at once with overflow_close_code.
+        virtual void on_overflow(WebSocket& /*socket*/) {}
+    };
+
+    // Replaces the handler, and with it any callbacks set before.
+    void set_handler(std::shared_ptr<Handler> handler) noexcept {
+        handler_ = std::move(handler);
+        callbacks_ = nullptr;
+    }
+
+    // The callbacks: each replaces a handler set with set_handler().
+    void on_open(OpenHandler handler);
+    void on_message(MessageHandler handler);
+    void on_close(CloseHandler handler);
+    void on_error(ErrorHandler handler);
     // Called when the queue passes max_queued_bytes; without it (or if it leaves the connection
     // open) the connection is dropped at once with overflow_close_code.
-    void on_overflow(OverflowHandler handler) { on_overflow_ = std::move(handler); }
+    void on_overflow(OverflowHandler handler);
 
     // Each returns false (and sends nothing) unless the connection is open.
     bool send(std::string_view text);
@@ -111,12 +140,12 @@ public:
 
     [[nodiscard]] ReadyState ready_state() const noexcept { return state_; }
 
-    [[nodiscard]] const std::string& protocol() const noexcept { return protocol_; }
+    [[nodiscard]] const std::string& protocol() const noexcept;
 
     [[nodiscard]] static constexpr int version() noexcept { return 13; }
 
     // Server side: the request target (path and query); client side: the URL connected to.
-    [[nodiscard]] const std::string& url() const noexcept { return head_.target(); }
+    [[nodiscard]] std::string_view url() const noexcept { return head_.target(); }
 
     [[nodiscard]] std::string_view path() const noexcept { return head_.path(); }
 
@@ -164,6 +193,10 @@ private:
         std::function<void()> done;
     };
 
+    class Callbacks;  // the Handler behind on_open() and the other callback setters
+
+    Callbacks& callbacks();
+
     std::shared_ptr<WebSocket> shared();
     [[nodiscard]] bool sendable() const noexcept;
     util::ByteQueue& outgoing() override;
@@ -198,18 +231,15 @@ private:
     std::size_t max_queued_bytes_ = options_->max_queued_bytes;  // after options_, see above
     std::optional<ws::Peer> peer_;
     std::unique_ptr<ClientPhase> client_;
-    util::ByteQueue pre_open_;  // client: the request, before the ws::Peer exists
+    std::unique_ptr<util::ByteQueue> pre_open_;  // client: the request, before the ws::Peer
     ws::RequestHead head_;
-    std::string protocol_;
+    std::unique_ptr<const std::string> protocol_;  // null: none (most connections)
     std::vector<PendingPing> pings_;
     // Input read but not yet handled (a turn handles a bounded number of frames), from held_from_.
     std::string held_;
     std::size_t held_from_ = 0;
-    OpenHandler on_open_;
-    MessageHandler on_message_;
-    CloseHandler on_close_;
-    ErrorHandler on_error_;
-    OverflowHandler on_overflow_;
+    std::shared_ptr<Handler> handler_;
+    Callbacks* callbacks_ = nullptr;  // handler_ when it is the callbacks' own
     std::shared_ptr<Connections> registry_;
     net::Clock::time_point last_seen_{};    // last bytes received
     net::Clock::time_point state_since_{};  // ping sent, closing started, or connect started

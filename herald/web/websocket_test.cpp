@@ -4,7 +4,11 @@
 // handshakes, with and without permessage-deflate.
 #include "herald/web/websocket.h"
 
+#include <atomic>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -201,6 +205,84 @@ TEST_F(WebSocketSession, ServerSideSeesPathHeadersProtocolAndVersion) {
     EXPECT_EQ(WebSocket::version(), 13);
     on_worker(server_side,
               [](WebSocket& s) { EXPECT_EQ(s.remote_address().rfind("127.0.0.1:", 0), 0U); });
+}
+
+TEST_F(WebSocketSession, KeepsOnlyTheRequestFieldsItIsToldTo) {
+    auto options = testing::quick_server_options();
+    options.kept_request_fields = std::vector<std::string>{"x-kept"};
+    start_server(options);
+    Recorder& events = new_recorder();
+    ClientOptions client_options;
+    client_options.headers.push_back({"X-Kept", "yes"});
+    client_options.headers.push_back({"X-Dropped", "no"});
+    auto socket = connect(events, client_options);
+    ASSERT_EQ(events.next()->kind, "open");
+    ASSERT_EQ(server_events_.next()->kind, "open");
+    auto server_side = server_socket();
+    EXPECT_EQ(server_side->path(), "/echo");  // the target is always kept
+    EXPECT_EQ(server_side->header("X-Kept"), "yes");
+    EXPECT_FALSE(server_side->header("X-Dropped"));
+    EXPECT_FALSE(server_side->header("Host"));
+    EXPECT_EQ(server_side->headers().all().size(), 1U);
+}
+
+// One handler object for every connection: each call names its socket, the handler is held
+// until on_close and released after it, and set_handler() replaces callbacks set before.
+class CountingHandler final : public WebSocket::Handler {
+public:
+    void on_open(WebSocket& socket) override {
+        ++opened;
+        socket.send("hello from the handler");
+    }
+
+    void on_message(WebSocket& socket, const Message& message) override {
+        last_message = std::string(message.data);
+        socket.close(4001, "handler says bye");
+    }
+
+    void on_close(WebSocket& /*socket*/, std::uint16_t code, std::string_view reason) override {
+        close_code = code;
+        close_reason = std::string(reason);
+        ++closed;
+    }
+
+    std::atomic<int> opened{0};
+    std::atomic<int> closed{0};
+    std::string last_message;  // written on the worker, read after close is seen
+    std::uint16_t close_code = 0;
+    std::string close_reason;
+};
+
+TEST(WebSocketHandler, ServesConnectionsAndIsReleasedAfterClose) {
+    Server server(testing::quick_server_options());
+    auto handler = std::make_shared<CountingHandler>();
+    server.on_websocket([handler](const WebSocketPtr& socket) {
+        socket->on_open([] { ADD_FAILURE() << "replaced by the handler"; });
+        socket->set_handler(handler);
+    });
+    server.start();
+    Client client;
+    Recorder events;
+    auto socket = client.connect("ws://127.0.0.1:" + std::to_string(server.port()) + "/x",
+                                 [&events](WebSocket& s) { testing::record(s, events); });
+    ASSERT_EQ(events.next()->kind, "open");
+    const auto greeting = events.next_of("text");
+    ASSERT_TRUE(greeting);
+    EXPECT_EQ(greeting->data, "hello from the handler");
+    socket->post([](WebSocket& s) { s.send("ping"); });
+    const auto close = events.next_of("close");
+    ASSERT_TRUE(close);
+    EXPECT_EQ(close->code, 4001);
+    for (int i = 0; i < 100 && handler->closed.load() == 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+    }
+    server.stop(200ms);
+    EXPECT_EQ(handler->opened.load(), 1);
+    EXPECT_EQ(handler->closed.load(), 1);
+    EXPECT_EQ(handler->last_message, "ping");
+    EXPECT_EQ(handler->close_code, 4001);
+    EXPECT_EQ(handler->close_reason, "handler says bye");
+    EXPECT_EQ(handler.use_count(), 2);  // ours and the server's on_websocket: none left in a socket
 }
 
 TEST_F(WebSocketSession, BufferedAmountCountsQueuedBytesUntilFlushed) {

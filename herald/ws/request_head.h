@@ -1,14 +1,16 @@
 // herald/ws/request_head.h
 //
 // The parts of an opening HTTP request a long-lived connection keeps: the target and the fields,
-// packed into one string ("name\0value\0...") because a connection may live for days and a vector
-// of string pairs costs several times more.
+// packed into one string ("target\0name\0value\0...") because a connection may live for days
+// and a vector of string pairs costs several times more. (A target never holds a NUL: the HTTP
+// parser refuses one.)
 // Owner: its connection (plain value).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "herald/http/message.h"
 
@@ -18,12 +20,14 @@ class RequestHead {
 public:
     RequestHead() = default;
 
-    explicit RequestHead(std::string target) : target_(std::move(target)) {}
+    explicit RequestHead(std::string_view target);
 
-    explicit RequestHead(const http::Request& request);
+    // Keeps the target and, with `kept`, only the fields it names (case-insensitive).
+    explicit RequestHead(const http::Request& request,
+                         const std::vector<std::string>* kept = nullptr);
 
     // The request target (path and query).
-    [[nodiscard]] const std::string& target() const noexcept { return target_; }
+    [[nodiscard]] std::string_view target() const noexcept;
 
     // The target up to '?'.
     [[nodiscard]] std::string_view path() const noexcept;
@@ -34,7 +38,8 @@ public:
     [[nodiscard]] http::Fields headers() const;
 
 private:
-    std::string target_;
+    [[nodiscard]] std::string_view packed_fields() const noexcept;
+
     std::string packed_;
 };
 

@@ -1,6 +1,9 @@
 // herald/ws/request_head_test.cpp
 #include "herald/ws/request_head.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace herald::ws {
@@ -35,6 +38,25 @@ TEST(RequestHead, GivesBackEveryFieldInOrder) {
     ASSERT_EQ(fields.all().size(), 4U);
     EXPECT_EQ(fields.all()[1].name, "X-Empty");
     EXPECT_EQ(fields.joined("Cookie"), "a=1, b=2");
+}
+
+TEST(RequestHead, KeepsOnlyTheNamedFields) {
+    const std::vector<std::string> kept = {"COOKIE", "Missing"};
+    const RequestHead head(sample(), &kept);
+    EXPECT_EQ(head.target(), "/chat/room?x=1");
+    EXPECT_FALSE(head.header("Host"));
+    EXPECT_FALSE(head.header("X-Empty"));
+    EXPECT_EQ(head.headers().joined("Cookie"), "a=1, b=2");
+    const std::vector<std::string> none;
+    EXPECT_TRUE(RequestHead(sample(), &none).headers().all().empty());
+    EXPECT_EQ(RequestHead(sample(), &none).path(), "/chat/room");
+}
+
+TEST(RequestHead, EmptyHeadHasNothing) {
+    const RequestHead head;
+    EXPECT_EQ(head.target(), "");
+    EXPECT_EQ(head.path(), "");
+    EXPECT_FALSE(head.header("Host"));
 }
 
 TEST(RequestHead, TargetOnlyHeadHasNoFields) {
