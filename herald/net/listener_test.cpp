@@ -71,9 +71,9 @@ TEST(Listener, StopClosesEveryListeningSocket) {
 
 TEST(Listener, RefusesAnUnknownHost) {
     WorkerPool pool(1);
-    EXPECT_THROW(Listener(pool, ListenOptions{"no-such-host.invalid", 0, 16},
-                          [](Worker&, Socket) {}),
-                 std::runtime_error);
+    EXPECT_THROW(
+            Listener(pool, ListenOptions{"no-such-host.invalid", 0, 16}, [](Worker&, Socket) {}),
+            std::runtime_error);
 }
 
 TEST(Listener, RefusesAPortInUseByAnotherListenerWithoutReusePort) {

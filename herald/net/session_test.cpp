@@ -118,12 +118,11 @@ class SessionTest : public ::testing::Test {
 protected:
     void SetUp() override {
         pool_.start();
-        listener_ = std::make_unique<Listener>(
-                pool_, ListenOptions{}, [this](Worker& w, Socket s) {
-                    auto stream = std::make_shared<CountingStream>(
-                            std::make_shared<TcpStream>(w, std::move(s)), counters_);
-                    std::make_shared<EchoSession>(w, std::move(stream), counters_)->start();
-                });
+        listener_ = std::make_unique<Listener>(pool_, ListenOptions{}, [this](Worker& w, Socket s) {
+            auto stream = std::make_shared<CountingStream>(
+                    std::make_shared<TcpStream>(w, std::move(s)), counters_);
+            std::make_shared<EchoSession>(w, std::move(stream), counters_)->start();
+        });
         listener_->start();
     }
 
