@@ -2,10 +2,12 @@
 #include "herald/net/session.h"
 
 #include <atomic>
+#include <future>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
@@ -202,6 +204,71 @@ TEST_F(SessionTest, StoppingTheWorkerClosesOpenSessions) {
     listener_->stop();
     pool_.stop();
     EXPECT_EQ(counters_.closed, 1);
+}
+
+// Records what a stream hands over; its fields are read once the worker has answered.
+class RecordingTarget final : public StreamEvents {
+public:
+    void on_read(const std::error_code& error, std::span<char> data) override {
+        if (!error) {
+            text.append(data.data(), data.size());
+        }
+        reads.fetch_add(1);  // after `text`: who sees the count sees the text
+    }
+
+    void on_write(const std::error_code& /*error*/, std::size_t /*bytes*/) override {}
+
+    std::atomic<int> reads{0};
+    std::string text;  // written before `reads` counts the read
+};
+
+class ReadNowOrWait : public ::testing::Test {
+protected:
+    void SetUp() override { pool_.start(); }
+
+    void TearDown() override { pool_.stop(); }
+
+    // A connection accepted on the worker's io_context; `early` reaches the server's socket
+    // before this returns (loopback delivers during the write).
+    Socket accept_with(std::string_view early) {
+        client_.connect(acceptor_.local_endpoint());
+        if (!early.empty()) {
+            boost::asio::write(client_, boost::asio::buffer(early.data(), early.size()));
+        }
+        return acceptor_.accept(pool_.worker(0).io_context());
+    }
+
+    // Runs read_now_or_wait on the worker; returns the reads the target had when it returned.
+    int start(Socket socket, const std::shared_ptr<RecordingTarget>& target) {
+        std::promise<int> reads;
+        Worker& worker = pool_.worker(0);
+        worker.post([&, socket = std::make_shared<Socket>(std::move(socket))]() mutable {
+            stream_ = std::make_shared<TcpStream>(worker, std::move(*socket));
+            stream_->read_now_or_wait(target);
+            reads.set_value(target->reads.load());
+        });
+        return reads.get_future().get();
+    }
+
+    WorkerPool pool_{1};
+    boost::asio::io_context io_;
+    tcp::acceptor acceptor_{io_, tcp::endpoint(boost::asio::ip::address_v4::loopback(), 0)};
+    tcp::socket client_{io_};
+    std::shared_ptr<TcpStream> stream_;  // worker thread only
+};
+
+TEST_F(ReadNowOrWait, HandsOverBytesAlreadyThereBeforeItReturns) {
+    auto target = std::make_shared<RecordingTarget>();
+    EXPECT_EQ(start(accept_with("GET / HTTP/1.1\r\n\r\n"), target), 1);
+    EXPECT_EQ(target->text, "GET / HTTP/1.1\r\n\r\n");
+}
+
+TEST_F(ReadNowOrWait, WaitsWhenNothingIsThereYet) {
+    auto target = std::make_shared<RecordingTarget>();
+    EXPECT_EQ(start(accept_with(""), target), 0);
+    boost::asio::write(client_, boost::asio::buffer(std::string_view("late")));
+    EXPECT_TRUE(eventually([&] { return target->reads.load() == 1; }));
+    EXPECT_EQ(target->text, "late");
 }
 
 }  // namespace
