@@ -19,7 +19,7 @@ namespace {
 class Held {
 public:
     Held(Hub& hub, Connection& connection, std::size_t worker, std::string channel)
-        : hub_(hub), worker_(worker), subscription_(connection, std::move(channel)) {}
+        : hub_(hub), worker_(worker), subscription_(&connection, std::move(channel)) {}
 
     ~Held() {
         if (linked_) {
