@@ -11,6 +11,7 @@ namespace {
 
 using server::AppAnswer;
 using server::AppLookup;
+using server::StoreLookup;
 
 constexpr std::size_t kMaxValueBytes = 255;  // soketi's varchar(255)
 
@@ -47,7 +48,7 @@ bool AppCache::plausible(std::string_view value) noexcept {
 
 std::optional<AppAnswer> AppCache::find(AppLookup by, std::string_view value, Callback later) {
     if (!plausible(value)) {
-        counters_.unknown.fetch_add(1, std::memory_order_relaxed);
+        counters_.looked_up(StoreLookup::Invalid);
         return AppAnswer{};
     }
     const auto now = now_();
@@ -55,23 +56,24 @@ std::optional<AppAnswer> AppCache::find(AppLookup by, std::string_view value, Ca
     const std::lock_guard lock(mutex_);
     const auto* entry = known(name);
     if (entry != nullptr && now - entry->fetched < options_.ttl) {
-        counters_.hits.fetch_add(1, std::memory_order_relaxed);
+        counters_.looked_up(StoreLookup::CacheHit);
         return AppAnswer{entry->app, true};
     }
     if (entry == nullptr) {
         const auto it = unknown_.find(unknown_name(by, value));
         if (it != unknown_.end() && now - it->second < options_.ttl) {
-            counters_.unknown.fetch_add(1, std::memory_order_relaxed);
+            counters_.looked_up(StoreLookup::NegativeHit);
             return AppAnswer{};
         }
     }
     if ((down_ && now < retry_at_) || queue_.size() >= options_.max_waiting) {
-        return from_memory(name);
+        return from_memory(name, 1);
     }
     auto [waiting, first] = waiting_.try_emplace(name);
     waiting->second.push_back(std::move(later));
     if (first) {
         queue_.push_back(Query{by, std::move(name.second)});
+        counters_.set_waiting(queue_.size());
         work_.notify_one();
     }
     return std::nullopt;
@@ -87,13 +89,13 @@ const AppCache::Known* AppCache::known(const Name& name) const {
     return it == known_.end() ? nullptr : &it->second;
 }
 
-AppAnswer AppCache::from_memory(const Name& name) const {
+AppAnswer AppCache::from_memory(const Name& name, std::uint64_t lookups) const {
     const auto* entry = known(name);
     if (entry != nullptr) {
-        counters_.stale.fetch_add(1, std::memory_order_relaxed);
+        counters_.looked_up(StoreLookup::Stale, lookups);
         return AppAnswer{entry->app, false};
     }
-    counters_.unknown.fetch_add(1, std::memory_order_relaxed);
+    counters_.looked_up(StoreLookup::Unavailable, lookups);
     return AppAnswer{nullptr, false};
 }
 
@@ -107,12 +109,15 @@ void AppCache::run(std::size_t /*thread*/) {
         }
         const auto query = std::move(queue_.front());
         queue_.pop_front();
+        counters_.set_waiting(queue_.size());
         lock.unlock();
         if (!backend) {
             backend = backends_();
         }
-        counters_.queries.fetch_add(1, std::memory_order_relaxed);
+        // The backend connects inside find() when it has no connection: that time counts too.
+        const auto started = now_();
         auto result = backend->find(query.by, query.value);
+        counters_.queried(result.has_value(), now_() - started);
         answer(query, std::move(result));
         lock.lock();
     }
@@ -126,37 +131,18 @@ void AppCache::answer(const Query& query, DbResult<std::optional<AppRow>> result
     std::optional<std::string> bad_row;
     {
         const std::lock_guard lock(mutex_);
-        if (!result) {
-            counters_.failures.fetch_add(1, std::memory_order_relaxed);
-            mark_down(result.error(), now);
-            reply = from_memory(name);
-        } else {
-            mark_up();
-            const auto& row = result.value();
-            std::optional<server::App> app;
-            if (row) {
-                auto parsed = app_from_row(*row);
-                if (parsed) {
-                    app = std::move(parsed).value();
-                } else {
-                    bad_row = std::move(parsed).error();
-                }
-            }
-            // A case-insensitive collation finds "APP-KEY" for "app-key": not the same key.
-            const bool matches = app && (query.by == AppLookup::ByKey ? app->key == query.value
-                                                                      : app->id == query.value);
-            if (matches) {
-                remember(std::make_shared<const server::App>(std::move(*app)), now);
-                reply = AppAnswer{known(name)->app, true};
-            } else {
-                forget(name);
-                remember_unknown(name, now);
-                counters_.unknown.fetch_add(1, std::memory_order_relaxed);
-            }
-        }
         if (const auto it = waiting_.find(name); it != waiting_.end()) {
             callbacks = std::move(it->second);
             waiting_.erase(it);
+        }
+        const auto lookups = static_cast<std::uint64_t>(callbacks.size());
+        if (!result) {
+            mark_down(result.error(), now);
+            reply = from_memory(name, lookups);
+        } else {
+            mark_up();
+            reply = take(name, result.value(), now, lookups, bad_row);
+            count_entries();
         }
     }
     if (bad_row) {
@@ -168,6 +154,31 @@ void AppCache::answer(const Query& query, DbResult<std::optional<AppRow>> result
     for (auto& callback : callbacks) {
         callback(reply);
     }
+}
+
+AppAnswer AppCache::take(const Name& name, const std::optional<AppRow>& row, Clock::time_point now,
+                         std::uint64_t lookups, std::optional<std::string>& bad_row) {
+    std::optional<server::App> app;
+    if (row) {
+        auto parsed = app_from_row(*row);
+        if (parsed) {
+            app = std::move(parsed).value();
+        } else {
+            bad_row = std::move(parsed).error();
+        }
+    }
+    // A case-insensitive collation finds "APP-KEY" for "app-key": not the same key.
+    const bool matches = app && (name.first == AppLookup::ByKey ? app->key == name.second
+                                                                : app->id == name.second);
+    if (!matches) {
+        forget(name);
+        remember_unknown(name, now);
+        counters_.looked_up(StoreLookup::NotFound, lookups);
+        return AppAnswer{};
+    }
+    remember(std::make_shared<const server::App>(std::move(*app)), now);
+    counters_.looked_up(StoreLookup::Found, lookups);
+    return AppAnswer{known(name)->app, true};
 }
 
 void AppCache::remember(server::AppPtr app, Clock::time_point now) {
@@ -184,7 +195,9 @@ void AppCache::remember(server::AppPtr app, Clock::time_point now) {
     unknown_.erase(unknown_name(AppLookup::ByKey, app->key));
     unknown_.erase(unknown_name(AppLookup::ById, app->id));
     known_[Name{AppLookup::ByKey, app->key}] = Known{app, now};
-    known_[by_id] = Known{app, now};
+    if (known_.insert_or_assign(by_id, Known{app, now}).second) {
+        ++known_apps_;
+    }
 }
 
 void AppCache::forget(const Name& name) {
@@ -194,7 +207,7 @@ void AppCache::forget(const Name& name) {
     }
     const auto app = entry->app;
     known_.erase(Name{AppLookup::ByKey, app->key});
-    known_.erase(Name{AppLookup::ById, app->id});
+    known_apps_ -= known_.erase(Name{AppLookup::ById, app->id});
 }
 
 void AppCache::remember_unknown(const Name& name, Clock::time_point now) {
@@ -218,7 +231,7 @@ void AppCache::mark_down(const std::string& error, Clock::time_point now) {
                 options_.description, error);
     }
     down_ = true;
-    counters_.unreachable.store(1, std::memory_order_relaxed);
+    counters_.set_reachable(false);
 }
 
 void AppCache::mark_up() {
@@ -227,7 +240,12 @@ void AppCache::mark_up() {
     }
     down_ = false;
     backoff_ = std::chrono::milliseconds(0);
-    counters_.unreachable.store(0, std::memory_order_relaxed);
+    counters_.set_reachable(true);
+}
+
+void AppCache::count_entries() const {
+    counters_.set_cached_apps(known_apps_);
+    counters_.set_negative_entries(unknown_.size());
 }
 
 }  // namespace herald::appstore

@@ -14,11 +14,12 @@
 //   that doubles up to `max_backoff`; an outage and the recovery are logged once each.
 // - At most `max_waiting` queries wait for a thread; beyond that a lookup is answered at once
 //   from what is known (as in an outage), so a slow database cannot pile up work.
+// - Every lookup is counted by how it was answered, every query by its result and duration
+//   (server::AppStoreCounters), with a relaxed add each: no lock beyond the cache's own.
 // Owner: the process; thread-safe. Answers given later run on the cache's threads; the cache
 // must outlive whoever may still receive one (it drops what is still waiting when destroyed).
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -49,16 +50,6 @@ struct CacheOptions {
     std::string description;  // for the log: where the store is
 };
 
-// What the cache has done since it started (read by the metrics scrape).
-struct CacheCounters {
-    std::atomic<std::uint64_t> hits{0};         // answered from a fresh entry
-    std::atomic<std::uint64_t> queries{0};      // lookups sent to the database
-    std::atomic<std::uint64_t> failures{0};     // queries the database did not answer
-    std::atomic<std::uint64_t> stale{0};        // answered from an expired entry: store down
-    std::atomic<std::uint64_t> unknown{0};      // answered "no such app"
-    std::atomic<std::uint64_t> unreachable{0};  // 1 while the store is marked down
-};
-
 class AppCache final : public server::AppSource {
 public:
     using Clock = std::chrono::steady_clock;
@@ -75,7 +66,9 @@ public:
 
     [[nodiscard]] std::string describe() const override { return options_.description; }
 
-    [[nodiscard]] const CacheCounters& counters() const noexcept { return counters_; }
+    [[nodiscard]] const server::AppStoreCounters& counters() const noexcept override {
+        return counters_;
+    }
 
     // How many unknown keys and ids are remembered now.
     [[nodiscard]] std::size_t unknown_entries() const;
@@ -100,22 +93,32 @@ private:
     void answer(const Query& query, DbResult<std::optional<AppRow>> result);
     // Under mutex_: what is known of `name`, fresh or not (nullptr: nothing).
     [[nodiscard]] const Known* known(const Name& name) const;
-    [[nodiscard]] server::AppAnswer from_memory(const Name& name) const;
+    // Under mutex_: the answer when the database is not asked (down, or too busy) for `lookups`
+    // lookups of `name`, counted as stale or unavailable.
+    [[nodiscard]] server::AppAnswer from_memory(const Name& name, std::uint64_t lookups) const;
+    // Under mutex_: what the database's `row` for `name` makes known (an app, or an unknown key
+    // or id) and the answer for its `lookups` lookups; `bad_row` says why a row does not read.
+    [[nodiscard]] server::AppAnswer take(const Name& name, const std::optional<AppRow>& row,
+                                         Clock::time_point now, std::uint64_t lookups,
+                                         std::optional<std::string>& bad_row);
     void remember(server::AppPtr app, Clock::time_point now);
     void forget(const Name& name);
     void remember_unknown(const Name& name, Clock::time_point now);
     void mark_down(const std::string& error, Clock::time_point now);
     void mark_up();
+    // Under mutex_: the gauges of what the cache holds, after a change.
+    void count_entries() const;
 
     BackendFactory backends_;
     CacheOptions options_;
     std::function<Clock::time_point()> now_;
-    mutable CacheCounters counters_;  // counted in const lookups too
+    mutable server::AppStoreCounters counters_;  // counted in const lookups too
     util::Throttle bad_rows_;
 
     mutable std::mutex mutex_;
     std::condition_variable work_;
     std::map<Name, Known> known_;  // found apps, under their key and under their id
+    std::size_t known_apps_ = 0;   // the entries of known_ under an id
     std::unordered_map<std::string, Clock::time_point> unknown_;  // "k:" or "i:" + value
     std::deque<std::string> unknown_order_;                       // oldest first
     std::map<Name, std::vector<Callback>> waiting_;               // one query each

@@ -1,9 +1,12 @@
 // The cache's logic against a fake backend (rows in memory, a switch to fail, a gate to hold
 // queries) and a clock the test moves; the real databases are tested by the interop suites.
+// What it counts (server::AppStoreCounters) is checked after each kind of answer.
 #include "herald/appstore/app_cache.h"
 
 #include <atomic>
+#include <functional>
 #include <future>
+#include <numeric>
 
 #include <gtest/gtest.h>
 
@@ -13,14 +16,17 @@ namespace {
 using namespace std::chrono_literals;
 using server::AppAnswer;
 using server::AppLookup;
+using server::StoreLookup;
 
 struct FakeDatabase {
     std::mutex mutex;
     std::condition_variable opened;
     std::map<std::string, AppRow> rows;  // by key
     bool failing = false;
-    bool held = false;  // queries wait until released
-    std::atomic<int> finds{0};
+    bool held = false;                  // queries wait until released
+    std::atomic<int> entered{0};        // queries begun (held ones included)
+    std::atomic<int> finds{0};          // queries answered
+    std::function<void()> during_find;  // run by each query before it answers
 
     void put(const std::string& id, const std::string& key, const std::string& secret) {
         const std::lock_guard lock(mutex);
@@ -41,9 +47,13 @@ public:
     explicit FakeBackend(FakeDatabase& db) : db_(db) {}
 
     DbResult<std::optional<AppRow>> find(AppLookup by, std::string_view value) override {
+        ++db_.entered;
         std::unique_lock lock(db_.mutex);
         db_.opened.wait(lock, [this] { return !db_.held; });
         ++db_.finds;
+        if (db_.during_find) {
+            db_.during_find();
+        }
         if (db_.failing) {
             return util::unexpected(std::string("connection refused"));
         }
@@ -112,7 +122,10 @@ TEST_F(AppCacheTest, AFoundAppIsAskedForOncePerTtl) {
     ASSERT_TRUE(later.app);
     EXPECT_EQ(later.app->secret, "s2");
     EXPECT_EQ(db.finds, 2);
-    EXPECT_EQ(cache->counters().hits, 2U);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::CacheHit), 2U);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Found), 2U);
+    EXPECT_EQ(cache->counters().queries_answered(), 2U);
+    EXPECT_EQ(cache->counters().cached_apps(), 1U) << "one app, under its key and its id";
 }
 
 TEST_F(AppCacheTest, AnUnchangedRowKeepsItsObject) {
@@ -141,6 +154,8 @@ TEST_F(AppCacheTest, ConcurrentLookupsShareOneQuery) {
     }
     EXPECT_EQ(answered, 50);
     EXPECT_EQ(db.finds, 1);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Found), 50U) << "every lookup counts";
+    EXPECT_EQ(cache->counters().queries_answered(), 1U);
 }
 
 TEST_F(AppCacheTest, UnknownKeysAreRememberedAndBounded) {
@@ -154,6 +169,9 @@ TEST_F(AppCacheTest, UnknownKeysAreRememberedAndBounded) {
         EXPECT_FALSE(ask(*cache, AppLookup::ByKey, "random-" + std::to_string(i)).app);
     }
     EXPECT_LE(cache->unknown_entries(), 100U);
+    EXPECT_EQ(cache->counters().negative_entries(), cache->unknown_entries());
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::NotFound), 1001U);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::NegativeHit), 1U);
     // A key that appears is found once the negative entry expires.
     db.put("9", "nope", "s");
     advance(11s);
@@ -169,6 +187,8 @@ TEST_F(AppCacheTest, ImplausibleKeysNeverReachTheDatabase) {
         EXPECT_FALSE(answer->app);
     }
     EXPECT_EQ(db.finds, 0);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Invalid), 5U);
+    EXPECT_EQ(cache->counters().queries_answered() + cache->counters().query_errors(), 0U);
 }
 
 TEST_F(AppCacheTest, AnOutageServesKnownAppsStaleAndBacksOff) {
@@ -184,7 +204,10 @@ TEST_F(AppCacheTest, AnOutageServesKnownAppsStaleAndBacksOff) {
     EXPECT_FALSE(unknown.app);
     EXPECT_FALSE(unknown.reachable);
     EXPECT_EQ(db.finds, 2);
-    EXPECT_EQ(cache->counters().unreachable, 1U);
+    EXPECT_FALSE(cache->counters().reachable());
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Stale), 1U);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Unavailable), 1U);
+    EXPECT_EQ(cache->counters().query_errors(), 1U);
     advance(300ms);  // past the first back-off: asked again, fails, waits twice as long
     EXPECT_FALSE(ask(*cache, AppLookup::ByKey, "other").reachable);
     EXPECT_EQ(db.finds, 3);
@@ -197,7 +220,12 @@ TEST_F(AppCacheTest, AnOutageServesKnownAppsStaleAndBacksOff) {
     const auto back = ask(*cache, AppLookup::ByKey, "other");
     EXPECT_TRUE(back.app);
     EXPECT_TRUE(back.reachable);
-    EXPECT_EQ(cache->counters().unreachable, 0U);
+    EXPECT_TRUE(cache->counters().reachable());
+    EXPECT_EQ(cache->counters().query_errors(), 2U);
+    EXPECT_EQ(cache->counters().queries_answered(), 2U);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Unavailable), 3U);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Stale), 1U);
+    EXPECT_EQ(cache->counters().cached_apps(), 2U);
 }
 
 TEST_F(AppCacheTest, ZeroTtlAsksEveryTime) {
@@ -220,7 +248,9 @@ TEST_F(AppCacheTest, ARemovedRowIsForgotten) {
     }
     advance(11s);
     EXPECT_FALSE(ask(*cache, AppLookup::ById, "1").app);
+    EXPECT_EQ(cache->counters().cached_apps(), 0U);
     EXPECT_FALSE(ask(*cache, AppLookup::ByKey, "key-1").app);
+    EXPECT_EQ(cache->counters().negative_entries(), 2U) << "the id and the key";
 }
 
 TEST_F(AppCacheTest, ABadRowIsNoApp) {
@@ -232,6 +262,61 @@ TEST_F(AppCacheTest, ABadRowIsNoApp) {
     const auto answer = ask(*cache, AppLookup::ByKey, "k");
     EXPECT_FALSE(answer.app);
     EXPECT_TRUE(answer.reachable);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::NotFound), 1U);
+}
+
+TEST_F(AppCacheTest, QueriesAreTimedByTheCachesClock) {
+    db.put("1", "key-1", "s1");
+    db.during_find = [this] {
+        advance(30ms);
+    };
+    auto cache = make();
+    ASSERT_TRUE(ask(*cache, AppLookup::ByKey, "key-1").app);
+    db.failing = true;
+    EXPECT_FALSE(ask(*cache, AppLookup::ById, "2").reachable);
+    const auto& counters = cache->counters();
+    EXPECT_DOUBLE_EQ(counters.query_seconds(), 0.06);
+    const auto buckets = counters.query_buckets();
+    // 30 ms: above 0.025, within 0.05 (the seventh bound).
+    EXPECT_EQ(buckets[6], 2U);
+    EXPECT_EQ(std::accumulate(buckets.begin(), buckets.end(), std::uint64_t{0}), 2U);
+}
+
+TEST_F(AppCacheTest, CountsQueriesWaitingAndLookupsTurnedAwayWhenFull) {
+    for (const auto* key : {"a", "b", "c"}) {
+        db.put(key, key, "s");
+    }
+    CacheOptions options;
+    options.threads = 1;
+    options.max_waiting = 2;
+    auto cache = make(options);
+    db.hold(true);
+    std::atomic<int> answered{0};
+    const auto count = [&answered](AppAnswer a) {
+        EXPECT_TRUE(a.app);
+        ++answered;
+    };
+    EXPECT_FALSE(cache->find(AppLookup::ByKey, "a", count));
+    for (int i = 0; i < 500 && db.entered == 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+    }
+    ASSERT_EQ(db.entered, 1) << "the only thread holds the first query";
+    EXPECT_FALSE(cache->find(AppLookup::ByKey, "b", count));
+    EXPECT_FALSE(cache->find(AppLookup::ByKey, "c", count));
+    EXPECT_EQ(cache->counters().waiting(), 2U);
+    const auto full = cache->find(AppLookup::ByKey, "d", [](AppAnswer) { FAIL(); });
+    ASSERT_TRUE(full);
+    EXPECT_FALSE(full->reachable);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Unavailable), 1U);
+    db.hold(false);
+    for (int i = 0; i < 500 && answered < 3; ++i) {
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(answered, 3);
+    EXPECT_EQ(cache->counters().waiting(), 0U);
+    EXPECT_EQ(cache->counters().lookups(StoreLookup::Found), 3U);
+    EXPECT_EQ(cache->counters().cached_apps(), 3U);
+    EXPECT_TRUE(cache->counters().reachable()) << "a full queue is not an outage";
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "herald/server/app.h"
+#include "herald/server/app_store_counters.h"
 
 namespace herald::server {
 
@@ -42,6 +43,9 @@ public:
 
     // What the source is, for the log ("postgresql://db.internal/herald, table apps").
     [[nodiscard]] virtual std::string describe() const = 0;
+
+    // What the source has counted since it started: the herald_app_store_* metrics.
+    [[nodiscard]] virtual const AppStoreCounters& counters() const noexcept = 0;
 };
 
 }  // namespace herald::server

@@ -1,6 +1,9 @@
 #include "herald/server/background_metrics.h"
 
-// <utility> first: Boost 1.74 headers rely on it under GCC 12 in C++20 mode.
+// The standard headers before herald's: Boost 1.74 headers rely on <utility> under GCC 12 in
+// C++20 mode.
+#include <array>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -77,6 +80,72 @@ std::vector<MetricFamily> collect_cluster(const cluster::RedisAdapter& adapter) 
     return out;
 }
 
+constexpr std::array<const char*, kStoreLookups> kLookupNames = {
+        "cache_hit", "negative_hit", "found", "not_found", "invalid", "stale", "unavailable"};
+
+MetricFamily one_gauge(const char* name, const char* help, double v) {
+    auto f = metrics::family(name, help, MetricType::Gauge);
+    metrics::add_sample(f, {}, v);
+    return f;
+}
+
+MetricFamily query_durations(const AppStoreCounters& counters) {
+    auto durations = metrics::family("herald_app_store_query_duration_seconds",
+                                     "Time a query of the app store took (connecting included), "
+                                     "answered or failed.",
+                                     MetricType::Histogram);
+    prometheus::ClientMetric metric;
+    const auto buckets = counters.query_buckets();
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < buckets.size(); ++b) {
+        cumulative += buckets[b];
+        metric.histogram.bucket.push_back(
+                {cumulative, b < AppStoreCounters::kBuckets.size()
+                                     ? AppStoreCounters::kBuckets[b]
+                                     : std::numeric_limits<double>::infinity()});
+    }
+    metric.histogram.sample_count = cumulative;
+    metric.histogram.sample_sum = counters.query_seconds();
+    durations.metric.push_back(std::move(metric));
+    return durations;
+}
+
+std::vector<MetricFamily> collect_app_store(const AppStoreCounters& counters) {
+    auto lookups = metrics::family("herald_app_store_lookups_total",
+                                   "Lookups of an app by key or id in the app store's cache, by "
+                                   "how they were answered.",
+                                   MetricType::Counter);
+    for (std::size_t i = 0; i < kStoreLookups; ++i) {
+        metrics::add_sample(lookups, {{"result", kLookupNames[i]}},
+                            static_cast<double>(counters.lookups(static_cast<StoreLookup>(i))));
+    }
+    auto queries = metrics::family("herald_app_store_queries_total",
+                                   "Queries of the app store's database: answered (ok) or failed "
+                                   "(error: unreachable, timed out, refused).",
+                                   MetricType::Counter);
+    metrics::add_sample(queries, {{"result", "ok"}},
+                        static_cast<double>(counters.queries_answered()));
+    metrics::add_sample(queries, {{"result", "error"}},
+                        static_cast<double>(counters.query_errors()));
+    std::vector<MetricFamily> out;
+    out.push_back(std::move(lookups));
+    out.push_back(std::move(queries));
+    out.push_back(query_durations(counters));
+    out.push_back(one_gauge("herald_app_store_up",
+                            "1 while the app store answers, 0 from a failed query to the next "
+                            "answered one.",
+                            counters.reachable() ? 1.0 : 0.0));
+    out.push_back(one_gauge("herald_app_store_cached_apps", "Apps held in the app store's cache.",
+                            static_cast<double>(counters.cached_apps())));
+    out.push_back(one_gauge("herald_app_store_negative_cache_entries",
+                            "Unknown keys and ids remembered by the app store's cache.",
+                            static_cast<double>(counters.negative_entries())));
+    out.push_back(one_gauge("herald_app_store_queries_waiting",
+                            "Lookups waiting for a thread of the app store.",
+                            static_cast<double>(counters.waiting())));
+    return out;
+}
+
 }  // namespace
 
 std::shared_ptr<const prometheus::Collectable> webhook_metrics(const webhooks::Counters& counters) {
@@ -88,6 +157,11 @@ std::shared_ptr<const prometheus::Collectable> cluster_metrics(
         const cluster::RedisAdapter& adapter) {
     return std::make_shared<metrics::CallbackCollectable>(
             [&adapter] { return collect_cluster(adapter); });
+}
+
+std::shared_ptr<const prometheus::Collectable> app_store_metrics(const AppStoreCounters& counters) {
+    return std::make_shared<metrics::CallbackCollectable>(
+            [&counters] { return collect_app_store(counters); });
 }
 
 }  // namespace herald::server

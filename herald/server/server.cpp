@@ -580,6 +580,10 @@ struct PusherServer::Impl {
         if (cluster) {
             context.metrics.add(cluster_metrics(*cluster));
         }
+        if (store_source) {
+            // store_source is a member before context: it outlives the exposition.
+            context.metrics.add(app_store_metrics(store_source->counters()));
+        }
         web::ServerOptions options;
         options.host = config.admin.host;
         options.port = *config.admin.port;

@@ -21,7 +21,7 @@ PENDING_FAMILIES = {
     'herald_webhook_dead_letters_total', 'herald_cluster_redis_up', 'herald_cluster_nodes',
     'herald_cluster_messages_total',
 }
-HISTOGRAMS = {'herald_rest_request_duration_seconds'}
+HISTOGRAMS = {'herald_rest_request_duration_seconds', 'herald_app_store_query_duration_seconds'}
 HISTOGRAM_SUFFIXES = ('_bucket', '_sum', '_count')
 # Herald's own names; others (up, probe_success) come from Prometheus or an exporter.
 OWN_NAME = re.compile(r'\b((?:herald|process)_[a-zA-Z0-9_]+)\b')

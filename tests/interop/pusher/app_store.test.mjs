@@ -8,8 +8,12 @@
 // changed secret is used after the cache TTL; with the database stopped, a connected client keeps
 // receiving, a known app's REST calls work and an unknown key gets 4001 at once, and once it is
 // back a new row works; hostile keys and ids never reach the database inside a statement; and
-// `herald apps` adds, lists, shows, updates and removes rows.
+// `herald apps` adds, lists, shows, updates and removes rows. The admin listener's /metrics
+// counts the lookups by result and the queries (promtool accepts it); during the outage it shows
+// apps served stale and herald_app_store_up 0, the outage is logged once, and once the database
+// is back herald_app_store_up is 1 again.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { after, before, describe } from 'node:test';
 import { binary, runToEnd, serverTest } from '../lib/harness.mjs';
 import { insertApp, kSoketiTable, startDatabase } from './app_store_db.mjs';
@@ -22,7 +26,7 @@ import { startReceiver } from './webhook_receiver.mjs';
 const kTtlSeconds = 2;
 const kApp = { id: 'store-1', key: 'store-key-1', secret: 'store-secret-1' };
 const kHooked = { id: 'store-hooked', key: 'store-key-hooked', secret: 'store-secret-hooked' };
-const h = { db: null, server: null, clients: [], receiver: null };
+const h = { db: null, server: null, clients: [], receiver: null, admin: null };
 
 function client(key) {
     const c = new PusherClient(key, {
@@ -32,6 +36,22 @@ function client(key) {
     h.clients.push(c);
     return c;
 }
+
+// The samples of GET /metrics on the admin listener, by series as written ('name{labels}'), and
+// the text itself.
+async function scrape() {
+    const r = await httpRequest(`${h.admin}/metrics`);
+    assert.equal(r.status, 200);
+    const samples = new Map();
+    for (const line of r.body.split('\n')) {
+        if (line === '' || line.startsWith('#')) continue;
+        const at = line.lastIndexOf(' ');
+        samples.set(line.slice(0, at), Number(line.slice(at + 1)));
+    }
+    return { samples, text: r.body };
+}
+
+const lookups = (samples, result) => samples.get(`herald_app_store_lookups_total{result="${result}"}`);
 
 // The close code a raw connection to `key` ends with (after pusher:error).
 async function refusal(key) {
@@ -57,8 +77,12 @@ before(async () => {
                       webhooks: JSON.stringify([{ url: h.receiver.url(), event_types: ['channel_occupied'] }]) });
     h.server = await startHerald({
         name: `herald(app store, ${h.db.kind})`, apps: [],
-        top: { app_store: { url: h.db.url, cache_ttl: kTtlSeconds }, webhooks: { batch_window_ms: 0 } },
+        top: { app_store: { url: h.db.url, cache_ttl: kTtlSeconds }, webhooks: { batch_window_ms: 0 },
+               admin: { port: 0 } },
     });
+    await until(() => /admin on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.test(h.server.stderr + h.server.stdout),
+                'the admin listener\'s URL in the log');
+    h.admin = `http://127.0.0.1:${/admin on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(h.server.stderr + h.server.stdout)[1]}`;
 });
 after(async () => {
     for (const c of h.clients) c.disconnect();
@@ -142,6 +166,32 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
         }
     });
 
+    t("/metrics counts the store's lookups and queries", async () => {
+        assert.equal(await refusal(encodeURIComponent('not a key')), 4001);  // invalid: a space
+        const { samples, text } = await scrape();
+        for (const result of ['found', 'not_found', 'invalid']) {
+            assert.ok(lookups(samples, result) > 0, `lookups ${result}: ${lookups(samples, result)}`);
+        }
+        assert.equal(lookups(samples, 'stale'), 0);
+        assert.equal(lookups(samples, 'unavailable'), 0);
+        assert.equal(samples.get('herald_app_store_up'), 1);
+        assert.equal(samples.get('herald_app_store_queries_total{result="error"}'), 0);
+        const answered = samples.get('herald_app_store_queries_total{result="ok"}');
+        assert.ok(answered > 0, `queries answered: ${answered}`);
+        assert.equal(samples.get('herald_app_store_query_duration_seconds_count'), answered);
+        assert.ok(samples.get('herald_app_store_query_duration_seconds_sum') < answered * 3, 'seconds');
+        assert.ok(samples.get('herald_app_store_cached_apps') >= 4, `cached apps: ${samples.get('herald_app_store_cached_apps')}`);
+        assert.ok(samples.get('herald_app_store_negative_cache_entries') >= 1);
+        assert.equal(samples.get('herald_app_store_queries_waiting'), 0);
+        // A known key twice: the second within the TTL is a cache hit, not a query.
+        for (let i = 0; i < 2; i++) (await RawPusher.connect(h.server.wsUrl(kApp.key))).terminate();
+        const later = (await scrape()).samples;
+        assert.ok(lookups(later, 'cache_hit') > lookups(samples, 'cache_hit'), 'a cache hit');
+        const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+        assert.equal(check.error, undefined, `promtool did not run (Debian package prometheus): ${check.error}`);
+        assert.equal(check.status, 0, `promtool check metrics:\n${check.stdout}${check.stderr}`);
+    });
+
     t('with the database stopped, known apps keep working and unknown keys get 4001 at once', async () => {
         const c = client(kApp.key);
         await waitConnected(c);
@@ -157,6 +207,13 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
         const again = client(kApp.key);
         await waitConnected(again);
         assert.match(h.server.stderr + h.server.stdout, /unreachable/);
+        const down = (await scrape()).samples;
+        assert.ok(lookups(down, 'stale') > 0, `stale lookups: ${lookups(down, 'stale')}`);
+        assert.ok(lookups(down, 'unavailable') > 0, `unavailable lookups: ${lookups(down, 'unavailable')}`);
+        assert.equal(down.get('herald_app_store_up'), 0);
+        assert.ok(down.get('herald_app_store_queries_total{result="error"}') > 0);
+        const outages = (h.server.stderr + h.server.stdout).match(/known apps are served from the cache/g);
+        assert.equal(outages?.length, 1, 'the outage is logged once');
         await h.db.start();
         insertApp(h.db, { id: 'store-new', key: 'store-key-new', secret: 'new' });
         await until(async () => {
@@ -169,6 +226,10 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
                 return false;
             }
         }, 'a new row working after the database came back', 20_000);
+        const back = (await scrape()).samples;
+        assert.equal(back.get('herald_app_store_up'), 1);
+        assert.ok(lookups(back, 'found') > lookups(down, 'found'));
+        assert.match(h.server.stderr + h.server.stdout, /is reachable again/);
     });
 
     t('herald apps: add, list, show, update, remove', async () => {

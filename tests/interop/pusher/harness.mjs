@@ -560,10 +560,11 @@ export function signChannel(server, socketId, channel, member, app = kApp) {
     return sdkFor(server, app).authorizeChannel(socketId, channel, member);
 }
 
-// Waits until `predicate()` is true (polling), or fails with `what`.
+// Waits until `predicate()` is true (polling), or fails with `what`. The predicate may be async:
+// its promise is awaited (a promise itself is always truthy).
 export async function until(predicate, what, ms = kWaitMs) {
     const deadline = Date.now() + ms;
-    while (!predicate()) {
+    while (!(await predicate())) {
         if (Date.now() > deadline) throw new Error(`${what} (not after ${ms} ms)`);
         await sleep(20);
     }

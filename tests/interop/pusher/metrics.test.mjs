@@ -6,7 +6,8 @@
 // Then channels by type, presence members (one per user), events published by source, a refused
 // handshake and REST requests by status after known traffic from raw clients and the `pusher`
 // SDK, and the REST histogram's count against the requests. The real `promtool check metrics`
-// accepts the exposition. /healthz and /readyz answer 200; other paths 404, other methods 405.
+// accepts the exposition, which has no app store families (the apps are the configuration's).
+// /healthz and /readyz answer 200; other paths 404, other methods 405.
 // A server with a webhook target counts its webhook requests by result (a receiver that answers
 // 500 once, then refuses one channel for good), its dead letters, and shows an empty queue and
 // spool once everything is settled.
@@ -207,6 +208,7 @@ describe('the admin listener', () => {
         const check = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
         assert.equal(check.error, undefined, `promtool did not run (Debian package prometheus): ${check.error}`);
         assert.equal(check.status, 0, `promtool check metrics:\n${check.stdout}${check.stderr}\n--- exposition:\n${text}`);
+        assert.doesNotMatch(text, /herald_app_store_/, 'no app store, no app store families');
     });
 
     t('healthz and readyz answer 200, anything else 404 or 405', async () => {
