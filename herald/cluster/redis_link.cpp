@@ -44,7 +44,7 @@ RedisLink::RedisLink(net::Worker& loop, RedisEndpoint endpoint, net::TlsContextP
       handlers_(std::move(handlers)),
       sentinel_(loop, RespConnection::Handlers{nullptr, nullptr, nullptr}),
       master_(loop, RespConnection::Handlers{nullptr,
-                                             [this](const std::string& why) { report_down(why); },
+                                             [this](const std::string& why) { master_failed(why); },
                                              [this](const RedisValue& v) {
                                                  if (up_ && handlers_.push) {
                                                      handlers_.push(v);
@@ -55,10 +55,11 @@ void RedisLink::open() {
     close();
     ++attempt_;
     open_ = true;
+    failures_.clear();
     if (endpoint_.sentinels.empty()) {
         connect_master(RedisHost{endpoint_.host, endpoint_.port});
     } else {
-        ask_sentinel(0, "");
+        ask_sentinel(0);
     }
 }
 
@@ -71,20 +72,29 @@ void RedisLink::close() {
     master_.close();
 }
 
-// Asks the sentinels in turn for the master's address; the first that names it wins.
-void RedisLink::ask_sentinel(std::size_t index, std::string last_error) {
+// Asks the sentinels in turn for the master's address, each once per attempt: the first whose
+// master connects and answers ROLE as the master wins. A sentinel that cannot be asked, or whose
+// master fails, hands over to the next one at once, not at the owner's next retry: right after a
+// failover one sentinel may still name the old master while the others name the new one.
+void RedisLink::ask_sentinel(std::size_t index) {
     if (index >= endpoint_.sentinels.size()) {
-        report_down("no sentinel named the master '" + endpoint_.master_name + "' (" + last_error +
-                    ")");
+        std::string reasons;
+        for (const auto& failure : failures_) {
+            reasons += (reasons.empty() ? "" : "; ") + failure;
+        }
+        report_down("no sentinel named a usable master '" + endpoint_.master_name + "' (" +
+                    reasons + ")");
         return;
     }
     const auto& sentinel = endpoint_.sentinels[index];
+    sentinel_index_ = index;
     sentinel_.open(resp_address(sentinel, tls_));
     // Once per sentinel: the first failure moves on, the replies of an abandoned try do not.
     const auto next = [this, index, at = ++sentinel_try_,
                        where = address_of(sentinel)](const std::string& why) {
         if (at == sentinel_try_ && open_) {
-            ask_sentinel(index + 1, "sentinel " + where + ": " + why);
+            failures_.push_back("sentinel " + where + ": " + why);
+            ask_sentinel(index + 1);
         }
     };
     if (const auto auth = auth_command(std::nullopt, endpoint_.sentinel_password)) {
@@ -117,6 +127,7 @@ void RedisLink::ask_sentinel(std::size_t index, std::string last_error) {
 }
 
 void RedisLink::connect_master(const RedisHost& master) {
+    master_address_ = address_of(master);
     master_.open(resp_address(master, tls_));
     std::vector<std::vector<std::string>> steps;
     if (auto auth = auth_command(endpoint_.username, endpoint_.password)) {
@@ -128,20 +139,20 @@ void RedisLink::connect_master(const RedisHost& master) {
     }
     for (std::size_t i = 0; i < steps.size(); ++i) {
         const bool last = i + 1 == steps.size();
-        master_.command(steps[i], [this, at = attempt_, last, what = steps[i][0],
-                                   where = address_of(master)](std::optional<RedisValue> reply) {
-            if (at != attempt_ || !open_ || !reply) {
+        master_.command(steps[i], [this, at = attempt_, asked = sentinel_try_, last,
+                                   what = steps[i][0]](std::optional<RedisValue> reply) {
+            if (at != attempt_ || asked != sentinel_try_ || !open_ || !reply) {
                 return;  // a lost connection is reported by the connection itself
             }
             if (reply->is_error()) {
-                report_down(what + " failed: " + reply->text);
+                master_failed(what + " failed: " + reply->text);
                 return;
             }
             if (what == "ROLE" &&
                 (reply->elements.empty() || reply->elements[0].text != "master")) {
-                report_down("Redis at " + where + " is a " +
-                            (reply->elements.empty() ? "server" : reply->elements[0].text) +
-                            ", not the master");
+                master_failed("Redis at " + master_address_ + " is a " +
+                              (reply->elements.empty() ? "server" : reply->elements[0].text) +
+                              ", not the master");
                 return;
             }
             if (last) {
@@ -152,6 +163,22 @@ void RedisLink::connect_master(const RedisHost& master) {
             }
         });
     }
+}
+
+// The master connection failed: once up, or without sentinels, the link is down; while a
+// sentinel's answer is being tried, the next sentinel is asked.
+void RedisLink::master_failed(const std::string& why) {
+    if (!open_) {
+        return;
+    }
+    if (up_ || endpoint_.sentinels.empty()) {
+        report_down(why);
+        return;
+    }
+    master_.close();
+    failures_.push_back("sentinel " + address_of(endpoint_.sentinels[sentinel_index_]) + " named " +
+                        master_address_ + ": " + why);
+    ask_sentinel(sentinel_index_ + 1);
 }
 
 void RedisLink::report_down(const std::string& why) {

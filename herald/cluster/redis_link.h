@@ -3,9 +3,11 @@
 // One connection to the cluster's Redis master, ready for commands: it finds the master (the
 // endpoint's address, or the one its sentinels name, confirmed by ROLE so a replica is never
 // taken for it), connects over TCP or TLS (resp_connection.h), authenticates and selects the
-// database before it reports up. It never reconnects by itself: the owner decides when (and
-// watches for replies that never come, since a stopped Redis keeps the TCP connection open).
-// Owner: the loop's thread; every method is called there.
+// database before it reports up. A master a sentinel names that cannot be reached or is not the
+// master moves on to the next sentinel's answer; down comes when every sentinel was asked. It never
+// reconnects by itself: the owner decides when (and watches for replies that never come, since a
+// stopped Redis keeps the TCP connection open). Owner: the loop's thread; every method is called
+// there.
 #pragma once
 
 #include <chrono>
@@ -50,9 +52,9 @@ public:
     void subscribe(const std::vector<std::string>& channels);
 
 private:
-    void ask_sentinel(std::size_t index, std::string last_error);
+    void ask_sentinel(std::size_t index);
     void connect_master(const RedisHost& master);
-    void handshake();
+    void master_failed(const std::string& why);
     void report_down(const std::string& why);
 
     RedisEndpoint endpoint_;
@@ -60,8 +62,11 @@ private:
     Handlers handlers_;
     RespConnection sentinel_;
     RespConnection master_;
-    std::uint64_t attempt_ = 0;       // callbacks of an older open() are dropped
-    std::uint64_t sentinel_try_ = 0;  // and those of a sentinel asked before the current one
+    std::uint64_t attempt_ = 0;          // callbacks of an older open() are dropped
+    std::uint64_t sentinel_try_ = 0;     // and those of a sentinel asked before the current one
+    std::size_t sentinel_index_ = 0;     // the sentinel whose answer is being tried
+    std::string master_address_;         // the master being connected to, for the reasons
+    std::vector<std::string> failures_;  // why each sentinel of this attempt did not do
     bool up_ = false;
     bool open_ = false;
 };

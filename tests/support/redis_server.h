@@ -3,7 +3,8 @@
 // A real redis-server for tests: started on a free 127.0.0.1 port with persistence off
 // (--save "" --appendonly no), killed when the object goes. It can be paused (SIGSTOP), resumed
 // and restarted empty on the same port, for the outage tests. Tests that need it fail when
-// redis-server is not installed (scripts/install-deps.sh installs it).
+// redis-server is not installed (scripts/install-deps.sh installs it). The same process runs a
+// Sentinel with other leading arguments (redis_sentinel.h).
 // Owner: the test thread.
 #pragma once
 
@@ -13,6 +14,8 @@
 #include <cstdlib>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,7 +27,13 @@ namespace herald::support {
 
 class RedisServer {
 public:
-    RedisServer() : port_(free_port()) { launch(); }
+    RedisServer() : RedisServer(std::vector<std::string>{}) {}
+
+    // `leading`: arguments before the port and the others (a configuration file, --sentinel).
+    explicit RedisServer(std::vector<std::string> leading)
+        : port_(free_port()), leading_(std::move(leading)) {
+        launch();
+    }
 
     ~RedisServer() { kill_now(); }
 
@@ -94,13 +103,23 @@ private:
     }
 
     void launch() {
-        const auto port = std::to_string(port_);
+        std::vector<std::string> args{"redis-server"};
+        args.insert(args.end(), leading_.begin(), leading_.end());
+        const std::vector<std::string> common{
+                "--port", std::to_string(port_), "--bind", "127.0.0.1",  "--save",
+                "",       "--appendonly",        "no",     "--loglevel", "warning"};
+        args.insert(args.end(), common.begin(), common.end());
+        // Built before fork(): the child of a threaded test only calls async-signal-safe functions.
+        std::vector<char*> argv;
+        for (auto& arg : args) {
+            argv.push_back(arg.data());
+        }
+        argv.push_back(nullptr);
         pid_ = ::fork();
         if (pid_ == 0) {
             const int null_fd = ::open("/dev/null", O_WRONLY);
             ::dup2(null_fd, STDOUT_FILENO);
-            ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
-                     "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+            ::execvp("redis-server", argv.data());
             ::_exit(127);
         }
         const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -110,6 +129,7 @@ private:
     }
 
     std::uint16_t port_;
+    std::vector<std::string> leading_;
     pid_t pid_ = -1;
 };
 

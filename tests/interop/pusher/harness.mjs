@@ -88,8 +88,9 @@ export function renderToml(top, apps) {
 }
 
 // Starts `herald serve --config FILE` with `apps` and top-level settings `top`; resolves once it
-// logged a line containing "listening" and GET /up answered 200. On `top.port` when given (a
-// restart on the same port), else on a free one.
+// logged a line containing "listening" and GET /up answered 200 (on `top.api_port` when the REST
+// API has its own port). On `top.port` when given (a restart on the same port), else on a free
+// one.
 export async function startHerald({ apps = [kApp], top = {}, name = 'herald' } = {}) {
     const file = binary('HERALD_SERVER');
     const dir = makeTempDir('herald');
@@ -105,6 +106,7 @@ export async function startHerald({ apps = [kApp], top = {}, name = 'herald' } =
         const server = new HeraldHandle(name, file, args, spawnTracked(file, args), port, config, apps);
         server.configFile = configFile;  // a suite may rewrite it and send SIGHUP
         server.top = { host: '127.0.0.1', port, threads: 2, activity_timeout: 120, ...top };
+        server.apiPort = top.api_port ?? null;  // the REST API's own port, when it has one
         try {
             return await server.ready();
         } catch (error) {
@@ -139,11 +141,16 @@ class HeraldHandle extends ProcessHandle {
         }
         for (;;) {
             if (this.exit) throw fail(`exited early: ${describeExit(this.exit)}`);
-            const status = await httpStatus(this.url(this.tls ? 'https' : 'http', '/up')).catch(() => 0);
+            const status = await httpStatus(this.apiUrl(this.tls ? 'https' : 'http', '/up')).catch(() => 0);
             if (status === 200) return this;
             if (Date.now() > deadline) throw fail(`GET /up did not answer 200 (last: ${status || 'no answer'})`);
             await sleep(100);
         }
+    }
+
+    // A URL of the REST API: on its own port when it has one, else on the main port.
+    apiUrl(scheme, suffix) {
+        return `${scheme}://${this.host}:${this.apiPort ?? this.port}${suffix}`;
     }
 
     // The WebSocket URL pusher-js would use for `key` (§2.1), with `query` replacing its query.
@@ -188,10 +195,11 @@ export function httpRequest(url, { method = 'GET', headers = {}, body } = {}) {
     }), `${method} ${url}`);
 }
 
-// The official server SDK pointed at `server` for `app` (overrides: e.g. a wrong secret).
+// The official server SDK pointed at `server`'s REST API for `app` (overrides: e.g. a wrong
+// secret, or another port).
 export function sdkFor(server, app = kApp, overrides = {}) {
     return new PusherSdk({
-        appId: app.id, key: app.key, secret: app.secret, host: server.host, port: String(server.port),
+        appId: app.id, key: app.key, secret: app.secret, host: server.host, port: String(server.apiPort ?? server.port),
         useTLS: false, timeout: kWaitMs, encryptionMasterKeyBase64: kMasterKeyBase64, ...overrides,
     });
 }
