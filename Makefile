@@ -34,7 +34,8 @@ fuzz: deps
 bench: release
 	@status=0; bash bench/run.sh || status=1; bash bench/run_server.sh || status=1; \
 	    bash bench/run_rest.sh || status=1; bash bench/run_metrics.sh || status=1; \
-	    bash bench/run_client.sh || status=1; exit $$status
+	    bash bench/run_client.sh || status=1; \
+	    bash bench/run_handshakes.sh || status=1; exit $$status
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
