@@ -129,8 +129,8 @@ void Core::socket_message(std::string_view text, Clock::time_point now) {
     last_received_ = now;  // any message proves the server alive (§10.3)
     ping_sent_ = false;
     auto parsed = pusher::parse_server_message(text);
-    if (!parsed) {
-        return;  // not a message: dropped (§3.3 rule 1)
+    if (!parsed || parsed->event.empty()) {
+        return;  // not a message, or one that names no event: dropped (§3.3 rule 1)
     }
     auto& message = *parsed;
     if (!established_) {

@@ -357,6 +357,21 @@ TEST_F(CoreTest, PusherErrorsAfterTheHandshakeAreOnlyReported) {
     EXPECT_EQ(events_[0].data, R"({"code":4301,"message":"slow down"})");
 }
 
+TEST_F(CoreTest, AMessageWithAnEmptyEventNameIsDropped) {
+    core_.connect(now_);
+    establish();
+    ASSERT_TRUE(core_.subscribe("news"));
+    receive(pusher::subscription_succeeded("news"));
+    const auto before = events_.size();
+    receive(R"({"event":"","channel":"news","data":"{}"})");
+    receive(R"({"event":"","data":"{}"})");
+    EXPECT_EQ(events_.size(), before);
+    EXPECT_EQ(core_.state(), State::Connected);
+    receive(R"({"event":"update","channel":"news","data":"{}"})");
+    ASSERT_EQ(events_.size(), before + 1);
+    EXPECT_EQ(events_.back().event, "update");
+}
+
 TEST_F(CoreTest, CacheMissIsANamedChannelEvent) {
     core_.connect(now_);
     establish();
