@@ -195,9 +195,12 @@ std::optional<int> AppsCommand::run(const Environment& env, std::FILE* out, std:
             std::fprintf(err, "herald apps: %s\n", app.error().c_str());
             return std::nullopt;
         }
-        // The server would run the app without that webhook; better to say so before writing.
-        if (!skipped.empty()) {
-            std::fprintf(err, "herald apps: column webhooks: %s\n", skipped.front().c_str());
+        // The server would run the app without that webhook: refused when --webhooks writes it,
+        // only told when it is already in the row and this change is about something else.
+        for (const auto& why : skipped) {
+            std::fprintf(err, "herald apps: column webhooks: %s\n", why.c_str());
+        }
+        if (o.webhooks && !skipped.empty()) {
             return std::nullopt;
         }
         return row;

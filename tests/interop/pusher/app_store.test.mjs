@@ -249,7 +249,7 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
         assert.match(h.server.stderr + h.server.stdout, /is reachable again/);
     });
 
-    t('herald apps: add, list, show, update, remove', async () => {
+    t('herald apps: add, list, show, update (webhook headers too), remove', async () => {
         const herald = binary('HERALD_SERVER');
         const env = { HERALD_APP_STORE: h.db.url };
         const run = async (...args) => {
@@ -269,6 +269,13 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
         const updated = JSON.parse(await run('show', 'cli-1', '--json'));
         assert.equal(updated.secret, 'rotated');
         assert.equal(updated.enabled, false);
+        const hook = { url: 'http://127.0.0.1:9/h', event_types: [], headers: { Authorization: 'Bearer cli' } };
+        await run('update', 'cli-1', '--webhooks', JSON.stringify([hook]));
+        assert.deepEqual(JSON.parse(await run('show', 'cli-1', '--json')).webhooks, [hook]);
+        const forged = await runToEnd(herald, ['apps', 'update', 'cli-1', '--webhooks',
+            JSON.stringify([{ url: 'http://127.0.0.1:9/h', headers: { Host: 'elsewhere' } }])], { env });
+        assert.notEqual(forged.code, 0);
+        assert.match(forged.stderr, /webhook http:\/\/127\.0\.0\.1:9\/h is skipped: header Host is set by Herald/);
         await run('remove', 'cli-1');
         const gone = await runToEnd(herald, ['apps', 'show', 'cli-1'], { env });
         assert.equal(gone.code, 1);
