@@ -129,6 +129,7 @@ void AppCache::answer(const Query& query, DbResult<std::optional<AppRow>> result
     std::vector<Callback> callbacks;
     AppAnswer reply;
     std::optional<std::string> bad_row;
+    std::vector<std::string> skipped;
     {
         const std::lock_guard lock(mutex_);
         if (const auto it = waiting_.find(name); it != waiting_.end()) {
@@ -141,7 +142,7 @@ void AppCache::answer(const Query& query, DbResult<std::optional<AppRow>> result
             reply = from_memory(name, lookups);
         } else {
             mark_up();
-            reply = take(name, result.value(), now, lookups, bad_row);
+            reply = take(name, result.value(), now, lookups, bad_row, skipped);
             count_entries();
         }
     }
@@ -151,16 +152,23 @@ void AppCache::answer(const Query& query, DbResult<std::optional<AppRow>> result
                          query.by == AppLookup::ByKey ? "key" : "id", query.value, *bad_row, note);
         });
     }
+    for (const auto& why : skipped) {
+        util::log_throttled(skipped_webhooks_, [&](const std::string& note) {
+            spdlog::warn("app store: the row of {} '{}': {}{}",
+                         query.by == AppLookup::ByKey ? "key" : "id", query.value, why, note);
+        });
+    }
     for (auto& callback : callbacks) {
         callback(reply);
     }
 }
 
 AppAnswer AppCache::take(const Name& name, const std::optional<AppRow>& row, Clock::time_point now,
-                         std::uint64_t lookups, std::optional<std::string>& bad_row) {
+                         std::uint64_t lookups, std::optional<std::string>& bad_row,
+                         std::vector<std::string>& skipped) {
     std::optional<server::App> app;
     if (row) {
-        auto parsed = app_from_row(*row);
+        auto parsed = app_from_row(*row, &skipped);
         if (parsed) {
             app = std::move(parsed).value();
         } else {

@@ -97,10 +97,12 @@ private:
     // lookups of `name`, counted as stale or unavailable.
     [[nodiscard]] server::AppAnswer from_memory(const Name& name, std::uint64_t lookups) const;
     // Under mutex_: what the database's `row` for `name` makes known (an app, or an unknown key
-    // or id) and the answer for its `lookups` lookups; `bad_row` says why a row does not read.
+    // or id) and the answer for its `lookups` lookups; `bad_row` says why a row does not read,
+    // `skipped` which of its webhooks were left out and why.
     [[nodiscard]] server::AppAnswer take(const Name& name, const std::optional<AppRow>& row,
                                          Clock::time_point now, std::uint64_t lookups,
-                                         std::optional<std::string>& bad_row);
+                                         std::optional<std::string>& bad_row,
+                                         std::vector<std::string>& skipped);
     void remember(server::AppPtr app, Clock::time_point now);
     void forget(const Name& name);
     void remember_unknown(const Name& name, Clock::time_point now);
@@ -114,6 +116,7 @@ private:
     std::function<Clock::time_point()> now_;
     mutable server::AppStoreCounters counters_;  // counted in const lookups too
     util::Throttle bad_rows_;
+    util::Throttle skipped_webhooks_;  // a bad header is seen again at every refresh of its row
 
     mutable std::mutex mutex_;
     std::condition_variable work_;

@@ -173,7 +173,36 @@ util::Result<webhooks::Target, std::string> read_target(dom::element entry) {
     return target;
 }
 
-util::Result<std::vector<webhooks::Target>, std::string> read_webhooks(const AppRow& row) {
+// The webhook's extra headers into `target`, or what is wrong with them.
+std::optional<std::string> read_headers(dom::object object, webhooks::Target& target) {
+    const auto field = object["headers"];
+    if (field.error() != simdjson::SUCCESS || field.is_null()) {
+        return std::nullopt;
+    }
+    dom::object headers;
+    if (field.get_object().get(headers) != simdjson::SUCCESS) {
+        return "\"headers\" is not a JSON object of names and values";
+    }
+    for (const auto [name, value] : headers) {
+        webhooks::Header header{std::string(name), {}};
+        std::string_view text;
+        if (auto problem = webhooks::header_problem(header, target.headers)) {
+            return problem;  // the name, checked before it is shown in the next message
+        }
+        if (value.get_string().get(text) != simdjson::SUCCESS) {
+            return "header " + header.name + " has a value that is not a string";
+        }
+        header.value = std::string(text);
+        if (auto problem = webhooks::header_problem(header, target.headers)) {
+            return problem;
+        }
+        target.headers.push_back(std::move(header));
+    }
+    return std::nullopt;
+}
+
+util::Result<std::vector<webhooks::Target>, std::string> read_webhooks(
+        const AppRow& row, std::vector<std::string>* skipped) {
     const auto* value = cell(row, "webhooks");
     std::vector<webhooks::Target> targets;
     if (value == nullptr || util::trim(**value).empty()) {
@@ -182,19 +211,28 @@ util::Result<std::vector<webhooks::Target>, std::string> read_webhooks(const App
     dom::parser parser;
     dom::element root;
     if (parser.parse(**value).get(root) != simdjson::SUCCESS) {
-        return problem("webhooks", **value, "JSON: a list of {url, event_types, filter}");
+        return problem("webhooks", **value, "JSON: a list of {url, event_types, headers, filter}");
     }
     if (root.is_null()) {
         return targets;
     }
     dom::array entries;
     if (root.get_array().get(entries) != simdjson::SUCCESS) {
-        return problem("webhooks", **value, "a JSON list of {url, event_types, filter}");
+        return problem("webhooks", **value, "a JSON list of {url, event_types, headers, filter}");
     }
     for (const auto entry : entries) {
         auto target = read_target(entry);
         if (!target) {
             return Problem("column webhooks: " + std::move(target).error());
+        }
+        // A bad header drops its webhook, not the app: sending the request without the header
+        // (or with a broken one) would only fail at the receiver, while the app's connections
+        // and REST API need none of it.
+        if (const auto problem = read_headers(entry.get_object().value_unsafe(), target.value())) {
+            if (skipped != nullptr) {
+                skipped->push_back("webhook " + target.value().url + " is skipped: " + *problem);
+            }
+            continue;
         }
         targets.push_back(std::move(target).value());
     }
@@ -221,6 +259,13 @@ std::string webhooks_json(const std::vector<webhooks::Target>& targets) {
             json.string(webhooks::name_of(type));
         }
         json.end_array();
+        if (!target.headers.empty()) {
+            json.key("headers").begin_object();
+            for (const auto& header : target.headers) {
+                json.key(header.name).string(header.value);
+            }
+            json.end_object();
+        }
         if (!target.channel_prefix.empty()) {
             json.key("filter")
                     .begin_object()
@@ -255,7 +300,7 @@ std::span<const std::string_view> herald_columns() noexcept {
     return kHeraldColumns;
 }
 
-util::Result<App, std::string> app_from_row(const AppRow& row) {
+util::Result<App, std::string> app_from_row(const AppRow& row, std::vector<std::string>* skipped) {
     App app;
     for (const auto& [column, member] : {std::pair{"id", &App::id}, std::pair{"key", &App::key},
                                          std::pair{"secret", &App::secret}}) {
@@ -287,7 +332,7 @@ util::Result<App, std::string> app_from_row(const AppRow& row) {
             return Problem(std::move(read).error());
         }
     }
-    auto targets = read_webhooks(row);
+    auto targets = read_webhooks(row, skipped);
     if (!targets) {
         return Problem(std::move(targets).error());
     }

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "herald/server/app.h"
 #include "herald/util/result.h"
@@ -29,8 +30,11 @@ using AppRow = std::map<std::string, std::optional<std::string>, std::less<>>;
 // Herald's optional columns beyond soketi's.
 [[nodiscard]] std::span<const std::string_view> herald_columns() noexcept;
 
-// The app of a row, or what is wrong with it (a column that does not parse names itself).
-[[nodiscard]] util::Result<server::App, std::string> app_from_row(const AppRow& row);
+// The app of a row, or what is wrong with it (a column that does not parse names itself). A
+// webhook whose `headers` are not valid is left out of the app rather than refusing it; why is
+// added to `skipped` when given, for the caller to log.
+[[nodiscard]] util::Result<server::App, std::string> app_from_row(
+        const AppRow& row, std::vector<std::string>* skipped = nullptr);
 
 // The row of an app: every soketi column, and Herald's own columns (which the caller drops when
 // its table lacks them). Limits at their default are written as NULL; no limit as -1.

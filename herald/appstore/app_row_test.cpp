@@ -86,7 +86,40 @@ TEST(AppRow, SoketiWebhooksBecomeTargets) {
     EXPECT_EQ(app.value().webhooks[0].url, "http://127.0.0.1:9/hook");
     EXPECT_EQ(app.value().webhooks[0].event_types.size(), 2U);
     EXPECT_EQ(app.value().webhooks[0].channel_prefix, "private-");
+    EXPECT_EQ(app.value().webhooks[0].headers, (std::vector<webhooks::Header>{{"X-A", "b"}}));
     EXPECT_TRUE(app.value().webhooks[1].event_types.empty());
+    EXPECT_TRUE(app.value().webhooks[1].headers.empty());
+}
+
+TEST(AppRow, AWebhookWithABadHeaderIsSkippedAndTheAppStays) {
+    const auto skipped_for = [](const std::string& headers) {
+        auto row = soketi_row();
+        row["webhooks"] = R"([{"url":"http://127.0.0.1:9/bad","headers":)" + headers +
+                          R"(},{"url":"http://127.0.0.1:9/good","headers":{"X-Ok":"1"}}])";
+        std::vector<std::string> skipped;
+        const auto app = app_from_row(row, &skipped);
+        EXPECT_TRUE(app) << app.error();
+        if (!app) {
+            return std::string();
+        }
+        EXPECT_EQ(app.value().webhooks.size(), 1U) << headers;
+        if (app.value().webhooks.size() == 1) {
+            EXPECT_EQ(app.value().webhooks[0].url, "http://127.0.0.1:9/good");
+        }
+        EXPECT_EQ(skipped.size(), 1U) << headers;
+        return skipped.empty() ? std::string() : skipped.front();
+    };
+    const auto injected = skipped_for(R"({"X-A":"x\r\nX-Injected: 1"})");
+    EXPECT_NE(injected.find("webhook http://127.0.0.1:9/bad is skipped"), std::string::npos)
+            << injected;
+    EXPECT_NE(injected.find("control character"), std::string::npos) << injected;
+    EXPECT_NE(skipped_for(R"({"X-A":"\u0000"})").find("control character"), std::string::npos);
+    EXPECT_NE(skipped_for(R"({"X-Pusher-Signature":"forged"})").find("set by Herald"),
+              std::string::npos);
+    EXPECT_NE(skipped_for(R"({"host":"other"})").find("set by Herald"), std::string::npos);
+    EXPECT_NE(skipped_for(R"({"Bad Name":"v"})").find("HTTP token"), std::string::npos);
+    EXPECT_NE(skipped_for(R"({"X-A":5})").find("not a string"), std::string::npos);
+    EXPECT_NE(skipped_for(R"(["X-A"])").find("not a JSON object"), std::string::npos);
 }
 
 TEST(AppRow, BadCellsAreNamed) {
@@ -121,8 +154,10 @@ TEST(AppRow, AnAppRoundTripsThroughItsRow) {
     app.enabled = false;
     app.limits.max_connections = 10;
     app.limits.max_event_data_bytes = 4096;
-    app.webhooks.push_back(webhooks::Target{
-            "http://127.0.0.1/h", {webhooks::EventType::ChannelVacated}, "presence-"});
+    app.webhooks.push_back(webhooks::Target{"http://127.0.0.1/h",
+                                            {webhooks::EventType::ChannelVacated},
+                                            "presence-",
+                                            {{"Authorization", "Bearer \"x\""}, {"X-Empty", ""}}});
     const auto back = app_from_row(row_from_app(app));
     ASSERT_TRUE(back) << back.error();
     EXPECT_EQ(back.value(), app);

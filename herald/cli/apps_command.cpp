@@ -118,7 +118,8 @@ AppsCommand::AppsCommand(CLI::App& parent) {
         switch_flag("--user-authentication,!--no-user-authentication", o.user_authentication,
                     "enable_user_authentication");
         sub->add_option("--webhooks", o.webhooks,
-                        "JSON: a list of {url, event_types, filter: {channel_name_starts_with}}");
+                        "JSON: a list of {url, event_types, headers: {name: value}, "
+                        "filter: {channel_name_starts_with}}");
         for (const auto& [flag, column] : kLimitFlags) {
             sub->add_option_function<std::int64_t>(
                     flag, [&o, column = column](std::int64_t v) { o.limits[column] = v; },
@@ -189,8 +190,17 @@ std::optional<int> AppsCommand::run(const Environment& env, std::FILE* out, std:
         for (const auto& [column, value] : o.limits) {
             row[column] = std::to_string(value);
         }
-        if (auto app = appstore::app_from_row(row); !app) {
+        std::vector<std::string> skipped;
+        if (auto app = appstore::app_from_row(row, &skipped); !app) {
             std::fprintf(err, "herald apps: %s\n", app.error().c_str());
+            return std::nullopt;
+        }
+        // The server would run the app without that webhook: refused when --webhooks writes it,
+        // only told when it is already in the row and this change is about something else.
+        for (const auto& why : skipped) {
+            std::fprintf(err, "herald apps: column webhooks: %s\n", why.c_str());
+        }
+        if (o.webhooks && !skipped.empty()) {
             return std::nullopt;
         }
         return row;

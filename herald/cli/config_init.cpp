@@ -149,7 +149,8 @@ std::string apps_example() {
            "# [[apps.webhooks]]\n"
            "# url = \"https://example.com/pusher/webhooks\"\n"
            "# event_types = [\"channel_occupied\", \"channel_vacated\"]\n"
-           "# filter = { prefix = \"presence-\" }\n";
+           "# filter = { prefix = \"presence-\" }\n"
+           "# headers = { Authorization = \"Bearer receiver-token\" }\n";
     return out;
 }
 

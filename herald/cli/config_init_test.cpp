@@ -57,6 +57,7 @@ TEST(ConfigInit, TheExampleAppIsAValidAppOnceUncommented) {
     EXPECT_EQ(config.apps[0].key, "my-key");
     EXPECT_EQ(config.apps[0].limits, server::AppLimits{});
     ASSERT_EQ(config.apps[0].webhooks.size(), 1U);
+    EXPECT_EQ(config.apps[0].webhooks[0].headers.size(), 1U);
 }
 
 }  // namespace

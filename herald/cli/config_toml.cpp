@@ -223,7 +223,25 @@ void parse_filter(const Field& f, webhooks::Target& target) {
     });
 }
 
-const std::array<TargetKey, 3> kTargetKeys = {{
+// `headers = { Authorization = "Bearer ..." }`: checked as the app store checks a row's, but a
+// bad one is an error here (the file is being written now) rather than a skipped webhook.
+void parse_headers(const Field& f, webhooks::Target& target) {
+    target.headers.clear();
+    for (const auto& item : table_of(f)) {
+        const auto field = f.child(item.second, item.first.str());
+        f.diagnostics.attempt([&] {
+            webhooks::Header header{std::string(item.first.str()),
+                                    string_of(field, "a string (the header's value)")};
+            // The value is not repeated: it is often a credential.
+            if (const auto problem = webhooks::header_problem(header, target.headers)) {
+                throw ConfigError(fmt::format("config error: {}: {}", field.origin(), *problem));
+            }
+            target.headers.push_back(std::move(header));
+        });
+    }
+}
+
+const std::array<TargetKey, 4> kTargetKeys = {{
         {"url",
          [](const Field& f, webhooks::Target& t) {
              t.url = webhook_url(f);
@@ -236,6 +254,7 @@ const std::array<TargetKey, 3> kTargetKeys = {{
              }
          }},
         {"filter", parse_filter},
+        {"headers", parse_headers},
 }};
 
 std::vector<webhooks::Target> parse_targets(const Field& f) {

@@ -308,6 +308,7 @@ webhook_urls = ["http://h/all"]
 url = "https://example.com/presence"
 event_types = ["member_added", "member_removed"]
 filter = { prefix = "presence-" }
+headers = { Authorization = "Bearer t", "X-Empty" = "" }
 
 [[apps.webhooks]]
 url = "http://127.0.0.1:9000/h"
@@ -328,10 +329,12 @@ url = "http://127.0.0.1:9000/h"
     const auto& app = s.apps->front();
     EXPECT_EQ(app.webhook_urls, std::vector<std::string>{"http://h/all"});
     ASSERT_EQ(app.webhooks.size(), 2U);
-    EXPECT_EQ(app.webhooks[0], (webhooks::Target{"https://example.com/presence",
-                                                 {webhooks::EventType::MemberAdded,
-                                                  webhooks::EventType::MemberRemoved},
-                                                 "presence-"}));
+    EXPECT_EQ(app.webhooks[0],
+              (webhooks::Target{
+                      "https://example.com/presence",
+                      {webhooks::EventType::MemberAdded, webhooks::EventType::MemberRemoved},
+                      "presence-",
+                      {{"Authorization", "Bearer t"}, {"X-Empty", ""}}}));
     EXPECT_EQ(app.webhooks[1], (webhooks::Target{"http://127.0.0.1:9000/h", {}, ""}));
 }
 
@@ -347,6 +350,21 @@ TEST(TomlConfig, BadWebhooksAreErrors) {
             std::string::npos);
     EXPECT_NE(error_of(app + "[[apps.webhooks]]\nurl = 'http://h/'\nfilter = { suffix = 'x' }\n")
                       .find("unknown key"),
+              std::string::npos);
+    const auto header_error = [&](const std::string& headers) {
+        return error_of(app + "[[apps.webhooks]]\nurl = 'http://h/'\nheaders = " + headers + "\n");
+    };
+    const auto injected = header_error(R"({ "X-A" = "secret\r\nX-B: 1" })");
+    EXPECT_NE(injected.find("herald.toml:"), std::string::npos) << injected;
+    EXPECT_NE(injected.find("apps[0].webhooks[0].headers.X-A: header X-A has a control character"),
+              std::string::npos)
+            << injected;
+    EXPECT_EQ(injected.find("secret"), std::string::npos) << injected;  // the value stays out
+    EXPECT_NE(header_error("{ X-Pusher-Key = 'k' }").find("set by Herald"), std::string::npos);
+    EXPECT_NE(header_error("{ \"a b\" = 'v' }").find("HTTP token"), std::string::npos);
+    EXPECT_NE(header_error("{ X-A = 1 }").find("headers.X-A = 1: expected a string"),
+              std::string::npos);
+    EXPECT_NE(header_error("['X-A']").find("headers = an array: expected a table"),
               std::string::npos);
     EXPECT_NE(error_of("[webhooks]\ngrace_mss = 3\n").find("did you mean \"grace_ms\""),
               std::string::npos);

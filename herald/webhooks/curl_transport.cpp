@@ -54,6 +54,12 @@ void CurlTransport::start(const Outbound& request, std::chrono::milliseconds tim
           "X-Pusher-Signature: " + request.signature, std::string("Expect:")}) {
         transfer->headers = curl_slist_append(transfer->headers, header.c_str());
     }
+    // Checked by header_problem: no reserved name, no CR/LF. libcurl reads "Name:" as "remove
+    // this header", so an empty value is written as "Name;", its form for an empty header.
+    for (const auto& extra : request.headers) {
+        const auto line = extra.value.empty() ? extra.name + ';' : extra.name + ": " + extra.value;
+        transfer->headers = curl_slist_append(transfer->headers, line.c_str());
+    }
     auto* easy = transfer->easy;
     curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
     curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https");

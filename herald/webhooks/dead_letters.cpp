@@ -16,6 +16,14 @@ std::string DeadLetters::line(const Outbound& request, std::string_view last_err
     out.key("time_ms").number(request.time_ms).key("url").string(request.url);
     out.key("key").string(request.key).key("signature").string(request.signature);
     out.key("events").number(request.events).key("failures").number(request.failures);
+    if (!request.headers.empty()) {
+        // Names only: the values are often credentials, and this file is kept for people to read.
+        out.key("headers").begin_array();
+        for (const auto& header : request.headers) {
+            out.string(header.name);
+        }
+        out.end_array();
+    }
     out.key("last_error").string(last_error).key("body").raw(request.body);
     out.end_object();
     return out.take();

@@ -1,9 +1,9 @@
 // herald/webhooks/dead_letters.h
 //
 // Where webhooks go that could not be delivered within the retry window: one JSON object per
-// line (url, key, signature, time_ms, failures, the last error, and the body as sent), so that an
-// operator can inspect or replay them. The file is created on the first dead letter. A path of ""
-// only logs them.
+// line (url, key, signature, time_ms, failures, the last error, the names of the extra headers
+// and the body as sent), so that an operator can inspect or replay them. The file is created on
+// the first dead letter. A path of "" only logs them.
 // Owner: the webhook thread.
 #pragma once
 

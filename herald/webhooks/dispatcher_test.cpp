@@ -210,6 +210,33 @@ TEST_F(DispatcherTest, ReplaysOnStartTheSpooledRequestsNotMarkedDone) {
     EXPECT_TRUE(spooled().empty());
 }
 
+// A target's extra headers go with each of its requests, and with the spooled ones after a
+// restart even when the target has changed meanwhile (the request is replayed as made).
+TEST_F(DispatcherTest, TargetHeadersGoWithEveryRequestAndSurviveARestart) {
+    const std::vector<Header> headers{{"Authorization", "Bearer t1"}, {"X-Env", "prod"}};
+    AppHooks app{"app-id", "app-key", "app-secret", {}};
+    app.targets.push_back(Target{kUrlA, {}, "", headers});
+    app.targets.push_back(Target{kUrlB, {}, ""});
+    pipeline = std::make_unique<Pipeline>(settings, std::vector<AppHooks>{app}, transport,
+                                          time.clocks());
+    pipeline->open();
+    step({channel_occupied("c")});
+    step();
+    ASSERT_EQ(transport.to(kUrlA).size(), 1U);
+    ASSERT_EQ(transport.to(kUrlB).size(), 1U);
+    EXPECT_EQ(transport.to(kUrlA)[0].request.headers, headers);
+    EXPECT_TRUE(transport.to(kUrlB)[0].request.headers.empty());
+    // Neither answers: both stay in the spool, and come back with what they carried.
+    const auto kept = spooled();
+    ASSERT_EQ(kept.size(), 2U);
+    transport.started.clear();
+    make({kUrlA});  // the target's headers are gone now; the request made before keeps them
+    step();
+    ASSERT_EQ(transport.to(kUrlA).size(), 1U);
+    EXPECT_EQ(transport.to(kUrlA)[0].request.headers, headers);
+    EXPECT_EQ(transport.to(kUrlA)[0].request.signature, kept[0].signature);
+}
+
 }  // namespace
 }  // namespace herald::webhooks::pipeline_testing
 

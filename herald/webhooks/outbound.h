@@ -10,6 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "herald/webhooks/target.h"
 
 namespace herald::webhooks {
 
@@ -21,6 +24,7 @@ struct Outbound {
     std::string key;
     std::string app_id;  // for the metrics; not in the spool (found by `key` when replayed)
     std::string signature;
+    std::vector<Header> headers;  // the target's extra headers, as when the request was made
     std::string body;
     unsigned failures = 0;
     std::chrono::steady_clock::time_point next_attempt{};

@@ -267,6 +267,7 @@ void Pipeline::enqueue(Batch& batch) {
     request.url = route.target->url;
     request.key = app.key;
     request.app_id = app.id;
+    request.headers = route.target->headers;
     request.body = webhook_body(request.time_ms, batch.events);
     request.signature = webhook_signature(app.secret, request.body);
     auto& lane = *lanes_[route.lane];

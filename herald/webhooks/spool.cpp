@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "herald/util/parse.h"
 
@@ -22,7 +24,59 @@ bool next_field(std::string_view& rest, std::string_view& field) {
     return !field.empty();
 }
 
-// "P id time_ms events url key signature body" (without the newline).
+// A header's name or value in one spool field: every byte but letters, digits and "-._~" as %XX,
+// so no space, '=' or '&' of the text can split the field.
+void encode_into(std::string& out, std::string_view text) {
+    constexpr std::string_view kHex = "0123456789ABCDEF";
+    for (const char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
+            c == '-' || c == '.' || c == '_' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[u >> 4U];
+            out += kHex[u & 0xFU];
+        }
+    }
+}
+
+// "name=value&name=value", each part encoded.
+std::string encode_headers(const std::vector<Header>& headers) {
+    std::string out;
+    for (const auto& header : headers) {
+        if (!out.empty()) {
+            out += '&';
+        }
+        encode_into(out, header.name);
+        out += '=';
+        encode_into(out, header.value);
+    }
+    return out;
+}
+
+bool decode_headers(std::string_view field, std::vector<Header>& headers) {
+    while (!field.empty()) {
+        const auto amp = field.find('&');
+        const auto pair = field.substr(0, amp);
+        const auto equals = pair.find('=');
+        if (equals == std::string_view::npos || equals == 0) {
+            return false;
+        }
+        Header header{util::percent_decode(pair.substr(0, equals)),
+                      util::percent_decode(pair.substr(equals + 1))};
+        // Checked again: an edited or damaged file must not put a CR/LF into a request either.
+        if (header_problem(header, headers)) {
+            return false;
+        }
+        headers.push_back(std::move(header));
+        field = amp == std::string_view::npos ? std::string_view{} : field.substr(amp + 1);
+    }
+    return true;
+}
+
+// "P id time_ms events url key signature body", or "H" with the encoded headers before the body
+// (without the newline). Requests without headers keep the "P" form of older versions.
 bool parse_pending(std::string_view line, Outbound& out) {
     std::string_view rest = line.substr(2);
     std::string_view id;
@@ -31,8 +85,11 @@ bool parse_pending(std::string_view line, Outbound& out) {
     std::string_view url;
     std::string_view key;
     std::string_view signature;
+    std::string_view headers;
     if (!next_field(rest, id) || !next_field(rest, time) || !next_field(rest, events) ||
         !next_field(rest, url) || !next_field(rest, key) || !next_field(rest, signature) ||
+        (line.starts_with("H ") &&
+         (!next_field(rest, headers) || !decode_headers(headers, out.headers))) ||
         rest.empty()) {
         return false;
     }
@@ -66,9 +123,17 @@ Spool::Spool(std::string path, std::size_t max_bytes)
       max_bytes_(max_bytes) {}
 
 std::string Spool::record(const Outbound& r) {
-    std::string line = "P " + std::to_string(r.id) + ' ' + std::to_string(r.time_ms) + ' ' +
-                       std::to_string(r.events) + ' ' + r.url + ' ' + r.key + ' ' + r.signature +
-                       ' ';
+    // The headers are written with the request rather than found again from the app's targets
+    // at replay: with an app store the targets are not known when the spool is read, a target
+    // may have changed or gone since, and a retry must send what the first attempt sent (§9.2).
+    // The file is the process's own (mode 0600), as is the signature already in it.
+    std::string line = (r.headers.empty() ? "P " : "H ") + std::to_string(r.id) + ' ' +
+                       std::to_string(r.time_ms) + ' ' + std::to_string(r.events) + ' ' + r.url +
+                       ' ' + r.key + ' ' + r.signature + ' ';
+    if (!r.headers.empty()) {
+        line += encode_headers(r.headers);
+        line += ' ';
+    }
     line += r.body;
     line += '\n';
     return line;
@@ -79,7 +144,7 @@ Spool::Replay Spool::open() {
     std::map<std::uint64_t, Outbound> pending;
     const auto torn = file_.open([&](std::string_view line) {
         Outbound request;
-        if (line.starts_with("P ") && parse_pending(line, request)) {
+        if ((line.starts_with("P ") || line.starts_with("H ")) && parse_pending(line, request)) {
             next_id_ = std::max(next_id_, request.id + 1);
             pending[request.id] = std::move(request);
         } else if (const auto done = line.starts_with("D ") ? parse_done(line) : std::nullopt) {

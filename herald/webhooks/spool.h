@@ -1,9 +1,10 @@
 // herald/webhooks/spool.h
 //
 // The append-only file that keeps undelivered webhooks across restarts. Every request is written
-// ("P" record: id, time, URL, key, signature, body on one line) before its first attempt, and a
-// "D" record follows once it is delivered or dead-lettered; on start the records without a "D"
-// are replayed and the file is rewritten with only them. The file's size is bounded: when the
+// ("P" record: id, time, URL, key, signature, body on one line; "H" when the request carries
+// extra headers, written encoded before the body) before its first attempt, and a "D" record
+// follows once it is delivered or dead-lettered; on start the records without a "D" are replayed
+// and the file is rewritten with only them. The file's size is bounded: when the
 // next record would pass the bound the file is compacted, and when what is pending alone passes
 // it the request is refused (the caller counts and logs the drop). A path of "" keeps only the
 // size accounting (nothing survives a restart). The file itself (lock, one write(2) per record,

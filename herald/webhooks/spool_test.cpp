@@ -116,6 +116,45 @@ TEST_F(SpoolTest, SkipsRecordsWithACorruptNumberAndReplaysTheRest) {
     EXPECT_EQ(replay.malformed, 4U);
 }
 
+TEST_F(SpoolTest, ExtraHeadersSurviveAReplayAndRequestsWithoutKeepTheOldRecord) {
+    {
+        Spool spool(path, 1 << 20);
+        spool.open();
+        auto plain = request(R"({"a":1})");
+        auto with = request(R"({"b":2})");
+        with.headers = {{"Authorization", "Bearer a b=&%+"}, {"X-Empty", ""}, {"X-Tab", "1\t2"}};
+        ASSERT_EQ(spool.append(plain), Spool::Append::Ok);
+        ASSERT_EQ(spool.append(with), Spool::Append::Ok);
+    }
+    EXPECT_NE(contents().find("P 1 "), std::string::npos) << contents();
+    EXPECT_NE(contents().find("H 2 "), std::string::npos) << contents();
+    Spool again(path, 1 << 20);
+    const auto replay = again.open();
+    ASSERT_EQ(replay.pending.size(), 2U);
+    EXPECT_EQ(replay.malformed, 0U);
+    EXPECT_TRUE(replay.pending[0].headers.empty());
+    EXPECT_EQ(replay.pending[1].headers,
+              (std::vector<Header>{
+                      {"Authorization", "Bearer a b=&%+"}, {"X-Empty", ""}, {"X-Tab", "1\t2"}}));
+    EXPECT_EQ(replay.pending[1].body, R"({"b":2})");
+    EXPECT_EQ(replay.pending[1].signature, "abc123");
+}
+
+TEST_F(SpoolTest, AnEditedRecordCannotInjectAHeader) {
+    {
+        std::ofstream out(path);
+        out << "H 1 5 1 http://h/ k s X-A=ok%0D%0AX-B%3A%20injected {\"a\":1}\n"
+            << "H 2 5 1 http://h/ k s Host=evil {\"b\":1}\n"
+            << "H 3 5 1 http://h/ k s =nameless {\"c\":1}\n"
+            << "H 4 5 1 http://h/ k s X-A=1 {\"d\":1}\n";
+    }
+    Spool spool(path, 1 << 20);
+    const auto replay = spool.open();
+    ASSERT_EQ(replay.pending.size(), 1U);
+    EXPECT_EQ(replay.pending[0].headers, (std::vector<Header>{{"X-A", "1"}}));
+    EXPECT_EQ(replay.malformed, 3U);
+}
+
 TEST_F(SpoolTest, CompactsThenRefusesPastTheBound) {
     const auto body = std::string(100, 'x');
     const auto size = request(body).url.size() + 130;  // one record, roughly
@@ -180,6 +219,16 @@ TEST(DeadLetters, LineHoldsTheBodyAsJson) {
     EXPECT_EQ(DeadLetters::line(r, "HTTP status 500"),
               R"({"time_ms":5,"url":"http://h/","key":"k","signature":"s","events":2,)"
               R"("failures":3,"last_error":"HTTP status 500","body":{"time_ms":5,"events":[]}})");
+}
+
+TEST(DeadLetters, LineNamesTheExtraHeadersButNotTheirValues) {
+    Outbound r;
+    r.url = "http://h/";
+    r.headers = {{"Authorization", "Bearer secret-token"}, {"X-A", "b"}};
+    r.body = "{}";
+    const auto line = DeadLetters::line(r, "timeout");
+    EXPECT_NE(line.find(R"("headers":["Authorization","X-A"])"), std::string::npos) << line;
+    EXPECT_EQ(line.find("secret-token"), std::string::npos) << line;
 }
 
 }  // namespace

@@ -4,10 +4,11 @@
 // postgresql or mysql; the same file runs for both), in soketi's table with soketi's columns
 // only: pusher-js connects with a key from the table and receives an event the `pusher` Node SDK
 // triggers with the table's secret; a disabled row is refused with 4003 and an unknown key with
-// 4001; the row's client-message switch, connection limit, payload limit and webhooks apply; a
-// changed secret is used after the cache TTL; with the database stopped, a connected client keeps
-// receiving, a known app's REST calls work and an unknown key gets 4001 at once, and once it is
-// back a new row works; hostile keys and ids never reach the database inside a statement; and
+// 4001; the row's client-message switch, connection limit, payload limit and webhooks (with their
+// extra headers; one that would replace Herald's own headers is skipped) apply; a changed secret
+// is used after the cache TTL; with the database stopped, a connected client keeps receiving, a
+// known app's REST calls work and an unknown key gets 4001 at once, and once it is back a new
+// row works; hostile keys and ids never reach the database inside a statement; and
 // `herald apps` adds, lists, shows, updates and removes rows. The admin listener's /metrics
 // counts the lookups by result and the queries (promtool accepts it); during the outage it shows
 // apps served stale and herald_app_store_up 0, the outage is logged once, and once the database
@@ -26,6 +27,7 @@ import { startReceiver } from './webhook_receiver.mjs';
 const kTtlSeconds = 2;
 const kApp = { id: 'store-1', key: 'store-key-1', secret: 'store-secret-1' };
 const kHooked = { id: 'store-hooked', key: 'store-key-hooked', secret: 'store-secret-hooked' };
+const kHookHeaders = { Authorization: 'Bearer store-hook-token', 'X-Soketi-Env': 'interop' };
 const h = { db: null, server: null, clients: [], receiver: null, admin: null };
 
 function client(key) {
@@ -73,8 +75,13 @@ before(async () => {
     insertApp(h.db, { id: 'store-off', key: 'store-key-off', secret: 's', enabled: 0 });
     insertApp(h.db, { id: 'store-small', key: 'store-key-small', secret: 's', max_connections: 1,
                       max_event_payload_in_kb: 1, enable_client_messages: 0 });
+    // soketi's `headers` go with every request to their URL; a webhook whose headers would
+    // replace Herald's own is left out (logged), not the app.
     insertApp(h.db, { ...kHooked,
-                      webhooks: JSON.stringify([{ url: h.receiver.url(), event_types: ['channel_occupied'] }]) });
+                      webhooks: JSON.stringify([
+                          { url: h.receiver.url(), event_types: ['channel_occupied'], headers: kHookHeaders },
+                          { url: h.receiver.url('/forged'), headers: { 'X-Pusher-Signature': 'forged' } },
+                      ]) });
     h.server = await startHerald({
         name: `herald(app store, ${h.db.kind})`, apps: [],
         top: { app_store: { url: h.db.url, cache_ttl: kTtlSeconds }, webhooks: { batch_window_ms: 0 },
@@ -124,12 +131,22 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
         await sdkFor(h.server, small).trigger('c', 'e', 'x'.repeat(500));
     });
 
-    t("the row's webhooks are delivered", async () => {
+    t("the row's webhooks are delivered with the row's headers; one with a forbidden header is skipped", async () => {
         const c = client(kHooked.key);
         await waitConnected(c);
         await subscribed(c, 'hooked-room');
         await until(() => h.receiver.events().some((e) => e.name === 'channel_occupied' && e.channel === 'hooked-room'),
             'channel_occupied at the receiver', 10_000);
+        const hooked = h.receiver.delivered.filter((entry) => entry.url === '/hooks');
+        assert.ok(hooked.length > 0);
+        for (const entry of hooked) {
+            assert.equal(entry.headers.authorization, kHookHeaders.Authorization);
+            assert.equal(entry.headers['x-soketi-env'], kHookHeaders['X-Soketi-Env']);
+        }
+        await sleep(300);  // the other lane would have sent by now
+        assert.deepEqual(h.receiver.requests.filter((entry) => entry.url === '/forged'), []);
+        assert.match(h.server.stderr + h.server.stdout,
+            /store-key-hooked'?: webhook http:\/\/127\.0\.0\.1:\d+\/forged is skipped: header X-Pusher-Signature is set by Herald/);
     });
 
     t('a changed secret is used after the TTL, the old one refused', async () => {
@@ -232,7 +249,7 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
         assert.match(h.server.stderr + h.server.stdout, /is reachable again/);
     });
 
-    t('herald apps: add, list, show, update, remove', async () => {
+    t('herald apps: add, list, show, update (webhook headers too), remove', async () => {
         const herald = binary('HERALD_SERVER');
         const env = { HERALD_APP_STORE: h.db.url };
         const run = async (...args) => {
@@ -252,6 +269,13 @@ describe(`app store in ${process.env.HERALD_APP_STORE_DB ?? 'postgresql'}`, () =
         const updated = JSON.parse(await run('show', 'cli-1', '--json'));
         assert.equal(updated.secret, 'rotated');
         assert.equal(updated.enabled, false);
+        const hook = { url: 'http://127.0.0.1:9/h', event_types: [], headers: { Authorization: 'Bearer cli' } };
+        await run('update', 'cli-1', '--webhooks', JSON.stringify([hook]));
+        assert.deepEqual(JSON.parse(await run('show', 'cli-1', '--json')).webhooks, [hook]);
+        const forged = await runToEnd(herald, ['apps', 'update', 'cli-1', '--webhooks',
+            JSON.stringify([{ url: 'http://127.0.0.1:9/h', headers: { Host: 'elsewhere' } }])], { env });
+        assert.notEqual(forged.code, 0);
+        assert.match(forged.stderr, /webhook http:\/\/127\.0\.0\.1:9\/h is skipped: header Host is set by Herald/);
         await run('remove', 'cli-1');
         const gone = await runToEnd(herald, ['apps', 'show', 'cli-1'], { env });
         assert.equal(gone.code, 1);

@@ -3,10 +3,10 @@
 // Herald's webhooks (protocol.md §9) received by a real HTTP server on 127.0.0.1 that checks every
 // request with the official `pusher` Node SDK (webhook_receiver.mjs): every event type and its
 // fields, retries after 500 answers (each event once, in order per channel), the spool across a
-// restart of Herald while the receiver is down, batching, the grace delay of member_removed and
-// channel_vacated, the occupancy journal's retractions after kill -9, and WebSocket delivery speed
-// while the receiver never answers. Short batch, grace and retry settings keep each test within
-// seconds.
+// restart of Herald while the receiver is down (with the webhook's extra headers), batching, the
+// grace delay of member_removed and channel_vacated, the occupancy journal's retractions after
+// kill -9, and WebSocket delivery speed while the receiver never answers. Short batch, grace and
+// retry settings keep each test within seconds.
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -126,7 +126,9 @@ describe('webhooks', () => {
         const dir = makeTempDir('hooks');
         const port = await freePort();  // nobody listens there yet: connections are refused
         const url = `http://127.0.0.1:${port}/hooks`;
-        const first = await startHooked({ url, dir, name: 'herald(before restart)' });
+        // The webhook's extra headers (the config's `headers` table) go with the replayed requests.
+        const app = { webhooks: [{ url, headers: { Authorization: 'Bearer spool-token', 'X-Env': 'interop' } }] };
+        const first = await startHooked({ url, dir, app, name: 'herald(before restart)' });
         ctx.servers.push(first);
         const sender = await ctx.pool.connect(first.wsUrl(kApp.key));
         const channel = unique('private-spool-');
@@ -138,7 +140,7 @@ describe('webhooks', () => {
         const spool = path.join(dir, 'webhooks.spool');
         assert.ok(existsSync(spool) && statSync(spool).size > 0, 'the spool holds the undelivered webhooks');
 
-        const second = await startHooked({ url, dir, name: 'herald(after restart)' });
+        const second = await startHooked({ url, dir, app, name: 'herald(after restart)' });
         ctx.servers.push(second);
         assert.match(second.stderr + second.stdout, /replaying \d+ request\(s\) with 8 event\(s\)/);  // 5 client events, occupied, count, vacated
         const receiver = ctx.receiver = await startReceiver({ port });
@@ -148,6 +150,10 @@ describe('webhooks', () => {
             .map((e) => (e.name === 'client_event' ? `step ${JSON.parse(e.data).n}` : e.name));
         assert.deepEqual(names, ['channel_occupied', 'step 0', 'step 1', 'step 2', 'step 3', 'step 4', 'channel_vacated']);
         assert.deepEqual(receiver.invalid, []);
+        for (const entry of receiver.delivered) {
+            assert.equal(entry.headers.authorization, 'Bearer spool-token');
+            assert.equal(entry.headers['x-env'], 'interop');
+        }
         await second.stopCleanly();
         assert.equal(statSync(spool).size, 0, 'nothing left in the spool');
     });
