@@ -5,6 +5,8 @@
 // Owner: none (pure functions).
 #pragma once
 
+#include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -22,5 +24,14 @@ using Labels = std::vector<prometheus::ClientMetric::Label>;
 
 // Appends one sample: the counter, gauge or untyped value, as the family's type says.
 void add_sample(prometheus::MetricFamily& family, Labels labels, double value);
+
+// A family of one unlabelled sample.
+[[nodiscard]] prometheus::MetricFamily single(std::string name, std::string help,
+                                              prometheus::MetricType type, double value);
+
+// Appends one histogram sample: `counts` holds the observations per bucket, not cumulative, one
+// cell per upper bound in `bounds` and a last one above them all (+Inf); `sum` is their total.
+void add_histogram(prometheus::MetricFamily& family, Labels labels, std::span<const double> bounds,
+                   std::span<const std::uint64_t> counts, double sum);
 
 }  // namespace herald::metrics

@@ -86,12 +86,6 @@ std::optional<std::uint64_t> field_after_command(std::string_view rest, int inde
     return std::nullopt;
 }
 
-prometheus::MetricFamily one(std::string name, std::string help, MetricType type, double value) {
-    auto f = family(std::move(name), std::move(help), type);
-    add_sample(f, {}, value);
-    return f;
-}
-
 }  // namespace
 
 std::optional<ProcStat> parse_proc_stat(std::string_view text) {
@@ -137,22 +131,23 @@ std::vector<prometheus::MetricFamily> ProcessMetrics::Collect() const {
     std::vector<prometheus::MetricFamily> out;
     if (const auto stat = parse_proc_stat(read_file("/proc/self/stat"))) {
         const auto ticks = static_cast<double>(stat->user_ticks + stat->system_ticks);
-        out.push_back(one("process_cpu_seconds_total",
-                          "Total user and system CPU time spent in seconds.", MetricType::Counter,
-                          ticks / ticks_per_second_));
-        out.push_back(one("process_resident_memory_bytes", "Resident memory size in bytes.",
-                          MetricType::Gauge, static_cast<double>(stat->rss_pages) * page_bytes_));
+        out.push_back(single("process_cpu_seconds_total",
+                             "Total user and system CPU time spent in seconds.",
+                             MetricType::Counter, ticks / ticks_per_second_));
+        out.push_back(single("process_resident_memory_bytes", "Resident memory size in bytes.",
+                             MetricType::Gauge,
+                             static_cast<double>(stat->rss_pages) * page_bytes_));
     }
-    out.push_back(one("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
-                      static_cast<double>(open_fds())));
+    out.push_back(single("process_open_fds", "Number of open file descriptors.", MetricType::Gauge,
+                         static_cast<double>(open_fds())));
     if (const auto limit = max_fds()) {
-        out.push_back(one("process_max_fds", "Maximum number of open file descriptors.",
-                          MetricType::Gauge, *limit));
+        out.push_back(single("process_max_fds", "Maximum number of open file descriptors.",
+                             MetricType::Gauge, *limit));
     }
     if (start_time_) {
-        out.push_back(one("process_start_time_seconds",
-                          "Start time of the process since unix epoch in seconds.",
-                          MetricType::Gauge, *start_time_));
+        out.push_back(single("process_start_time_seconds",
+                             "Start time of the process since unix epoch in seconds.",
+                             MetricType::Gauge, *start_time_));
     }
     auto build = family("herald_build_info", "Herald's version; always 1.", MetricType::Gauge);
     add_sample(build, {{"version", version_}}, 1.0);

@@ -62,19 +62,23 @@ void Session::start_handshake(Stream::Done done) {
 }
 
 void Session::start_reading() {
-    if (!stream_ || reading_ || read_paused_) {
-        return;
-    }
-    reading_ = true;
-    stream_->async_read(self());
+    begin_read(false);
 }
 
 void Session::start_reading_now() {
+    begin_read(true);
+}
+
+void Session::begin_read(bool at_once) {
     if (!stream_ || reading_ || read_paused_) {
         return;
     }
     reading_ = true;
-    stream_->read_now_or_wait(self());
+    if (at_once) {
+        stream_->read_now_or_wait(self());
+    } else {
+        stream_->async_read(self());
+    }
 }
 
 void Session::pause_reading() {

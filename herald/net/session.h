@@ -99,6 +99,7 @@ protected:
     virtual void on_drained() {}
 
 private:
+    void begin_read(bool at_once);
     void on_read(const std::error_code& error, std::span<char> data) final;
     void on_write(const std::error_code& error, std::size_t bytes) final;
     void flush() final;

@@ -29,12 +29,12 @@ bool known(std::string_view path) {
 AdminRoutes::AdminRoutes(metrics::Exposition& exposition, Readiness not_ready)
     : exposition_(exposition), not_ready_(std::move(not_ready)) {
     exposition.add(std::make_shared<metrics::CallbackCollectable>([last = last_scrape_ns_] {
-        auto family = metrics::family("herald_scrape_duration_seconds",
-                                      "Time the previous scrape took to build its text.",
-                                      prometheus::MetricType::Gauge);
-        metrics::add_sample(family, {},
-                            static_cast<double>(last->load(std::memory_order_relaxed)) / 1e9);
-        return std::vector<prometheus::MetricFamily>{std::move(family)};
+        std::vector<prometheus::MetricFamily> out;
+        out.push_back(metrics::single(
+                "herald_scrape_duration_seconds",
+                "Time the previous scrape took to build its text.", prometheus::MetricType::Gauge,
+                static_cast<double>(last->load(std::memory_order_relaxed)) / 1e9));
+        return out;
     }));
 }
 

@@ -3,7 +3,6 @@
 // The standard headers before herald's: Boost 1.74 headers rely on <utility> under GCC 12 in
 // C++20 mode.
 #include <array>
-#include <limits>
 #include <utility>
 #include <vector>
 
@@ -40,18 +39,14 @@ std::vector<MetricFamily> collect_webhooks(const webhooks::Counters& counters) {
         add("failed", counts.dead_letters);
         metrics::add_sample(dead, {{"app", app}}, static_cast<double>(counts.dead_letters));
     }
-    auto queue =
-            metrics::family("herald_webhook_queue_events",
-                            "Webhook events in requests waiting for delivery.", MetricType::Gauge);
-    metrics::add_sample(queue, {}, value(counters.queued));
-    auto spool = metrics::family("herald_webhook_spool_bytes",
-                                 "Bytes of the spool's records of requests waiting for delivery.",
-                                 MetricType::Gauge);
-    metrics::add_sample(spool, {}, value(counters.spool_bytes));
     std::vector<MetricFamily> out;
     out.push_back(std::move(requests));
-    out.push_back(std::move(queue));
-    out.push_back(std::move(spool));
+    out.push_back(metrics::single("herald_webhook_queue_events",
+                                  "Webhook events in requests waiting for delivery.",
+                                  MetricType::Gauge, value(counters.queued)));
+    out.push_back(metrics::single("herald_webhook_spool_bytes",
+                                  "Bytes of the spool's records of requests waiting for delivery.",
+                                  MetricType::Gauge, value(counters.spool_bytes)));
     out.push_back(std::move(dead));
     return out;
 }
@@ -83,30 +78,13 @@ std::vector<MetricFamily> collect_cluster(const cluster::RedisAdapter& adapter) 
 constexpr std::array<const char*, kStoreLookups> kLookupNames = {
         "cache_hit", "negative_hit", "found", "not_found", "invalid", "stale", "unavailable"};
 
-MetricFamily one_gauge(const char* name, const char* help, double v) {
-    auto f = metrics::family(name, help, MetricType::Gauge);
-    metrics::add_sample(f, {}, v);
-    return f;
-}
-
 MetricFamily query_durations(const AppStoreCounters& counters) {
     auto durations = metrics::family("herald_app_store_query_duration_seconds",
                                      "Time a query of the app store took (connecting included), "
                                      "answered or failed.",
                                      MetricType::Histogram);
-    prometheus::ClientMetric metric;
-    const auto buckets = counters.query_buckets();
-    std::uint64_t cumulative = 0;
-    for (std::size_t b = 0; b < buckets.size(); ++b) {
-        cumulative += buckets[b];
-        metric.histogram.bucket.push_back(
-                {cumulative, b < AppStoreCounters::kBuckets.size()
-                                     ? AppStoreCounters::kBuckets[b]
-                                     : std::numeric_limits<double>::infinity()});
-    }
-    metric.histogram.sample_count = cumulative;
-    metric.histogram.sample_sum = counters.query_seconds();
-    durations.metric.push_back(std::move(metric));
+    metrics::add_histogram(durations, {}, AppStoreCounters::kBuckets, counters.query_buckets(),
+                           counters.query_seconds());
     return durations;
 }
 
@@ -131,18 +109,20 @@ std::vector<MetricFamily> collect_app_store(const AppStoreCounters& counters) {
     out.push_back(std::move(lookups));
     out.push_back(std::move(queries));
     out.push_back(query_durations(counters));
-    out.push_back(one_gauge("herald_app_store_up",
-                            "1 while the app store answers, 0 from a failed query to the next "
-                            "answered one.",
-                            counters.reachable() ? 1.0 : 0.0));
-    out.push_back(one_gauge("herald_app_store_cached_apps", "Apps held in the app store's cache.",
-                            static_cast<double>(counters.cached_apps())));
-    out.push_back(one_gauge("herald_app_store_negative_cache_entries",
-                            "Unknown keys and ids remembered by the app store's cache.",
-                            static_cast<double>(counters.negative_entries())));
-    out.push_back(one_gauge("herald_app_store_queries_waiting",
-                            "Lookups waiting for a thread of the app store.",
-                            static_cast<double>(counters.waiting())));
+    out.push_back(metrics::single("herald_app_store_up",
+                                  "1 while the app store answers, 0 from a failed query to the "
+                                  "next answered one.",
+                                  MetricType::Gauge, counters.reachable() ? 1.0 : 0.0));
+    out.push_back(metrics::single("herald_app_store_cached_apps",
+                                  "Apps held in the app store's cache.", MetricType::Gauge,
+                                  static_cast<double>(counters.cached_apps())));
+    out.push_back(metrics::single("herald_app_store_negative_cache_entries",
+                                  "Unknown keys and ids remembered by the app store's cache.",
+                                  MetricType::Gauge,
+                                  static_cast<double>(counters.negative_entries())));
+    out.push_back(metrics::single("herald_app_store_queries_waiting",
+                                  "Lookups waiting for a thread of the app store.",
+                                  MetricType::Gauge, static_cast<double>(counters.waiting())));
     return out;
 }
 

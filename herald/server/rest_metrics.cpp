@@ -1,7 +1,8 @@
 #include "herald/server/rest_metrics.h"
 
 #include <algorithm>
-#include <limits>
+#include <array>
+#include <cstdint>
 
 #include "herald/metrics/family.h"
 
@@ -82,18 +83,12 @@ std::vector<prometheus::MetricFamily> RestMetrics::families(
                                      "Time to answer a REST API request, by route.",
                                      prometheus::MetricType::Histogram);
     for (std::size_t r = 0; r < kRestRoutes; ++r) {
-        prometheus::ClientMetric metric;
-        metric.label = {{"route", kRouteNames[r]}};
-        std::uint64_t cumulative = 0;
+        std::array<std::uint64_t, kBucketCells> counts{};
         for (std::size_t b = 0; b < kBucketCells; ++b) {
-            cumulative += durations_.read(r * kBucketCells + b);
-            metric.histogram.bucket.push_back(
-                    {cumulative,
-                     b < kBuckets.size() ? kBuckets[b] : std::numeric_limits<double>::infinity()});
+            counts[b] = durations_.read(r * kBucketCells + b);
         }
-        metric.histogram.sample_count = cumulative;
-        metric.histogram.sample_sum = static_cast<double>(sums_.read(r)) / 1e6;
-        durations.metric.push_back(std::move(metric));
+        metrics::add_histogram(durations, {{"route", kRouteNames[r]}}, kBuckets, counts,
+                               static_cast<double>(sums_.read(r)) / 1e6);
     }
     return {std::move(requests), std::move(durations)};
 }
