@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "herald/pusher/rest_signature.h"
 #include "herald/util/parse.h"
 
 namespace herald::webhooks {
@@ -24,33 +25,17 @@ bool next_field(std::string_view& rest, std::string_view& field) {
     return !field.empty();
 }
 
-// A header's name or value in one spool field: every byte but letters, digits and "-._~" as %XX,
-// so no space, '=' or '&' of the text can split the field.
-void encode_into(std::string& out, std::string_view text) {
-    constexpr std::string_view kHex = "0123456789ABCDEF";
-    for (const char c : text) {
-        const auto u = static_cast<unsigned char>(c);
-        if ((u >= '0' && u <= '9') || (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[u >> 4U];
-            out += kHex[u & 0xFU];
-        }
-    }
-}
-
-// "name=value&name=value", each part encoded.
+// "name=value&name=value", each part percent-encoded (RFC 3986 unreserved characters kept), so
+// no space, '=' or '&' of the text can split the field.
 std::string encode_headers(const std::vector<Header>& headers) {
     std::string out;
     for (const auto& header : headers) {
         if (!out.empty()) {
             out += '&';
         }
-        encode_into(out, header.name);
+        out += pusher::percent_encode(header.name);
         out += '=';
-        encode_into(out, header.value);
+        out += pusher::percent_encode(header.value);
     }
     return out;
 }
