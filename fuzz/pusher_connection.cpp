@@ -33,7 +33,9 @@ using namespace herald;
 struct Recorder final : server::Transport {
     void send(std::string_view text) override { take(text); }
 
-    void send(const ws::Broadcast& message) override { take(message.payload()); }
+    void send(const ws::Broadcast& message, server::Flush /*flush*/) override {
+        take(message.payload());
+    }
 
     void close(std::uint16_t /*code*/, std::string_view /*reason*/) override { closed = true; }
 

@@ -100,9 +100,18 @@ public:
     // Not reentrant: `fn` must not start another for_each() on the same list.
     template <class Fn>
     void for_each(Fn&& fn) {
+        for_each_prefetching<0>(fn, [](std::size_t, T&) {});
+    }
+
+    // for_each(fn) for a walk bound by memory latency (a broadcast to thousands of connections).
+    // Before fn visits an element, ahead(k, element) is called for each of the next `Depth`
+    // elements, k = 1 for the next one, all still linked, so that each stage k can prefetch what
+    // stage k + 1 made arrive an element earlier; the list prefetches the element after them (the
+    // next one when Depth is 0).
+    template <std::size_t Depth, class Fn, class Ahead>
+    void for_each_prefetching(Fn&& fn, Ahead&& ahead) {
         HERALD_ASSERT(cursor_ == nullptr);  // not reentrant
 
-        // The walk is over when `fn` throws too.
         struct EndWalk {
             Hook*& cursor;
 
@@ -112,6 +121,11 @@ public:
         Hook* hook = head_.next_;
         while (hook != &head_) {
             cursor_ = hook->next_;
+            Hook* next = cursor_;
+            for (std::size_t k = 1; k <= Depth && next != &head_; ++k, next = next->next_) {
+                ahead(k, static_cast<T&>(*next));
+            }
+            __builtin_prefetch(next);  // the sentinel at the end: harmless
             fn(static_cast<T&>(*hook));
             hook = cursor_;
         }

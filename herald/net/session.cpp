@@ -99,6 +99,28 @@ void Session::request_flush() {
     }
 }
 
+bool Session::write_through(const util::SharedBytes& bytes) {
+    if (!stream_ || writing_ || close_when_flushed_) {
+        return false;
+    }
+    auto& queue = outgoing();
+    if (!queue.empty()) {
+        return false;  // it goes behind what is queued
+    }
+    const std::string_view part(*bytes);
+    std::error_code error;
+    const auto written = stream_->write_now(std::span<const std::string_view>(&part, 1), error);
+    if (error || !written || *written == 0) {
+        return false;
+    }
+    if (*written < part.size()) {
+        queue.push(bytes);
+        queue.consume(*written);
+        request_flush();
+    }
+    return true;
+}
+
 void Session::close_after_flush() {
     close_when_flushed_ = true;
     if (stream_ && !writing_) {

@@ -15,6 +15,7 @@
 #include "herald/net/stream.h"
 #include "herald/net/worker.h"
 #include "herald/util/byte_queue.h"
+#include "herald/util/prefetch.h"
 
 namespace herald::net {
 
@@ -66,6 +67,23 @@ protected:
 
     // Schedules a flush of outgoing() for the end of this turn.
     void request_flush();
+
+    // Writes `bytes` at once, instead of queueing them for the end of the turn, when nothing is
+    // queued or being written and the stream writes synchronously (TCP): for a sender with nothing
+    // more for this connection in this turn, a message then costs one system call and no queue
+    // round trip. What the kernel does not take is queued and flushed as usual. Returns false,
+    // having written nothing, when the caller must queue `bytes` itself: also on a write error,
+    // which the flush then meets, so that a sender never sees its connection end inside a send.
+    [[nodiscard]] bool write_through(const util::SharedBytes& bytes);
+
+    // Asks for the lines write_through() reads to be loaded, without reading any.
+    void prefetch_write_path() const noexcept {
+        util::prefetch(this);  // the vtable pointer
+        util::prefetch(&stream_);
+    }
+
+    // Asks for the stream object's lines; reads stream_ (prefetch_write_path() first).
+    void prefetch_stream_object() const noexcept { util::prefetch(stream_.get()); }
 
     // Writes what is queued, then closes the stream.
     void close_after_flush();

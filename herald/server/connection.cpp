@@ -125,12 +125,12 @@ void Connection::send(std::string_view text) {
     socket_->send(text);
 }
 
-void Connection::send(const ws::Broadcast& message) {
+void Connection::send(const ws::Broadcast& message, Flush flush) {
     counters_.sent(app_index_, message.payload().size());
     if (context_.config.verbose) {
         spdlog::info("{} > {}", socket_id_, message.payload());
     }
-    socket_->send(message);
+    socket_->send(message, flush);
 }
 
 void Connection::error(std::string_view message, ErrorCode code,

@@ -28,6 +28,7 @@
 #include "herald/server/local_channels.h"
 #include "herald/server/subscription_set.h"
 #include "herald/server/transport.h"
+#include "herald/util/prefetch.h"
 #include "herald/web/websocket.h"
 
 namespace herald::server {
@@ -55,9 +56,31 @@ public:
     void close(pusher::ErrorCode code, std::string_view message);
 
     void send(std::string_view text);
-    void send(const ws::Broadcast& message);
+    void send(const ws::Broadcast& message, Flush flush = Flush::EndOfTurn);
 
     [[nodiscard]] const std::string& socket_id() const noexcept { return socket_id_; }
+
+    // The stages of a broadcast walk's look-ahead (Hub::deliver_on_worker), stage 4 for the
+    // subscriber four ahead down to 1 for the next one, each reading only what the stage before
+    // made arrive: this connection's lines, its transport's, then what the transport's send reads
+    // (Transport::prefetch, prefetch_next).
+    void prefetch(std::size_t stage) const noexcept {
+        switch (stage) {
+            case 4:
+                util::prefetch(&app_index_);  // app_index_ to socket_: what send() reads (not
+                util::prefetch(&socket_);     // context_: a reference's address is its referent's)
+                break;
+            case 3:
+                util::prefetch(socket_.get());
+                break;
+            case 2:
+                socket_->prefetch();
+                break;
+            default:
+                socket_->prefetch_next();
+                break;
+        }
+    }
 
     // The app's slot (AppRegistry), and the version of the app the connection follows.
     [[nodiscard]] std::size_t app_index() const noexcept { return app_index_; }

@@ -36,7 +36,9 @@ public:
 
     void send(std::string_view text) override { session_.queue(text); }
 
-    void send(const ws::Broadcast& message) override { session_.queue(message.payload()); }
+    void send(const ws::Broadcast& message, Flush /*flush*/) override {
+        session_.queue(message.payload());  // an HTTP body is written at the end of the turn
+    }
 
     void close(std::uint16_t code, std::string_view reason) override {
         session_.close(code, reason);

@@ -24,6 +24,7 @@ Hub::Hub(const AppRegistry& apps, net::WorkerPool& pool)
     locals_.reserve(pool.size());
     for (std::size_t i = 0; i < pool.size(); ++i) {
         locals_.push_back(std::make_unique<LocalChannels>(apps.capacity()));
+        inboxes_.push_back(std::make_unique<DeliveryInbox>());
     }
 }
 
@@ -275,29 +276,39 @@ void Hub::deliver_on_this_node(std::size_t app, std::string_view channel, std::s
     if (mask == 0) {
         return;
     }
-    // Framed once here; every worker queues the same bytes on each of its subscribers.
-    auto frame = ws::Broadcast::text(std::move(message));
-    auto shared_channel = std::make_shared<const std::string>(channel);
-    auto shared_exclude = std::make_shared<const std::optional<std::string>>(std::move(exclude));
+    // Framed once here; every worker sends the same bytes to each of its subscribers.
+    const Delivery delivery{app, std::make_shared<const std::string>(channel),
+                            ws::Broadcast::text(std::move(message)),
+                            std::make_shared<const std::optional<std::string>>(std::move(exclude))};
     for (std::size_t worker = 0; mask != 0; ++worker, mask >>= 1U) {
-        if ((mask & 1U) == 0) {
-            continue;
+        if ((mask & 1U) != 0 && inboxes_[worker]->add(delivery)) {
+            pool_.worker(worker).post([this, worker] { drain(worker); });
         }
-        pool_.worker(worker).post([this, worker, app, frame, shared_channel, shared_exclude] {
-            deliver_on_worker(worker, app, *shared_channel, frame, *shared_exclude);
-        });
     }
 }
 
-void Hub::deliver_on_worker(std::size_t worker, std::size_t app, const std::string& channel,
-                            const std::shared_ptr<const ws::Broadcast>& message,
-                            const std::optional<std::string>& exclude) {
-    locals_[worker]->for_each(app, channel, [&](Subscription& subscription) {
-        auto& connection = *subscription.connection;
-        if (!exclude || connection.socket_id() != *exclude) {
-            connection.send(*message);
-        }
+void Hub::drain(std::size_t worker) {
+    inboxes_[worker]->drain([&](const Delivery& delivery, Flush flush) {
+        deliver_on_worker(worker, delivery, flush);
     });
+}
+
+void Hub::deliver_on_worker(std::size_t worker, const Delivery& delivery, Flush flush) {
+    const auto& exclude = *delivery.exclude;
+    // Each subscriber's send reads a chain of objects spread over memory (its Connection, the
+    // transport, the WebSocket, its stream): the walk asks for them four subscribers ahead, one
+    // link per step, so they arrive during the sends in between instead of stalling each send.
+    locals_[worker]->for_each_prefetching<4>(
+            delivery.app, *delivery.channel,
+            [&](Subscription& subscription) {
+                auto& connection = *subscription.connection;
+                if (!exclude || connection.socket_id() != *exclude) {
+                    connection.send(*delivery.message, flush);
+                }
+            },
+            [](std::size_t stage, const Subscription& ahead) {
+                ahead.connection->prefetch(stage);
+            });
 }
 
 void Hub::count_subscriptions(std::size_t app, const std::string& channel, bool decided_here) {

@@ -14,10 +14,10 @@
 //                         other nodes and delivered on this one.
 //   send_everywhere       a finished message (a client event): sent to the other nodes and
 //                         delivered on this one; never remembered.
-//   deliver_on_this_node  a finished message to this node's subscribers only: posted to each
-//                         worker that holds some. What the other verbs end in.
+//   deliver_on_this_node  a finished message to this node's subscribers only: added to the
+//                         inbox of each worker that holds some. What the other verbs end in.
 //   deliver_on_worker     (private) one worker's subscribers: walks its LocalChannels, on that
-//                         worker's thread.
+//                         worker's thread, when the worker drains its inbox.
 //   deliver_from_cluster  another node's publication: remembered on cache channels, delivered on
 //                         this node (never sent back to the cluster).
 //   post_to               one connection: runs a function on its worker, if it still lives.
@@ -48,6 +48,7 @@
 #include "herald/server/channel_service.h"
 #include "herald/server/channel_table.h"
 #include "herald/server/channel_type.h"
+#include "herald/server/delivery_inbox.h"
 #include "herald/server/local_channels.h"
 #include "herald/server/shared_counters.h"
 #include "herald/server/user_table.h"
@@ -204,9 +205,9 @@ public:
     void leave_occupancy_events_to_cluster() noexcept { table_.set_events(nullptr); }
 
 private:
-    void deliver_on_worker(std::size_t worker, std::size_t app, const std::string& channel,
-                           const std::shared_ptr<const ws::Broadcast>& message,
-                           const std::optional<std::string>& exclude);
+    // Delivers what the worker's inbox holds, on that worker's thread.
+    void drain(std::size_t worker);
+    void deliver_on_worker(std::size_t worker, const Delivery& delivery, Flush flush);
 
     // This node's first connection of a member joined (its last one left) a presence channel:
     // the cluster decides whether that is member_added (member_removed) everywhere; a single node
@@ -249,6 +250,7 @@ private:
     ChannelTable table_;
     UserTable users_;
     std::vector<std::unique_ptr<LocalChannels>> locals_;
+    std::vector<std::unique_ptr<DeliveryInbox>> inboxes_;  // one per worker
     // Gauges kept as the table changes: app * kChannelTypes + type, and app.
     std::vector<std::atomic<std::int64_t>> occupied_;
     std::vector<std::atomic<std::int64_t>> members_;

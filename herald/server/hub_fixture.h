@@ -28,11 +28,15 @@ namespace herald::server::hub_testing {
 struct Wire final : Transport {
     void send(std::string_view text) override { sent.emplace_back(text); }
 
-    void send(const ws::Broadcast& message) override { sent.emplace_back(message.payload()); }
+    void send(const ws::Broadcast& message, Flush flush) override {
+        sent.emplace_back(message.payload());
+        broadcast_flushes.push_back(flush);
+    }
 
     void close(std::uint16_t code, std::string_view /*reason*/) override { close_code = code; }
 
     std::vector<std::string> sent;
+    std::vector<Flush> broadcast_flushes;  // how each broadcast was to leave
     std::uint16_t close_code = 0;
 };
 

@@ -120,6 +120,28 @@ TEST_F(HubTest, SubscribeAndUnsubscribeCountThisNodesSubscriptions) {
     EXPECT_EQ(take_events(), std::vector<std::string>{"vacated news"});
 }
 
+TEST_F(HubTest, ALoneBroadcastIsWrittenAtOnceAndABurstAtTheEndOfTheTurn) {
+    const auto a = client(0);
+    auto in_a = hold(a, 0, "news");
+    in_a.subscribe();
+    take(a);
+    wires_[a]->broadcast_flushes.clear();
+
+    hub_.deliver_on_this_node(0, "news", "alone");
+    run_posted();
+    EXPECT_EQ(take(a), std::vector<std::string>{"alone"});
+    EXPECT_EQ(wires_[a]->broadcast_flushes, std::vector<Flush>{Flush::Now});
+
+    // Three arrive before the worker runs (a batch trigger): one gathered write for them all.
+    wires_[a]->broadcast_flushes.clear();
+    hub_.deliver_on_this_node(0, "news", "one");
+    hub_.deliver_on_this_node(0, "news", "two");
+    hub_.deliver_on_this_node(0, "news", "three");
+    run_posted();
+    EXPECT_EQ(take(a), (std::vector<std::string>{"one", "two", "three"}));
+    EXPECT_EQ(wires_[a]->broadcast_flushes, std::vector<Flush>(3, Flush::EndOfTurn));
+}
+
 TEST_F(HubTest, DecidesPresenceMembersAndRefusesANewUserOfAFullChannel) {
     const auto ann = client(0);
     const auto ann2 = client(1);

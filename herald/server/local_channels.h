@@ -44,17 +44,14 @@ public:
     // fn(Subscription&) for each subscriber of the channel; fn may unsubscribe or close any.
     template <class Fn>
     void for_each(std::size_t app, std::string_view channel, Fn&& fn) {
-        check_owner();
-        const auto it = apps_[app].find(channel);
-        if (it == apps_[app].end()) {
-            return;
-        }
-        ++walking_;
-        it->second.for_each(fn);
-        --walking_;
-        if (walking_ == 0) {
-            drop_empty();
-        }
+        walk(app, channel, [&](List& list) { list.for_each(fn); });
+    }
+
+    // for_each() with the list's for_each_prefetching<Depth>(fn, ahead).
+    template <std::size_t Depth, class Fn, class Ahead>
+    void for_each_prefetching(std::size_t app, std::string_view channel, Fn&& fn, Ahead&& ahead) {
+        walk(app, channel,
+             [&](List& list) { list.template for_each_prefetching<Depth>(fn, ahead); });
     }
 
     [[nodiscard]] std::size_t channel_count(std::size_t app) const { return apps_[app].size(); }
@@ -71,6 +68,22 @@ private:
     using Map = std::unordered_map<std::string, List, Hash, std::equal_to<>>;
 
     void drop_empty();
+
+    // Runs visit(List&) on the channel's subscribers, if any; lists it empties go afterwards.
+    template <class Visit>
+    void walk(std::size_t app, std::string_view channel, Visit&& visit) {
+        check_owner();
+        const auto it = apps_[app].find(channel);
+        if (it == apps_[app].end()) {
+            return;
+        }
+        ++walking_;
+        visit(it->second);
+        --walking_;
+        if (walking_ == 0) {
+            drop_empty();
+        }
+    }
 
     // The hub makes every worker's LocalChannels on the server thread; the worker that first
     // uses one is its owner.

@@ -119,11 +119,21 @@ public:
 
     void send(std::string_view text) override { socket_.send(text); }
 
-    void send(const ws::Broadcast& message) override { socket_.send(message); }
+    void send(const ws::Broadcast& message, Flush flush) override {
+        if (flush == Flush::Now) {
+            socket_.send_now(message);
+        } else {
+            socket_.send(message);
+        }
+    }
 
     void close(std::uint16_t code, std::string_view reason) override {
         socket_.close(code, reason);
     }
+
+    void prefetch() const noexcept override { socket_.prefetch_send_path(); }
+
+    void prefetch_next() const noexcept override { socket_.prefetch_stream(); }
 
 private:
     web::WebSocket& socket_;   // outlives the transport: its handler is the Connection

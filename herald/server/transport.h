@@ -22,6 +22,14 @@ struct PeerInfo {
     std::string protocol;  // the `protocol=` query parameter
 };
 
+// When a broadcast leaves. `EndOfTurn` queues it for the connection's one gathered write at the
+// end of the loop turn, with whatever else it gets meanwhile (a burst of events). `Now` is for a
+// message with nothing after it in this turn: written at once when nothing is queued.
+enum class Flush : bool {
+    EndOfTurn,
+    Now
+};
+
 class Transport {
 public:
     virtual ~Transport() = default;
@@ -29,8 +37,16 @@ public:
     [[nodiscard]] virtual PeerInfo peer() const { return {}; }
 
     virtual void send(std::string_view text) = 0;
-    virtual void send(const ws::Broadcast& message) = 0;
+    virtual void send(const ws::Broadcast& message, Flush flush) = 0;
     virtual void close(std::uint16_t code, std::string_view reason) = 0;
+
+    // Ask for the lines a broadcast send() reads to be loaded, a link of the chain at a time: a
+    // walk over a channel's subscribers calls prefetch() two connections ahead and then
+    // prefetch_next() one ahead, which may read what prefetch() asked for
+    // (Hub::deliver_on_worker).
+    virtual void prefetch() const noexcept {}
+
+    virtual void prefetch_next() const noexcept {}
 };
 
 }  // namespace herald::server

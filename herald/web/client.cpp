@@ -48,8 +48,8 @@ WebSocket::WebSocket(net::Worker& worker, std::string url,
                      std::unique_ptr<ClientPhase> phase)
     : Session(worker, nullptr),
       options_(std::move(options)),
-      client_(std::move(phase)),
       pre_open_(std::make_unique<util::ByteQueue>()),
+      client_(std::move(phase)),
       head_(url) {}
 
 void WebSocket::start_client() {

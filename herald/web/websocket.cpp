@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "herald/util/assert.h"
+#include "herald/util/prefetch.h"
 #include "herald/web/client_phase.h"
 #include "herald/web/connections.h"
 
@@ -90,10 +91,10 @@ void WebSocket::on_overflow(OverflowHandler handler) {
 WebSocket::WebSocket(net::Worker& worker, net::StreamPtr stream, Accepted accepted)
     : Session(worker, std::move(stream)),
       options_(std::move(accepted.options)),
+      server_side_(true),
       protocol_(accepted.protocol.empty()
                         ? nullptr
-                        : std::make_unique<const std::string>(std::move(accepted.protocol))),
-      server_side_(true) {
+                        : std::make_unique<const std::string>(std::move(accepted.protocol))) {
     peer_.emplace(accepted.peer);
     if (accepted.request != nullptr) {
         head_ = ws::RequestHead(*accepted.request, accepted.kept_fields);
@@ -168,6 +169,31 @@ bool WebSocket::send(const ws::Broadcast& message) {
     peer_->send(message);
     after_send();
     return true;
+}
+
+bool WebSocket::send_now(const ws::Broadcast& message) {
+    if (!sendable()) {
+        return false;
+    }
+    // Only a frame the queue could hold: one over the limit overflows as send() makes it do.
+    const auto* frame = peer_->frame_to_share(message);
+    if (frame != nullptr &&
+        (*frame)->size() + util::ByteQueue::kItemOverheadBytes <= max_queued_bytes_ &&
+        write_through(*frame)) {
+        return true;
+    }
+    peer_->send(message);
+    after_send();
+    return true;
+}
+
+void WebSocket::prefetch_send_path() const noexcept {
+    prefetch_write_path();
+    util::prefetch(&max_queued_bytes_);  // the limit and the state, declared together
+    // The ws::Peer's options, queue and state: its first two lines (peer.h keeps them there).
+    const auto* peer = reinterpret_cast<const char*>(&peer_);
+    util::prefetch(peer);
+    util::prefetch(peer + 64);
 }
 
 bool WebSocket::ping(std::string_view payload, std::function<void()> on_pong) {

@@ -130,6 +130,14 @@ public:
     bool send(std::string_view text);
     bool send_binary(std::string_view bytes);
     bool send(const ws::Broadcast& message);  // queues the shared frame: no copy per connection
+    // send(message) for a sender with nothing more for this connection in this turn: when nothing
+    // is queued, the frame goes to the kernel at once (net::Session::write_through).
+    bool send_now(const ws::Broadcast& message);
+    // Ask for the lines send_now() reads to be loaded: the socket's own, without reading any
+    // (util::prefetch); then its stream's, which reads the socket.
+    void prefetch_send_path() const noexcept;
+
+    void prefetch_stream() const noexcept { prefetch_stream_object(); }
 
     // `on_pong` runs when a pong with the same payload arrives.
     bool ping(std::string_view payload = {}, std::function<void()> on_pong = {});
@@ -229,9 +237,18 @@ private:
 
     std::shared_ptr<const SessionOptions> options_;
     std::size_t max_queued_bytes_ = options_->max_queued_bytes;  // after options_, see above
+    // What a send reads sits together, from options_ to the ws::Peer's first lines: a broadcast
+    // prefetches those lines (prefetch_send_path).
+    ReadyState state_ = ReadyState::Connecting;
+    bool server_side_ = false;
+    bool ping_outstanding_ = false;
+    bool close_seen_ = false;  // the ws::Peer finished (or failed) the close handshake
+    bool dropped_ = false;     // we ended it ourselves: report the ws::Peer's close code
+    bool overflowed_ = false;  // the queue passed its cap: nothing more is queued
+    bool held_turn_posted_ = false;
+    std::unique_ptr<util::ByteQueue> pre_open_;  // client: the request, before the ws::Peer
     std::optional<ws::Peer> peer_;
     std::unique_ptr<ClientPhase> client_;
-    std::unique_ptr<util::ByteQueue> pre_open_;  // client: the request, before the ws::Peer
     ws::RequestHead head_;
     std::unique_ptr<const std::string> protocol_;  // null: none (most connections)
     std::vector<PendingPing> pings_;
@@ -243,13 +260,6 @@ private:
     std::shared_ptr<Connections> registry_;
     net::Clock::time_point last_seen_{};    // last bytes received
     net::Clock::time_point state_since_{};  // ping sent, closing started, or connect started
-    ReadyState state_ = ReadyState::Connecting;
-    bool server_side_ = false;
-    bool ping_outstanding_ = false;
-    bool close_seen_ = false;  // the ws::Peer finished (or failed) the close handshake
-    bool dropped_ = false;     // we ended it ourselves: report the ws::Peer's close code
-    bool overflowed_ = false;  // the queue passed its cap: nothing more is queued
-    bool held_turn_posted_ = false;
 };
 
 using WebSocketPtr = std::shared_ptr<WebSocket>;

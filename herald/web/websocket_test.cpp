@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "herald/web/echo_fixture.h"
+#include "herald/ws/broadcast.h"
 
 namespace herald::web {
 namespace {
@@ -281,6 +282,99 @@ TEST(WebSocketHandler, ServesConnectionsAndIsReleasedAfterClose) {
     EXPECT_EQ(handler->last_message, "ping");
     EXPECT_EQ(handler->close_code, 4001);  // the code the client's close frame echoed
     EXPECT_EQ(handler.use_count(), 2);  // ours and the server's on_websocket: none left in a socket
+}
+
+// The server side of the fixture's first connection, once the client has seen it open.
+class WebSocketSendNow : public WebSocketSession {
+protected:
+    WebSocketPtr open_pair(Recorder& events,
+                           ServerOptions options = testing::quick_server_options()) {
+        start_server(std::move(options));
+        ClientOptions client;
+        client.max_message_bytes = 64 * 1024 * 1024;
+        client_socket_ = connect(events, client);
+        EXPECT_EQ(events.next()->kind, "open");
+        for (int i = 0; i < 200 && !server_socket(); ++i) {
+            std::this_thread::sleep_for(5ms);
+        }
+        return server_socket();
+    }
+
+    // Runs fn(WebSocket&) on the socket's worker; returns the bytes it left queued.
+    template <class Fn>
+    static std::size_t queued_after(const WebSocketPtr& socket, Fn fn) {
+        std::size_t queued = 0;
+        on_worker(socket, [&](WebSocket& s) {
+            fn(s);
+            queued = s.buffered_amount();
+        });
+        return queued;
+    }
+
+    static void expect_next_text(Recorder& events, std::string_view text) {
+        const auto got = events.next_of("text");
+        ASSERT_TRUE(got);
+        EXPECT_EQ(got->data, text);
+    }
+
+    WebSocketPtr client_socket_;
+};
+
+TEST_F(WebSocketSendNow, WritesAtOnceWhenNothingIsQueued) {
+    Recorder& events = new_recorder();
+    const auto server = open_pair(events);
+    ASSERT_TRUE(server);
+    const auto message = ws::Broadcast::text("now");
+    // Nothing is left for the end of the turn.
+    EXPECT_EQ(queued_after(server, [&](WebSocket& s) { EXPECT_TRUE(s.send_now(*message)); }), 0U);
+    expect_next_text(events, "now");
+}
+
+TEST_F(WebSocketSendNow, GoesBehindWhatIsQueued) {
+    Recorder& events = new_recorder();
+    const auto server = open_pair(events);
+    ASSERT_TRUE(server);
+    const auto second = ws::Broadcast::text("second");
+    const auto queued = queued_after(server, [&](WebSocket& s) {
+        s.send("first");
+        EXPECT_TRUE(s.send_now(*second));
+    });
+    EXPECT_EQ(queued, 2 + 5 + 2 + 6U);  // both frames wait for the flush, in order
+    expect_next_text(events, "first");
+    expect_next_text(events, "second");
+}
+
+TEST_F(WebSocketSendNow, QueuesWhatTheKernelDidNotTake) {
+    Recorder& events = new_recorder();
+    auto options = testing::quick_server_options();
+    options.max_queued_bytes = 64 * 1024 * 1024;
+    options.max_message_bytes = 64 * 1024 * 1024;
+    const auto server = open_pair(events, options);
+    ASSERT_TRUE(server);
+    const std::string payload = large_payload(32 * 1024 * 1024);  // more than socket buffers hold
+    const auto message = ws::Broadcast::binary(payload);
+    const auto queued =
+            queued_after(server, [&](WebSocket& s) { EXPECT_TRUE(s.send_now(*message)); });
+    EXPECT_GT(queued, 0U);
+    EXPECT_LT(queued, message->frame()->size());  // a part went at once
+    const auto got = events.next_of("binary", 10s);
+    ASSERT_TRUE(got);
+    EXPECT_TRUE(got->data == payload);
+}
+
+TEST_F(WebSocketSendNow, AFrameOverTheQueueLimitOverflowsAsSendDoes) {
+    Recorder& events = new_recorder();
+    auto options = testing::quick_server_options();
+    options.max_queued_bytes = 4096;
+    const auto server = open_pair(events, options);
+    ASSERT_TRUE(server);
+    const auto message = ws::Broadcast::text(std::string(8192, 'x'));
+    on_worker(server, [&](WebSocket& s) { EXPECT_TRUE(s.send_now(*message)); });
+    const auto closed = server_events_.next_of("close");
+    ASSERT_TRUE(closed);
+    EXPECT_EQ(closed->code, options.overflow_close_code);
+    EXPECT_TRUE(events.next_of("close"));
+    EXPECT_EQ(events.count("text"), 0U);
 }
 
 TEST_F(WebSocketSession, BufferedAmountCountsQueuedBytesUntilFlushed) {

@@ -109,16 +109,23 @@ void Peer::send(const Broadcast& message) {
     if (state_ != PeerState::Open) {
         return;
     }
+    if (const auto* frame = frame_to_share(message)) {
+        out_.push(*frame);
+        return;
+    }
+    send(message.opcode(), message.payload());
+}
+
+const util::SharedBytes* Peer::frame_to_share(const Broadcast& message) {
     // A client masks every frame with its own key, and our own deflate context (context takeover)
     // makes every compressed message ours alone: neither can share the broadcast's bytes.
     const bool compress = should_compress(message.payload().size());
-    if (options_.role == Role::Client || (compress && deflater_)) {
-        send(message.opcode(), message.payload());
-        return;
+    if (state_ != PeerState::Open || options_.role == Role::Client || (compress && deflater_)) {
+        return nullptr;
     }
-    out_.push(compress ? message.compressed_frame(options_.deflate->server_max_window_bits)
-                       : message.frame());
     pong_last_ = false;
+    return compress ? &message.compressed_frame(options_.deflate->server_max_window_bits)
+                    : &message.frame();
 }
 
 void Peer::ping(std::string_view payload) {

@@ -59,6 +59,12 @@ public:
     // server context takeover). Client role falls back to send(opcode, payload).
     void send(const Broadcast& message);
 
+    // The bytes send(message) would queue when they are the broadcast's own (server role, no
+    // deflate context of this peer's), for a sender that writes them to the socket itself and
+    // queues only what the socket did not take; null when this peer needs its own copy or is not
+    // Open. Counts as sending: a pong queued next is not merged into an earlier one.
+    [[nodiscard]] const util::SharedBytes* frame_to_share(const Broadcast& message);
+
     void ping(std::string_view payload = {});
     void pong(std::string_view payload = {});
 
@@ -86,13 +92,15 @@ private:
     void finish_close(std::uint16_t code, std::string_view reason);
     [[nodiscard]] bool should_compress(std::size_t size) const noexcept;
 
+    // What a send reads comes first, in the object's first two cache lines: a broadcast walk
+    // prefetches them (web::WebSocket::prefetch_send_path).
     PeerOptions options_;
-    FrameDecoder decoder_;
     util::ByteQueue out_;
-    std::unique_ptr<Deflater> deflater_;        // only with context takeover on our side
-    std::unique_ptr<util::FastRandom> random_;  // client role: mask keys
+    std::unique_ptr<Deflater> deflater_;  // only with context takeover on our side
     PeerState state_ = PeerState::Open;
     bool pong_last_ = false;  // the last frame queued is a pong (it may still be replaced)
+    std::unique_ptr<util::FastRandom> random_;  // client role: mask keys
+    FrameDecoder decoder_;
     std::uint16_t close_code_ = 0;
     bool last_pong_empty_ = false;
     std::string close_reason_;
