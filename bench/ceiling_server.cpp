@@ -6,13 +6,17 @@
 // written with writev, several queued copies per socket per call when the socket was backlogged.
 // A socket that returns EAGAIN keeps a pending count and is resumed on EPOLLOUT. No herald::ws.
 // With --rate, rounds start at most that many times a second and each writes the steady clock
-// into the frame (the latency stamp of bench_support.h) just before it is sent.
+// into the frame (the latency stamp of bench_support.h) just before it is sent. With --triggered
+// a round starts when an HTTP POST arrives instead (the publisher of bench_pusher_load): the
+// least a REST-triggered fan-out can do, which reads the request, copies the publisher's stamp
+// from its body into the frame, answers 200 and closes, with no signature, JSON or framing work.
 // Owner: the program's one thread.
 #include <algorithm>
 #include <array>
 #include <cerrno>
 #include <climits>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,7 +36,8 @@ namespace {
 
 constexpr std::string_view kUsage =
         "bench_ceiling [--host 127.0.0.1] [--port 0] [--connections N] [--burst 1]\n"
-        "              [--max-unsent-bytes 0] [--payload-bytes 100] [--rate ROUNDS_PER_SEC]";
+        "              [--max-unsent-bytes 0] [--payload-bytes 100]\n"
+        "              [--rate ROUNDS_PER_SEC | --triggered 1]";
 constexpr int kListenTag = -1;
 
 struct Connection {
@@ -48,6 +53,7 @@ class Server {
 public:
     Server(const Options& options, RoundPolicy policy)
         : policy_(policy),
+          triggered_(options.count("triggered", 0) != 0),
           frame_(text_frame(bench_payload(policy.payload_bytes))),
           clock_(options, policy),
           connections_(raise_fd_limit(policy.connections + 64)),
@@ -66,8 +72,10 @@ public:
     void run() {
         announce("listening " + std::to_string(local_port(listener_)));
         while (!stop_requested()) {
-            const bool go = clock_.broadcasting(open_.size()) && clock_.due() && may_start_round();
+            const bool go = clock_.broadcasting(open_.size()) &&
+                            (triggered_ ? triggers_ > 0 : clock_.due()) && may_start_round();
             if (go) {
+                triggers_ -= triggered_ ? 1 : 0;
                 round();
             }
             poll(go ? 0 : wait_ms());
@@ -202,7 +210,12 @@ private:
             if (!c.upgraded) {
                 const auto read =
                         read_handshake(c.request, {buffer_.data(), static_cast<std::size_t>(n)});
-                if (read == HandshakeRead::Complete) {
+                if (read == HandshakeRead::Complete && triggered_ &&
+                    c.request.starts_with("POST ")) {
+                    if (trigger(fd, c)) {
+                        return;
+                    }
+                } else if (read == HandshakeRead::Complete) {
                     upgrade(fd, c);
                 } else if (read == HandshakeRead::TooLong) {
                     dead_.push_back(fd);
@@ -225,6 +238,38 @@ private:
         open_.add(fd);
     }
 
+    // A publisher's POST: once its body is in, copies the stamp at the start of its "data"
+    // string into the frame, answers and closes. Returns true when the connection is done.
+    bool trigger(int fd, Connection& c) {
+        constexpr std::string_view kLength = "Content-Length: ";
+        constexpr std::string_view kData = R"("data":")";
+        const std::size_t body = c.request.find("\r\n\r\n") + 4;
+        const std::size_t length_at = c.request.find(kLength);
+        if (length_at == std::string::npos || length_at > body) {
+            dead_.push_back(fd);
+            return true;
+        }
+        const std::size_t length =
+                std::strtoul(c.request.c_str() + length_at + kLength.size(), nullptr, 10);
+        if (c.request.size() < body + length) {
+            return false;  // the rest of the body comes with the next read
+        }
+        const std::size_t data = c.request.find(kData, body);
+        if (data != std::string::npos && data + kData.size() + kStampDigits <= body + length) {
+            const std::size_t payload_at = frame_.size() - policy_.payload_bytes;
+            c.request.copy(frame_.data() + payload_at + kStampOffset, kStampDigits,
+                           data + kData.size());
+            ++triggers_;
+        }
+        constexpr std::string_view kAnswer =
+                "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+        if (write(fd, kAnswer.data(), kAnswer.size()) < 0) {
+            ++eagain_;  // the publisher then fails on its own
+        }
+        dead_.push_back(fd);
+        return true;
+    }
+
     void close_dead() {
         for (const int fd : dead_) {
             Connection& c = connections_[static_cast<std::size_t>(fd)];
@@ -239,6 +284,8 @@ private:
     }
 
     RoundPolicy policy_;
+    bool triggered_ = false;    // rounds start on a publisher's POST, not on the clock
+    std::size_t triggers_ = 0;  // POSTs whose round has not started yet
     std::string frame_;
     RoundClock clock_;
     int listener_ = -1;

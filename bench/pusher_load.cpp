@@ -10,7 +10,9 @@
 //   --mode latency  the publisher triggers --rate events per second, each stamped with the steady
 //                   clock when its request is built; every subscriber takes arrival minus stamp;
 //                   prints p50/p90/p99/max over the events stamped inside the window. Against the
-//                   ceiling (--protocol raw) the server paces and stamps its own rounds.
+//                   ceiling (--protocol raw) the server paces and stamps its own rounds, unless
+//                   it runs with --triggered and this with --publish 1: then the publisher's
+//                   requests start its rounds, as they start Herald's.
 //   --mode idle     holds the subscribed connections until --hold seconds pass or SIGTERM.
 //   --mode handshakes  opens the connections without subscribing and prints how many reached
 //                   pusher:connection_established per second, from the first connect to the last
@@ -42,6 +44,7 @@ constexpr std::string_view kUsage =
         "                  [--batch 1] [--requests-in-flight 8] [--message-bytes 100]\n"
         "                  [--app-id ID --app-key KEY --app-secret SECRET] [--in-flight 256]\n"
         "                  [--connect-timeout 30] [--drain 2] [--server-pid PID]\n"
+        "                  [--publish 1] (raw: publish to a bench_ceiling --triggered)\n"
         "                  [--subscriber-ports P1,P2,...] (subscribers spread over cluster nodes)\n"
         "                  [--channels 1] (over 1: subscribers spread over bench-0 ... bench-K)";
 
@@ -113,8 +116,10 @@ public:
           server_pid_(options.count("server-pid", 0)),
           subscribers_(subscriber_options(options), epoll, wanted_) {
         const auto mode = options.text("mode", "count");
-        if (subscriber_options(options).protocol == Protocol::Pusher && mode != "idle" &&
-            mode != "handshakes") {
+        // Against the ceiling, only a triggered one (bench_ceiling --triggered) takes requests.
+        if ((subscriber_options(options).protocol == Protocol::Pusher ||
+             options.count("publish", 0) != 0) &&
+            mode != "idle" && mode != "handshakes") {
             publisher_ = make_publisher(options, epoll);
         }
     }
