@@ -110,7 +110,11 @@ describe('echo_client against a ws echo server', () => {
         assertLines(result, ['text one', 'text two', closedLine(1000)]);
         await waitEvent(peer, 'close');
         const pongs = events(peer).filter((e) => e.event === 'pong').map((e) => e.payload);
-        assert.deepEqual(pongs, ['server-ping-1', 'server-ping-2'], `pongs the ws server received${result.report}`);
+        // RFC 6455 §5.5.3: a Pong may answer only the most recent of the Pings not yet answered.
+        // The client does that when both arrive in one read (a busy machine), so the last ping
+        // is always answered and an earlier one may be folded into it, never answered twice.
+        const answered = pongs.length === 2 ? ['server-ping-1', 'server-ping-2'] : ['server-ping-2'];
+        assert.deepEqual(pongs, answered, `pongs the ws server received${result.report}`);
     });
 
     peerTest('subprotocols are offered in order', [], async (peer) => {

@@ -8,12 +8,25 @@
 // kill -9, and WebSocket delivery speed while the receiver never answers. Short batch, grace and
 // retry settings keep each test within seconds.
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe } from 'node:test';
 import { makeTempDir, serverTest } from '../lib/harness.mjs';
 import { freePort, kApp, RawPool, signChannel, sleep, startHerald, until } from './harness.mjs';
 import { startHooked, startReceiver } from './webhook_receiver.mjs';
+
+// True when every request of the webhook spool at `file` ("P id ..." or "H id ...") has its
+// "D id" record: the node saw each one answered.
+function spoolSettled(file) {
+    if (!existsSync(file)) return true;
+    const pending = new Set();
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const [kind, id] = line.split(' ', 2);
+        if (kind === 'P' || kind === 'H') pending.add(id);
+        else if (kind === 'D') pending.delete(id);
+    }
+    return pending.size === 0;
+}
 
 const kHookWaitMs = 10_000;
 let serial = 0;
@@ -233,6 +246,11 @@ describe('webhooks', () => {
         await subscribePresence(first, b, kept, 'dan');
         await until(() => named(receiver, 'channel_occupied').length === 4 && named(receiver, 'member_added').length === 4,
             'channel_occupied for 4 channels and member_added for 4 users', kHookWaitMs);
+        // Delivery is at least once: a request the node had not yet seen answered when it was
+        // killed is sent again after the restart. The counts below are about retractions, so the
+        // kill waits until the node's spool has a "D" record for every request it sent.
+        await until(() => spoolSettled(path.join(dir, 'webhooks.spool')),
+            'the node recorded the receiver\'s answer to every request', kHookWaitMs);
         first.child.kill('SIGKILL');
         await first.exited;
         const journal = path.join(dir, 'webhooks.spool.occupancy');
