@@ -1,7 +1,9 @@
 // herald/web/protocol_test.cpp
 //
 // Integration: the server against a raw TCP peer that is silent, slow or breaks the protocol.
+#include <future>
 #include <string>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -67,8 +69,20 @@ TEST_F(ServerProtocol, AFloodOfFramesInOneReadDoesNotHoldBackAnotherConnection) 
     for (int i = 0; i < kFrames; ++i) {
         burst += ws::encode_frame(ws::Opcode::Text, "f" + std::to_string(i), true, false, &mask);
     }
+    // The worker is held while both arrive, so that the probe is in the kernel when the burst
+    // is read (on a busy machine this thread could otherwise send it only after the worker had
+    // handled most of the burst, and the test would measure the scheduler instead).
+    std::promise<void> release;
+    std::promise<void> holding;
+    server_socket()->post([&holding, released = release.get_future()](WebSocket&) {
+        holding.set_value();
+        released.wait();
+    });
+    holding.get_future().wait();
     flooding.send(burst);  // ~36 KB: one read of the worker's 64 KB buffer
     quiet.send_frame(ws::Opcode::Text, "probe");
+    std::this_thread::sleep_for(20ms);  // both delivered over loopback
+    release.set_value();
     // Each turn handles a bounded number of the flood's frames, so the probe, sent after the
     // whole burst, is handled long before the burst's end.
     int flood_frames_before_probe = 0;
