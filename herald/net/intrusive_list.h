@@ -112,6 +112,7 @@ public:
     void for_each_prefetching(Fn&& fn, Ahead&& ahead) {
         HERALD_ASSERT(cursor_ == nullptr);  // not reentrant
 
+        // The walk is over when `fn` throws too.
         struct EndWalk {
             Hook*& cursor;
 

@@ -83,7 +83,7 @@ protected:
     }
 
     // Asks for the stream object's lines; reads stream_ (prefetch_write_path() first).
-    void prefetch_stream_object() const noexcept { util::prefetch(stream_.get()); }
+    void prefetch_stream() const noexcept { util::prefetch(stream_.get()); }
 
     // Writes what is queued, then closes the stream.
     void close_after_flush();

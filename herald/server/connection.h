@@ -60,20 +60,22 @@ public:
 
     [[nodiscard]] const std::string& socket_id() const noexcept { return socket_id_; }
 
-    // The stages of a broadcast walk's look-ahead (Hub::deliver_on_worker), stage 4 for the
-    // subscriber four ahead down to 1 for the next one, each reading only what the stage before
-    // made arrive: this connection's lines, its transport's, then what the transport's send reads
-    // (Transport::prefetch, prefetch_next).
+    // The stages of a broadcast walk's look-ahead (Hub::deliver_on_worker), stage kPrefetchStages
+    // for the subscriber that far ahead down to 1 for the next one, each reading only what the
+    // stage before made arrive: this connection's lines, its transport's, then what the
+    // transport's send reads (Transport::prefetch, prefetch_next).
+    static constexpr std::size_t kPrefetchStages = 4;
+
     void prefetch(std::size_t stage) const noexcept {
         switch (stage) {
-            case 4:
+            case kPrefetchStages:
                 util::prefetch(&app_index_);  // app_index_ to socket_: what send() reads (not
                 util::prefetch(&socket_);     // context_: a reference's address is its referent's)
                 break;
-            case 3:
+            case kPrefetchStages - 1:
                 util::prefetch(socket_.get());
                 break;
-            case 2:
+            case kPrefetchStages - 2:
                 socket_->prefetch();
                 break;
             default:

@@ -296,9 +296,9 @@ void Hub::drain(std::size_t worker) {
 void Hub::deliver_on_worker(std::size_t worker, const Delivery& delivery, Flush flush) {
     const auto& exclude = *delivery.exclude;
     // Each subscriber's send reads a chain of objects spread over memory (its Connection, the
-    // transport, the WebSocket, its stream): the walk asks for them four subscribers ahead, one
+    // transport, the WebSocket, its stream): the walk asks for them a few subscribers ahead, one
     // link per step, so they arrive during the sends in between instead of stalling each send.
-    locals_[worker]->for_each_prefetching<4>(
+    locals_[worker]->for_each_prefetching<Connection::kPrefetchStages>(
             delivery.app, *delivery.channel,
             [&](Subscription& subscription) {
                 auto& connection = *subscription.connection;

@@ -182,9 +182,7 @@ bool WebSocket::send_now(const ws::Broadcast& message) {
         write_through(*frame)) {
         return true;
     }
-    peer_->send(message);
-    after_send();
-    return true;
+    return send(message);
 }
 
 void WebSocket::prefetch_send_path() const noexcept {

@@ -136,8 +136,7 @@ public:
     // Ask for the lines send_now() reads to be loaded: the socket's own, without reading any
     // (util::prefetch); then its stream's, which reads the socket.
     void prefetch_send_path() const noexcept;
-
-    void prefetch_stream() const noexcept { prefetch_stream_object(); }
+    using Session::prefetch_stream;
 
     // `on_pong` runs when a pong with the same payload arrives.
     bool ping(std::string_view payload = {}, std::function<void()> on_pong = {});
